@@ -1,0 +1,1 @@
+"""partnerbot's runtime: settings, app factory, runners, scheduler and the command line."""

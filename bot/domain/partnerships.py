@@ -1,0 +1,340 @@
+"""Partnerships: linking a shared channel to a partner, who is who, and the channel's life."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain.clock import utcnow
+from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.people import Actor, ensure_workspace, known
+from storage.models import ContactRole, Member, Partnership, PartnershipStatus, Side
+
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class PartnershipForm:
+    """What the setup modal says, already parsed into plain values."""
+
+    channel_id: str | None
+    partner_name: str
+    owners: list[str]
+    contacts: dict[ContactRole, list[str]]
+    vendor_approvers: list[str] = field(default_factory=list)
+    partner_approvers: list[str] = field(default_factory=list)
+    time_zone: str = "UTC"
+    holiday_country: str | None = None
+
+
+def supported_countries() -> set[str]:
+    return set(holidays.list_supported_countries())
+
+
+def valid_time_zone(name: str) -> bool:
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def live_partnership_in(session: Session, channel_id: str) -> Partnership | None:
+    """The partnership linked to a channel, unless it has ended."""
+    return session.scalar(
+        select(Partnership).where(
+            Partnership.channel_id == channel_id, Partnership.status != PartnershipStatus.ENDED
+        )
+    )
+
+
+def get_partnership(session: Session, partnership_id: int) -> Partnership:
+    partnership = session.get(Partnership, partnership_id)
+    if partnership is None:
+        raise NotFound("That partnership no longer exists.")
+    return partnership
+
+
+def partnerships_of(session: Session, user_id: str) -> list[Partnership]:
+    """Live partnerships a person plays a part in."""
+    return list(
+        session.scalars(
+            select(Partnership)
+            .join(Member)
+            .where(Member.user_id == user_id, Partnership.status != PartnershipStatus.ENDED)
+            .order_by(Partnership.partner_name)
+        )
+    )
+
+
+def partnerships_of_team(session: Session, team_id: str) -> list[Partnership]:
+    """Live partnerships of a vendor workspace, by partner name."""
+    return list(
+        session.scalars(
+            select(Partnership)
+            .where(
+                Partnership.vendor_team_id == team_id, Partnership.status != PartnershipStatus.ENDED
+            )
+            .order_by(Partnership.partner_name)
+        )
+    )
+
+
+def side_of(partnership: Partnership, team_id: str | None) -> Side | None:
+    """Which side a workspace is on in this partnership, or None for an outsider."""
+    if team_id and team_id == partnership.vendor_team_id:
+        return Side.VENDOR
+    if team_id and team_id == partnership.partner_team_id:
+        return Side.PARTNER
+    return None
+
+
+def require_side(partnership: Partnership, actor: Actor) -> Side:
+    side = side_of(partnership, actor.team_id)
+    if side is None:
+        raise NotAllowed(
+            f"Only people from the two organizations in the {partnership.partner_name} "
+            "partnership can do that."
+        )
+    return side
+
+
+def require_vendor(partnership: Partnership, actor: Actor, doing: str) -> None:
+    if side_of(partnership, actor.team_id) is not Side.VENDOR:
+        raise NotAllowed(
+            f"Only the vendor team can {doing}. "
+            f"Ask one of the owners: {mentions(owners(partnership))}."
+        )
+
+
+def owners(partnership: Partnership) -> list[str]:
+    return [m.user_id for m in partnership.members if m.is_owner]
+
+
+def is_owner(partnership: Partnership, user_id: str) -> bool:
+    return user_id in owners(partnership)
+
+
+def contacts(partnership: Partnership) -> dict[ContactRole, list[str]]:
+    grouped: dict[ContactRole, list[str]] = {role: [] for role in ContactRole}
+    for member in partnership.members:
+        if member.contact_role is not None:
+            grouped[member.contact_role].append(member.user_id)
+    return grouped
+
+
+def named_approvers(partnership: Partnership, side: Side) -> list[str]:
+    return [m.user_id for m in partnership.members if m.is_approver and m.side is side]
+
+
+def may_approve(partnership: Partnership, actor: Actor) -> bool:
+    """Named approvers of the actor's side, or anyone on that side when none are named."""
+    side = side_of(partnership, actor.team_id)
+    if side is None:
+        return False
+    named = named_approvers(partnership, side)
+    return actor.user_id in named if named else True
+
+
+def mentions(user_ids: Iterable[str]) -> str:
+    ids = list(user_ids)
+    return ", ".join(f"<@{u}>" for u in ids) if ids else "nobody yet"
+
+
+def _validate(
+    session: Session, form: PartnershipForm, vendor_team_id: str, current: Partnership | None
+) -> tuple[dict[str, str], str | None]:
+    """Check a setup form; returns field errors and the partner's workspace id."""
+    errors: dict[str, str] = {}
+    name = form.partner_name.strip()
+    if not name:
+        errors["partner_name"] = "Enter the partner organization's name."
+    elif len(name) > MAX_NAME:
+        errors["partner_name"] = f"Keep the name under {MAX_NAME} characters."
+
+    if current is None:
+        if not form.channel_id or not CHANNEL_ID.match(form.channel_id):
+            errors["channel"] = "Pick a channel (a direct message can't hold a partnership)."
+        else:
+            existing = live_partnership_in(session, form.channel_id)
+            if existing is not None:
+                errors["channel"] = (
+                    f"This channel is already linked to {existing.partner_name}. Run /partner "
+                    "there and use Edit to change it, or pick another channel."
+                )
+
+    if not valid_time_zone(form.time_zone):
+        errors["time_zone"] = (
+            f"“{form.time_zone}” is not a time zone we know. Use an IANA name such as "
+            "America/New_York, Europe/Berlin or Asia/Kolkata."
+        )
+    country = (form.holiday_country or "").strip().upper()
+    if country and country not in supported_countries():
+        errors["holiday_country"] = (
+            f"“{form.holiday_country}” is not a country code with a holiday calendar. Use a "
+            "two-letter ISO code such as US, DE, GB or IN, or leave it empty."
+        )
+
+    people = known(
+        session,
+        form.owners
+        + form.vendor_approvers
+        + form.partner_approvers
+        + [u for ids in form.contacts.values() for u in ids],
+    )
+
+    def team(user_id: str) -> str | None:
+        person = people.get(user_id)
+        return person.team_id if person else None
+
+    if not form.owners:
+        errors["owners"] = "Name at least one owner on your side (the CAM or TM)."
+    elif outside := [u for u in form.owners if team(u) != vendor_team_id]:
+        errors["owners"] = (
+            f"Owners must be from your organization; {mentions(outside)} is not. "
+            "Add partner people as contacts."
+        )
+    if outside := [u for u in form.vendor_approvers if team(u) != vendor_team_id]:
+        errors["vendor_approvers"] = (
+            f"Vendor approvers must be from your organization; {mentions(outside)} is not."
+        )
+
+    all_contacts = [u for ids in form.contacts.values() for u in ids]
+    partner_team = current.partner_team_id if current is not None else None
+    partner_people = all_contacts + form.partner_approvers
+    if not all_contacts:
+        errors["contacts_sales"] = "Name at least one contact at the partner."
+    unknown = [u for u in partner_people if team(u) is None]
+    ours = [u for u in partner_people if team(u) == vendor_team_id]
+    if unknown:
+        errors["contacts_sales"] = f"Couldn't look up {mentions(unknown)}; try again in a moment."
+    elif ours:
+        errors["contacts_sales"] = (
+            f"{mentions(ours)} is in your own organization: partner contacts and approvers must "
+            "be people from the partner (add your people as owners)."
+        )
+    else:
+        teams = {team(u) for u in partner_people}
+        if partner_team is not None:
+            teams.add(partner_team)
+        if len(teams) > 1:
+            errors["contacts_sales"] = (
+                "The partner contacts come from more than one organization; a partnership is "
+                "with one partner."
+            )
+        elif teams:
+            partner_team = teams.pop()
+    return errors, partner_team
+
+
+def _set_members(partnership: Partnership, form: PartnershipForm) -> None:
+    by_user: dict[str, Member] = {}
+
+    def member(user_id: str, side: Side) -> Member:
+        if user_id not in by_user:
+            by_user[user_id] = Member(user_id=user_id, side=side, is_owner=False, is_approver=False)
+        return by_user[user_id]
+
+    for user_id in form.owners:
+        member(user_id, Side.VENDOR).is_owner = True
+    for user_id in form.vendor_approvers:
+        member(user_id, Side.VENDOR).is_approver = True
+    for role, user_ids in form.contacts.items():
+        for user_id in user_ids:
+            member(user_id, Side.PARTNER).contact_role = role
+    for user_id in form.partner_approvers:
+        member(user_id, Side.PARTNER).is_approver = True
+
+    # Keep existing rows (and their ids) for people who stay; drop the rest.
+    existing = {m.user_id: m for m in partnership.members}
+    kept: list[Member] = []
+    for user_id, wanted in by_user.items():
+        row = existing.get(user_id) or wanted
+        row.side, row.is_owner = wanted.side, wanted.is_owner
+        row.is_approver, row.contact_role = wanted.is_approver, wanted.contact_role
+        kept.append(row)
+    partnership.members = kept
+
+
+def link_partnership(session: Session, form: PartnershipForm, actor: Actor) -> Partnership:
+    """Link a shared channel to a partner organization; the actor's workspace is the vendor."""
+    errors, partner_team = _validate(session, form, actor.team_id, None)
+    collect(errors)
+    ensure_workspace(session, actor.team_id)
+    now = utcnow()
+    partnership = Partnership(
+        channel_id=form.channel_id,
+        partner_name=form.partner_name.strip(),
+        vendor_team_id=actor.team_id,
+        partner_team_id=partner_team,
+        status=PartnershipStatus.ACTIVE,
+        time_zone=form.time_zone,
+        holiday_country=(form.holiday_country or "").strip().upper() or None,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    _set_members(partnership, form)
+    try:
+        # A second submission racing this one trips the one-live-partnership-per-channel index.
+        with session.begin_nested():
+            session.add(partnership)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "This channel was just linked by someone else. Run /partner there to see it.",
+            field="channel",
+        ) from None
+    return partnership
+
+
+def update_partnership(
+    session: Session, partnership_id: int, form: PartnershipForm, actor: Actor
+) -> Partnership:
+    """Change a partnership's setup; only the vendor side may."""
+    partnership = get_partnership(session, partnership_id)
+    require_vendor(partnership, actor, "change the partnership setup")
+    if partnership.status is PartnershipStatus.ENDED:
+        raise Conflict("This partnership has ended; its record can't be changed.")
+    errors, partner_team = _validate(session, form, partnership.vendor_team_id, partnership)
+    collect(errors)
+    partnership.partner_name = form.partner_name.strip()
+    partnership.partner_team_id = partner_team
+    partnership.time_zone = form.time_zone
+    partnership.holiday_country = (form.holiday_country or "").strip().upper() or None
+    partnership.updated_at = utcnow()
+    _set_members(partnership, form)
+    session.flush()
+    return partnership
+
+
+def channel_id_changed(session: Session, old_id: str, new_id: str) -> int:
+    """Follow a channel whose id changed (a private channel becoming shared)."""
+    rows = list(session.scalars(select(Partnership).where(Partnership.channel_id == old_id)))
+    for partnership in rows:
+        partnership.channel_id = new_id
+        partnership.updated_at = utcnow()
+    return len(rows)
+
+
+def channel_sharing_changed(session: Session, channel_id: str, shared: bool) -> list[Partnership]:
+    """Mark a channel's live partnership connected or disconnected; returns those changed."""
+    partnership = live_partnership_in(session, channel_id)
+    if partnership is None:
+        return []
+    wanted = PartnershipStatus.ACTIVE if shared else PartnershipStatus.DISCONNECTED
+    if partnership.status is wanted:
+        return []
+    partnership.status = wanted
+    partnership.updated_at = utcnow()
+    return [partnership]

@@ -1,0 +1,95 @@
+"""Who people are: their workspace (which decides their side), name and time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.domain.clock import utcnow
+from storage.models import Person, Workspace
+
+PROFILE_FRESH_FOR = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person doing something: their user id and the workspace they belong to."""
+
+    user_id: str
+    team_id: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: str
+    team_id: str | None
+    name: str | None
+    tz: str | None
+
+
+def remember(session: Session, profile: Profile) -> Person:
+    """Record (or refresh) what we know of a person."""
+    person = session.get(Person, profile.user_id)
+    if person is None:
+        person = Person(user_id=profile.user_id)
+        session.add(person)
+    person.team_id = profile.team_id or person.team_id
+    person.name = profile.name or person.name
+    person.tz = profile.tz or person.tz
+    person.updated_at = utcnow()
+    return person
+
+
+def known(session: Session, user_ids: list[str]) -> dict[str, Person]:
+    """The people among ``user_ids`` we have a record of."""
+    if not user_ids:
+        return {}
+    rows = session.scalars(select(Person).where(Person.user_id.in_(user_ids)))
+    return {p.user_id: p for p in rows}
+
+
+def stale(session: Session, user_ids: list[str]) -> list[str]:
+    """Those of ``user_ids`` whose profile is unknown or old enough to look up again."""
+    have = known(session, user_ids)
+    cutoff = utcnow() - PROFILE_FRESH_FOR
+    return [
+        u
+        for u in dict.fromkeys(user_ids)
+        if u not in have or have[u].team_id is None or have[u].updated_at < cutoff
+    ]
+
+
+def time_zone_of(session: Session, user_id: str, default: str = "UTC") -> str:
+    person = session.get(Person, user_id)
+    return person.tz if person is not None and person.tz else default
+
+
+def display_name(session: Session, user_id: str) -> str:
+    person = session.get(Person, user_id)
+    return person.name if person is not None and person.name else user_id
+
+
+def ensure_workspace(session: Session, team_id: str, name: str | None = None) -> Workspace:
+    """The vendor workspace record, created on first use and reactivated on reinstall."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, name=name, active=True, installed_at=utcnow())
+        session.add(workspace)
+        session.flush()  # partnerships refer to it; nothing else orders the inserts
+    elif not workspace.active:
+        workspace.active = True
+        workspace.uninstalled_at = None
+    return workspace
+
+
+def workspace_uninstalled(session: Session, team_id: str) -> bool:
+    """Stop all work for a workspace that removed the app or revoked its tokens."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None or not workspace.active:
+        return False
+    workspace.active = False
+    workspace.uninstalled_at = utcnow()
+    return True

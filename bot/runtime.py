@@ -1,0 +1,79 @@
+"""Putting the pieces together for a running process."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
+from bot.settings import ConfigError, Settings
+from storage import migrate
+from storage.engine import is_sqlite, make_engine, make_session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything one serving process holds: the database, the app and the background jobs."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    app: App
+
+    def stop(self) -> None:
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    app = create_app(settings, sessions)
+    return Runtime(settings=settings, engine=engine, sessions=sessions, app=app)
+
+
+def check_deployment(settings: Settings) -> None:
+    """Refuse set-ups that would misbehave: several processes on one SQLite file."""
+    settings.require_slack()
+    if settings.web_concurrency > 1 and is_sqlite(settings.database_url):
+        raise ConfigError(
+            "WEB_CONCURRENCY is above 1 with a SQLite database: SQLite serves one process; "
+            "set DATABASE_URL to PostgreSQL or WEB_CONCURRENCY=1"
+        )
+
+
+def upgrade_database(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def serve(settings: Settings) -> None:
+    """``partnerbot run``: migrate, then serve over Socket Mode or HTTP until told to stop."""
+    check_deployment(settings)
+    upgrade_database(settings)
+    if settings.socket_mode:
+        runtime = build_runtime(settings)
+        assert settings.slack_app_token is not None
+        run_socket_mode(runtime.app, settings.slack_app_token.get_secret_value(), runtime.stop)
+        return
+
+    def build_worker() -> WSGIApp:
+        runtime = build_runtime(settings)
+        log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
+        return make_wsgi(runtime.app, runtime.engine)
+
+    HttpServer(
+        build_worker,
+        port=settings.port,
+        workers=settings.web_concurrency,
+        log_level=settings.log_level,
+    ).run()

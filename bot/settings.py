@@ -1,0 +1,141 @@
+"""Configuration from the environment and ``.env``, checked once at start-up."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APPS_PAGE = "https://api.slack.com/apps"
+
+# What to tell someone whose setting is missing or wrong: where the value comes from.
+HOW_TO_FIX = {
+    "SLACK_BOT_TOKEN": (
+        f"copy the Bot User OAuth Token (xoxb-...) from {APPS_PAGE} → your app → "
+        "OAuth & Permissions, and put SLACK_BOT_TOKEN=... in .env"
+    ),
+    "SLACK_SIGNING_SECRET": (
+        f"copy the Signing Secret from {APPS_PAGE} → your app → Basic Information → "
+        "App Credentials, and put SLACK_SIGNING_SECRET=... in .env"
+    ),
+    "SLACK_APP_TOKEN": (
+        f"create an app-level token with the connections:write scope at {APPS_PAGE} → your "
+        "app → Basic Information → App-Level Tokens (xapp-...), or unset it to serve HTTP"
+    ),
+    "SLACK_API_URL": "use an http(s) URL ending in /api/, e.g. https://slack.com/api/",
+    "DATABASE_URL": ("use sqlite:///partnerbot.db or postgresql://user:password@host:5432/dbname"),
+    "PORT": "use a port number between 1 and 65535",
+    "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
+    "LOG_FORMAT": "use text or json",
+    "WEB_CONCURRENCY": (
+        "use a number of worker processes from 1 to 32 (more than 1 needs PostgreSQL)"
+    ),
+    "LISTENER_THREADS": "use a number of listener threads from 1 to 256",
+    "WINS_CHANNEL_ID": "use a channel id such as C0123ABCD (right-click the channel → Copy link)",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Settings(BaseSettings):
+    """Everything partnerbot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///partnerbot.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
+    web_concurrency: int = Field(default=1, ge=1, le=32)
+    listener_threads: int = Field(default=32, ge=1, le=256)
+    wins_channel_id: str | None = None
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql", "postgres:")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("unknown level")
+        return value
+
+    @field_validator("wins_channel_id")
+    @classmethod
+    def _wins_channel(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if value[:1] not in ("C", "G") or not value.isalnum():
+            raise ValueError("must be a channel id")
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Stop with a clear line unless the credentials the chosen mode needs are present."""
+        if self.slack_bot_token is None:
+            raise ConfigError(f"SLACK_BOT_TOKEN is not set: {HOW_TO_FIX['SLACK_BOT_TOKEN']}")
+        if not self.socket_mode and self.slack_signing_secret is None:
+            raise ConfigError(
+                f"SLACK_SIGNING_SECRET is not set: {HOW_TO_FIX['SLACK_SIGNING_SECRET']}"
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one ConfigError line per first problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+        hint = HOW_TO_FIX.get(name, "check its value")
+        raise ConfigError(f"{name} is invalid ({error['msg']}): {hint}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once; tests build their own with ``load_settings``."""
+    return load_settings()

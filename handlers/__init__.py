@@ -1,0 +1,14 @@
+"""The Slack adapter: listeners by feature, Block Kit views, ids, forms, the error boundary."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import lifecycle
+from handlers.partners import listeners as partners
+
+
+def register_handlers(app: App) -> None:
+    """Wire every feature's listeners to the app."""
+    for feature in (partners, lifecycle):
+        feature.register(app)

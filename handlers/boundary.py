@@ -1,0 +1,202 @@
+"""The one error boundary and session scope around every listener.
+
+Bolt runs a listener in a worker thread after its middleware chain has returned, so a Bolt
+middleware can neither hold a session open for the listener nor catch what it raises. Every
+listener is therefore registered through ``listener()``: it opens the session, commits or
+rolls back, turns domain errors into a message for the person, logs anything unexpected with
+its stack trace, makes sure Slack got its ack, and logs one line per request.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import SectionBlock
+from slack_sdk.models.views import View
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from bot.domain.errors import DomainError, FormErrors
+
+log = logging.getLogger("partnerbot.requests")
+
+DATABASE_DOWN = (
+    "partnerbot can't reach its database right now, so nothing was changed. "
+    "Please try again in a minute."
+)
+
+
+def unexpected(reference: str) -> str:
+    return (
+        "Something went wrong on our side and nothing was changed. Please try again; if it "
+        f"keeps happening, tell your Slack admin (reference {reference})."
+    )
+
+
+class TrackedAck:
+    """An ``ack`` that remembers whether it was called (Slack takes only the first)."""
+
+    def __init__(self, ack: Ack) -> None:
+        self._ack = ack
+        self.called = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.called:
+            return None
+        self.called = True
+        return self._ack(*args, **kwargs)
+
+
+def describe(body: dict[str, Any]) -> str:
+    """What a request was, for the log line."""
+    kind = body.get("type") or ("command" if "command" in body else "request")
+    if "command" in body:
+        return f"command {body['command']}"
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        return f"action {actions[0].get('action_id')}"
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind} {(body.get('view') or {}).get('callback_id')}"
+    if kind == "event_callback":
+        return f"event {(body.get('event') or {}).get('type')}"
+    return str(kind)
+
+
+def user_of(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    return body.get("user_id") or (body.get("event") or {}).get("user")
+
+
+def view_block_ids(body: dict[str, Any]) -> set[str]:
+    blocks = (body.get("view") or {}).get("blocks") or []
+    return {b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")}
+
+
+def message_view(title: str, text: str) -> dict[str, Any]:
+    return View(
+        type="modal",
+        title=title[:24],
+        close="Close",
+        blocks=[SectionBlock(text=text[:3000])],
+    ).to_dict()
+
+
+def tell(
+    body: dict[str, Any], ack: TrackedAck, client: WebClient, respond: Respond | None, text: str
+) -> None:
+    """Show ``text`` to the person behind the request, wherever Slack lets us."""
+    kind = body.get("type")
+    if kind == "view_submission" and not ack.called:
+        ack(response_action="update", view=message_view("partnerbot", f":warning: {text}"))
+        return
+    if "command" in body and not ack.called:
+        ack(text=text)
+        return
+    ack()
+    user = user_of(body)
+    try:
+        if respond is not None and body.get("response_url"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+        container = body.get("container") or {}
+        channel = channel or container.get("channel_id")
+        if channel and user:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+        elif user:
+            client.chat_postMessage(channel=user, text=text)
+    except SlackApiError as exc:
+        log.warning("could not tell %s: %s", user, exc.response.get("error"))
+    except Exception:
+        log.exception("could not tell %s", user)
+
+
+def field_errors(body: dict[str, Any], error: DomainError) -> dict[str, str] | None:
+    """Modal field errors for a domain error, when every field it names is in the view."""
+    errors = (
+        error.errors
+        if isinstance(error, FormErrors)
+        else ({error.field: error.message} if error.field else {})
+    )
+    blocks = view_block_ids(body)
+    if errors and all(name in blocks for name in errors):
+        return errors
+    return None
+
+
+def listener(fn: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a listener in the session scope and the error boundary.
+
+    The listener declares the arguments it wants by name: any of ``ack``, ``body``,
+    ``client``, ``context``, ``logger``, ``respond``, ``session`` and ``config``.
+    """
+    wanted = list(inspect.signature(fn).parameters)
+
+    def run(
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        tracked = TrackedAck(ack)
+        started = time.perf_counter()
+        outcome = "ok"
+        session: Session = context["session_factory"]()
+        available = {
+            "ack": tracked,
+            "body": body,
+            "client": client,
+            "context": context,
+            "logger": log,
+            "respond": respond,
+            "session": session,
+            "config": context.get("config"),
+        }
+        try:
+            fn(**{name: available[name] for name in wanted})
+            session.commit()
+        except DomainError as error:
+            session.rollback()
+            outcome = "refused"
+            errors = field_errors(body, error) if body.get("type") == "view_submission" else None
+            if errors and not tracked.called:
+                tracked(response_action="errors", errors=errors)
+            else:
+                tell(body, tracked, client, respond, error.message)
+        except DBAPIError:
+            session.rollback()
+            outcome = "database unavailable"
+            log.exception("database error in %s", describe(body))
+            tell(body, tracked, client, respond, DATABASE_DOWN)
+        except Exception:
+            session.rollback()
+            reference = uuid.uuid4().hex[:8]
+            outcome = f"error {reference}"
+            log.exception("unexpected error in %s (reference %s)", describe(body), reference)
+            tell(body, tracked, client, respond, unexpected(reference))
+        finally:
+            session.close()
+            tracked()
+            log.info(
+                "%s by %s: %s in %.0f ms",
+                describe(body),
+                user_of(body),
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    run.__name__ = fn.__name__
+    run.__qualname__ = fn.__qualname__
+    run.__doc__ = fn.__doc__
+    return run

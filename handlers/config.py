@@ -1,0 +1,10 @@
+"""What listeners need from the runtime's settings, handed over through Bolt's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HandlerConfig:
+    wins_channel_id: str | None = None

@@ -1,0 +1,68 @@
+"""Slack events that change a partnership's channel or a workspace's installation."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from sqlalchemy.orm import Session
+
+from bot.domain import partnerships, people
+from bot.domain.events import first_delivery
+from handlers.boundary import listener
+
+log = logging.getLogger(__name__)
+
+
+def first_time(session: Session, body: dict[str, Any]) -> bool:
+    """Slack redelivers events it thinks we missed; act on each event id once."""
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    if first_delivery(session, event_id):
+        return True
+    log.info("event %s already handled (retry %s)", event_id, body.get("retry_num", "?"))
+    return False
+
+
+@listener
+def channel_id_changed(body: dict[str, Any], session: Session) -> None:
+    if first_time(session, body):
+        event = body["event"]
+        partnerships.channel_id_changed(session, event["old_channel_id"], event["new_channel_id"])
+
+
+@listener
+def channel_shared(body: dict[str, Any], session: Session) -> None:
+    if first_time(session, body):
+        partnerships.channel_sharing_changed(session, body["event"]["channel"], shared=True)
+
+
+@listener
+def channel_unshared(body: dict[str, Any], session: Session) -> None:
+    if first_time(session, body):
+        event = body["event"]
+        # A channel still shared with other organizations stays connected.
+        still_shared = bool(event.get("is_ext_shared"))
+        partnerships.channel_sharing_changed(session, event["channel"], shared=still_shared)
+
+
+@listener
+def app_uninstalled(body: dict[str, Any], session: Session) -> None:
+    if first_time(session, body):
+        people.workspace_uninstalled(session, body.get("team_id", ""))
+
+
+@listener
+def tokens_revoked(body: dict[str, Any], session: Session) -> None:
+    if first_time(session, body) and (body["event"].get("tokens") or {}).get("bot"):
+        people.workspace_uninstalled(session, body.get("team_id", ""))
+
+
+def register(app: App) -> None:
+    app.event("channel_id_changed")(channel_id_changed)
+    app.event("channel_shared")(channel_shared)
+    app.event("channel_unshared")(channel_unshared)
+    app.event("app_uninstalled")(app_uninstalled)
+    app.event("tokens_revoked")(tokens_revoked)

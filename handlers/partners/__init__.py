@@ -1,0 +1,1 @@
+"""/partner: linking a shared channel to a partner, the summary card, help."""

@@ -1,0 +1,211 @@
+"""Listeners for /partner, the summary button and the setup modal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.domain import partnerships
+from bot.domain.errors import DomainError
+from bot.domain.partnerships import PartnershipForm
+from handlers import forms
+from handlers import people as directory
+from handlers.boundary import TrackedAck, listener
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from handlers.partners import views
+from storage.models import ContactRole, Partnership
+
+log = logging.getLogger(__name__)
+
+
+def partnership_from_button(session: Session, body: dict[str, Any]) -> Partnership:
+    """The partnership a button on our message points at (its value is the partnership id)."""
+    value = forms.action_value(body)
+    if not value.isdigit():
+        raise DomainError("That button is out of date. Run /partner again.")
+    return partnerships.get_partnership(session, int(value))
+
+
+def open_setup(
+    client: WebClient, session: Session, body: dict[str, Any], partnership: Partnership | None
+) -> None:
+    actor = directory.actor_of(body)
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    defaults = views.SetupDefaults(
+        channel_id=channel if partnership is None else partnership.channel_id,
+        time_zone=directory.time_zone(client, session, actor.user_id),
+        owners=[actor.user_id],
+        partnership=partnership,
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=views.setup_modal(defaults))
+
+
+def show_help(ack: TrackedAck, **_: Any) -> None:
+    ack(text=views.help_text(), blocks=views.help_blocks())
+
+
+def link_or_summary(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
+) -> None:
+    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
+    if partnership is None:
+        ack()
+        open_setup(client, session, body, None)
+        return
+    ack(
+        response_type="ephemeral",
+        text=f"Partnership with {partnership.partner_name}",
+        blocks=views.summary_blocks(partnership),
+    )
+
+
+def edit(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
+) -> None:
+    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
+    if partnership is None:
+        raise DomainError("This channel isn't linked to a partner yet. Run /partner to link it.")
+    partnerships.require_vendor(partnership, directory.actor_of(body), "change the setup")
+    ack()
+    open_setup(client, session, body, partnership)
+
+
+# /partner <subcommand>: each feature adds its own entries here. A subcommand is called with
+# ack, body, client, session, config and args (the rest of the text) as keywords.
+Subcommand = Callable[..., None]
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "": link_or_summary,
+    "help": show_help,
+    "edit": edit,
+    "setup": edit,
+}
+
+
+@listener
+def partner_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, config: Any
+) -> None:
+    words = (body.get("text") or "").strip().split(maxsplit=1)
+    name = words[0].lower() if words else ""
+    handler = SUBCOMMANDS.get(name)
+    if handler is None:
+        raise DomainError(
+            f"I don't know `/partner {name}`. Try `/partner help` to see what I can do."
+        )
+    handler(
+        ack=ack,
+        body=body,
+        client=client,
+        session=session,
+        config=config,
+        args=words[1] if len(words) > 1 else "",
+    )
+
+
+@listener
+def show_summary(ack: TrackedAck, body: dict[str, Any], session: Session, respond: Respond) -> None:
+    ack()
+    partnership = partnership_from_button(session, body)
+    partnerships.require_side(partnership, directory.actor_of(body))
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=f"Partnership with {partnership.partner_name}",
+        blocks=views.summary_blocks(partnership),
+    )
+
+
+@listener
+def edit_from_button(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    ack()
+    partnership = partnership_from_button(session, body)
+    partnerships.require_vendor(partnership, directory.actor_of(body), "change the setup")
+    open_setup(client, session, body, partnership)
+
+
+def read_setup(body: dict[str, Any], channel_id: str | None) -> PartnershipForm:
+    return PartnershipForm(
+        channel_id=forms.conversation(body, B.CHANNEL) or channel_id,
+        partner_name=forms.text(body, B.PARTNER_NAME),
+        owners=forms.users(body, B.OWNERS),
+        contacts={role: forms.users(body, views.ROLE_BLOCKS[role]) for role in ContactRole},
+        vendor_approvers=forms.users(body, B.VENDOR_APPROVERS),
+        partner_approvers=forms.users(body, B.PARTNER_APPROVERS),
+        time_zone=forms.text(body, B.TIME_ZONE),
+        holiday_country=forms.text(body, B.HOLIDAY_COUNTRY) or None,
+    )
+
+
+@listener
+def submit_setup(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    meta = forms.metadata(body)
+    form = read_setup(body, None)
+    actor = directory.actor_of(body)
+    directory.refresh(
+        client,
+        session,
+        [
+            actor.user_id,
+            *form.owners,
+            *form.vendor_approvers,
+            *form.partner_approvers,
+            *(u for ids in form.contacts.values() for u in ids),
+        ],
+    )
+    if meta.get("partnership_id"):
+        partnership = partnerships.update_partnership(
+            session, int(meta["partnership_id"]), form, actor
+        )
+        ack()
+        session.commit()
+        notify(
+            client,
+            partnership.channel_id,
+            actor.user_id,
+            f"Saved the setup of the partnership with {partnership.partner_name}.",
+            views.summary_blocks(partnership),
+        )
+        return
+    partnership = partnerships.link_partnership(session, form, actor)
+    ack()
+    session.commit()  # the link stands even if Slack refuses the notice below
+    message = views.linked_message(partnership, actor.user_id)
+    try:
+        client.chat_postMessage(channel=partnership.channel_id, **message)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        log.warning("link notice to %s failed: %s", partnership.channel_id, error)
+        client.chat_postMessage(
+            channel=actor.user_id,
+            text=(
+                f"I linked <#{partnership.channel_id}> to {partnership.partner_name}, but I "
+                f"couldn't post there ({error}). Invite me to the channel with "
+                "`/invite @partnerbot` so the partner sees partnerbot's messages."
+            ),
+        )
+
+
+def notify(client: WebClient, channel: str, user: str, text: str, blocks: list[dict]) -> None:
+    """An ephemeral note to one person in a channel, or a DM when that isn't possible."""
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+    except SlackApiError:
+        client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+
+def register(app: App) -> None:
+    app.command("/partner")(partner_command)
+    app.action(Action.SHOW_SUMMARY)(show_summary)
+    app.action(Action.EDIT_PARTNERSHIP)(edit_from_button)
+    app.view(Callback.PARTNERSHIP_SETUP)(submit_setup)

@@ -1,0 +1,245 @@
+"""Pure view builders for /partner: the setup modal, the summary card, the link notice, help."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ConversationFilter,
+    ConversationSelectElement,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.partnerships import contacts, named_approvers, owners
+from handlers.blocks import button, context, field_input, mentions, truncate
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from storage.models import ContactRole, Partnership, PartnershipStatus, Side
+
+ROLE_LABELS = {
+    ContactRole.EXECUTIVE: "Executive sponsor(s)",
+    ContactRole.SALES: "Sales contacts",
+    ContactRole.OPERATIONS: "Operations / admin contacts",
+}
+ROLE_BLOCKS = {
+    ContactRole.EXECUTIVE: B.CONTACTS_EXECUTIVE,
+    ContactRole.SALES: B.CONTACTS_SALES,
+    ContactRole.OPERATIONS: B.CONTACTS_OPERATIONS,
+}
+STATUS_LABELS = {
+    PartnershipStatus.ACTIVE: "active",
+    PartnershipStatus.DISCONNECTED: "paused: the channel is no longer shared",
+    PartnershipStatus.ENDED: "ended",
+}
+
+
+@dataclass(frozen=True)
+class SetupDefaults:
+    """What the setup modal starts with: a new link, or an existing partnership to edit."""
+
+    channel_id: str | None
+    time_zone: str
+    owners: list[str]
+    partnership: Partnership | None = None
+
+
+@dataclass(frozen=True)
+class SummaryExtras:
+    """Lines other features add to the summary card (next review, open promises, ...)."""
+
+    lines: list[str] = field(default_factory=list)
+
+
+def _users(
+    block_id: str, label: str, initial: list[str], *, optional: bool, hint: str | None = None
+):
+    return field_input(
+        block_id,
+        label,
+        UserMultiSelectElement(placeholder="Choose people", initial_users=initial or None),
+        optional=optional,
+        hint=hint,
+    )
+
+
+def setup_modal(defaults: SetupDefaults) -> dict[str, Any]:
+    """The modal that links a channel to a partner, or edits the link."""
+    p = defaults.partnership
+    blocks: list[Block] = []
+    if p is None:
+        blocks.append(
+            field_input(
+                B.CHANNEL,
+                "Shared channel",
+                ConversationSelectElement(
+                    placeholder="The Slack Connect channel with the partner",
+                    initial_conversation=defaults.channel_id,
+                    filter=ConversationFilter(
+                        include=["public", "private"], exclude_bot_users=True
+                    ),
+                ),
+                hint="The channel you share with the partner organization.",
+            )
+        )
+    role_members = contacts(p) if p else {role: [] for role in ContactRole}
+    blocks += [
+        field_input(
+            B.PARTNER_NAME,
+            "Partner organization",
+            PlainTextInputElement(
+                placeholder="e.g. Acme Resellers",
+                max_length=200,
+                initial_value=p.partner_name if p else None,
+            ),
+        ),
+        _users(
+            B.OWNERS,
+            "Owners on your side (CAM, TMs)",
+            owners(p) if p else defaults.owners,
+            optional=False,
+        ),
+        *[
+            _users(
+                ROLE_BLOCKS[role],
+                f"Partner {ROLE_LABELS[role].lower()}",
+                role_members[role],
+                optional=True,
+                hint="Name at least one partner contact in one of these three fields."
+                if role is ContactRole.SALES
+                else None,
+            )
+            for role in ContactRole
+        ],
+        _users(
+            B.VENDOR_APPROVERS,
+            "Who approves rules on your side",
+            named_approvers(p, Side.VENDOR) if p else [],
+            optional=True,
+            hint="Leave empty to let anyone in your organization approve.",
+        ),
+        _users(
+            B.PARTNER_APPROVERS,
+            "Who approves rules on the partner side",
+            named_approvers(p, Side.PARTNER) if p else [],
+            optional=True,
+            hint="Leave empty to let anyone at the partner approve.",
+        ),
+        field_input(
+            B.TIME_ZONE,
+            "Partnership time zone",
+            PlainTextInputElement(
+                initial_value=p.time_zone if p else defaults.time_zone, max_length=64
+            ),
+            hint="An IANA name such as America/New_York; reviews are scheduled in it.",
+        ),
+        field_input(
+            B.HOLIDAY_COUNTRY,
+            "Holiday calendar (country code)",
+            PlainTextInputElement(
+                placeholder="e.g. US, DE, GB",
+                max_length=8,
+                initial_value=(p.holiday_country if p else None) or None,
+            ),
+            optional=True,
+            hint="Reviews skip this country's public holidays. Leave empty for none.",
+        ),
+    ]
+    metadata = {"partnership_id": p.id if p else None, "channel_id": defaults.channel_id}
+    return View(
+        type="modal",
+        callback_id=Callback.PARTNERSHIP_SETUP,
+        title="Edit partnership" if p else "Link a partner",
+        submit="Save" if p else "Link",
+        close="Cancel",
+        private_metadata=json.dumps(metadata),
+        blocks=blocks,
+    ).to_dict()
+
+
+def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[dict[str, Any]]:
+    """The partnership card: who is who, settings, and buttons for what people do next."""
+    roles = contacts(p)
+    fields = [
+        MarkdownTextObject(text=f"*Channel*\n<#{p.channel_id}>"),
+        MarkdownTextObject(text=f"*Status*\n{STATUS_LABELS[p.status]}"),
+        MarkdownTextObject(text=f"*Owners*\n{truncate(mentions(owners(p)), 1900)}"),
+        MarkdownTextObject(
+            text=f"*Time zone · holidays*\n{p.time_zone} · {p.holiday_country or 'none'}"
+        ),
+    ]
+    people = [
+        f"*{ROLE_LABELS[role]}:* {mentions(roles[role])}" for role in ContactRole if roles[role]
+    ]
+    approvers = []
+    for side, label in ((Side.VENDOR, "vendor"), (Side.PARTNER, "partner")):
+        named = named_approvers(p, side)
+        who = mentions(named) if named else f"anyone on the {label} side"
+        approvers.append(f"*Rule approvers, {label}:* {who}")
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Partnership with {p.partner_name}", 150)),
+        SectionBlock(fields=fields),
+        SectionBlock(text=truncate("\n".join(people + approvers), 3000)),
+    ]
+    for line in extras.lines if extras else []:
+        blocks.append(SectionBlock(text=truncate(line, 3000)))
+    blocks += [
+        DividerBlock(),
+        ActionsBlock(
+            block_id=B.SUMMARY_ACTIONS,
+            elements=[
+                button("Edit setup", Action.EDIT_PARTNERSHIP, str(p.id)),
+            ],
+        ),
+    ]
+    return [b.to_dict() for b in blocks]
+
+
+def linked_message(p: Partnership, linked_by: str) -> dict[str, Any]:
+    """The notice posted in the channel once it is linked (both sides see it)."""
+    text = (
+        f"<@{linked_by}> linked this channel to the partnership with *{p.partner_name}*. "
+        f"Owners: {mentions(owners(p))}."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=truncate(":handshake: " + text, 3000)),
+        context("Partner-side people: use the button to see the partnership and what you can do."),
+        ActionsBlock(elements=[button("Partnership summary", Action.SHOW_SUMMARY, str(p.id))]),
+    ]
+    return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+
+
+# (command, what it does) — every slash command partnerbot answers, for /partner help.
+HELP_ENTRIES: list[tuple[str, str]] = [
+    ("/partner", "In a shared channel: link it to a partner, or show the partnership summary."),
+    (
+        "/partner edit",
+        "Change the partnership's owners, contacts, approvers, time zone or holidays.",
+    ),
+    ("/partner help", "This list."),
+]
+
+
+def help_blocks() -> list[dict[str, Any]]:
+    lines = "\n".join(f"• `{command}` — {what}" for command, what in HELP_ENTRIES)
+    blocks: list[Block] = [
+        SectionBlock(text=truncate("*partnerbot commands*\n" + lines, 3000)),
+        context(
+            "People at the partner can't run these commands; they use the buttons on "
+            "partnerbot's messages in the shared channel."
+        ),
+    ]
+    return [b.to_dict() for b in blocks]
+
+
+def help_text() -> str:
+    return "partnerbot commands: " + ", ".join(command for command, _ in HELP_ENTRIES)

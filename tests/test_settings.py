@@ -1,0 +1,66 @@
+"""Settings: a missing or malformed value stops start-up with one line naming it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import ConfigError, load_settings
+
+
+def settings(**values):
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults():
+    s = settings()
+    assert s.database_url == "sqlite:///partnerbot.db"
+    assert s.port == 3000
+    assert s.slack_api_url == "https://slack.com/api/"
+    assert not s.socket_mode
+
+
+@pytest.mark.parametrize(
+    ("values", "named", "hint"),
+    [
+        ({}, "SLACK_BOT_TOKEN", "OAuth & Permissions"),
+        ({"slack_bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET", "Basic Information"),
+    ],
+)
+def test_missing_credentials_name_the_variable_and_where_to_find_it(values, named, hint):
+    with pytest.raises(ConfigError) as raised:
+        settings(**values).require_slack()
+    message = str(raised.value)
+    assert message.startswith(named) and hint in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"port": "abc"}, "PORT"),
+        ({"port": "70000"}, "PORT"),
+        ({"slack_bot_token": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({"slack_app_token": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({"database_url": "mysql://x"}, "DATABASE_URL"),
+        ({"log_level": "LOUD"}, "LOG_LEVEL"),
+        ({"slack_api_url": "slack.com/api"}, "SLACK_API_URL"),
+    ],
+)
+def test_malformed_values_are_named(values, named):
+    with pytest.raises(ConfigError) as raised:
+        settings(**values)
+    assert str(raised.value).startswith(f"{named} is invalid")
+
+
+def test_socket_mode_needs_no_signing_secret():
+    s = settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1")
+    assert s.socket_mode
+    s.require_slack()
+
+
+def test_environment_is_read(monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-env")
+    monkeypatch.setenv("PORT", "8080")
+    s = settings()
+    assert s.slack_bot_token.get_secret_value() == "xoxb-from-env"
+    assert s.port == 8080
+    assert "xoxb-from-env" not in repr(s)

@@ -1,0 +1,101 @@
+"""Storage: UTC datetimes, migrations that match the models, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from storage import migrate
+from storage.engine import make_engine, make_session_factory, normalize_url
+from storage.models import Base, Partnership, PartnershipStatus, Person, Workspace
+
+
+def test_utc_datetime_round_trips_aware_utc(session):
+    moment = datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=2)))
+    session.add(Person(user_id="U1", updated_at=moment))
+    session.commit()
+    session.expunge_all()
+    stored = session.get(Person, "U1").updated_at
+    assert stored == moment and stored.tzinfo == UTC
+    assert stored.hour == 23  # 01:30 at +02:00 is 23:30 UTC the day before
+
+
+def test_naive_datetimes_are_refused(session):
+    session.add(Person(user_id="U1", updated_at=datetime(2026, 1, 1)))
+    with pytest.raises(Exception, match="naive datetime"):
+        session.commit()
+
+
+def test_sqlite_runs_in_wal_mode(engine):
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_postgres_urls_use_psycopg3():
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def assert_migrations_match_models(engine):
+    with engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diffs == [], f"models and migrations differ: {diffs}"
+
+
+def test_sqlite_migrations_up_match_models_and_go_down(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert_migrations_match_models(engine)
+    migrate.downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    migrate.upgrade(engine)
+    engine.dispose()
+
+
+def one_live_partnership_per_channel(engine):
+    sessions = make_session_factory(engine)
+    now = datetime.now(UTC)
+    with sessions() as session:
+        session.add(Workspace(team_id="T1", active=True, installed_at=now))
+        session.flush()
+
+        def partnership(status):
+            return Partnership(
+                channel_id="C1",
+                partner_name="Acme",
+                vendor_team_id="T1",
+                status=status,
+                time_zone="UTC",
+                created_by="U1",
+                created_at=now,
+                updated_at=now,
+            )
+
+        session.add(partnership(PartnershipStatus.ENDED))
+        session.add(partnership(PartnershipStatus.ACTIVE))
+        session.commit()  # an ended partnership frees its channel
+        session.add(partnership(PartnershipStatus.ACTIVE))
+        with pytest.raises(Exception, match=r"(?i)unique"):
+            session.commit()
+
+
+def test_one_live_partnership_per_channel_sqlite(engine):
+    one_live_partnership_per_channel(engine)
+
+
+@pytest.mark.postgres
+def test_postgres_migrations_up_match_models_and_go_down(pg_engine):
+    migrate.upgrade(pg_engine)
+    assert migrate.current_revision(pg_engine) == migrate.head_revision()
+    assert_migrations_match_models(pg_engine)
+    one_live_partnership_per_channel(pg_engine)
+    migrate.downgrade(pg_engine, "base")
+    assert set(inspect(pg_engine).get_table_names()) == {"alembic_version"}
+    migrate.upgrade(pg_engine)
+    assert migrate.current_revision(pg_engine) == migrate.head_revision()

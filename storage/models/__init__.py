@@ -1,6 +1,7 @@
 """Every model, imported here so ``Base.metadata`` knows all tables (Alembic reads it)."""
 
 from storage.models.base import Base
+from storage.models.outbox import Occurrence, OccurrenceStatus
 from storage.models.partnerships import (
     ContactRole,
     Member,
@@ -11,15 +12,21 @@ from storage.models.partnerships import (
     Side,
     Workspace,
 )
+from storage.models.reviews import Review, ReviewSchedule, ReviewStatus
 
 __all__ = [
     "Base",
     "ContactRole",
     "Member",
+    "Occurrence",
+    "OccurrenceStatus",
     "Partnership",
     "PartnershipStatus",
     "Person",
     "ProcessedEvent",
+    "Review",
+    "ReviewSchedule",
+    "ReviewStatus",
     "Side",
     "Workspace",
 ]

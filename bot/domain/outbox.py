@@ -1,0 +1,244 @@
+"""The reminder outbox: enqueue what is due, claim it atomically, record what Slack said.
+
+Every feature that sends something on a schedule (review prompts, rule nudges, promise
+reminders) enqueues an occurrence with a unique key; the scheduler's tick claims due
+occurrences, hands each to the sender registered for its kind and records the ``Delivery``.
+Nothing here knows Slack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.clock import utcnow
+from storage.models import Occurrence, OccurrenceStatus
+from storage.queries import insert_ignore
+
+LEASE = timedelta(minutes=2)  # a claim not recorded by then is claimable again
+FIRST_RETRY_S = 30
+MAX_RETRY_S = 3600
+MAX_ATTEMPTS = 10
+INSERT_CHUNK = 500  # rows per INSERT, well under SQLite's bound-parameter limit
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    PERMANENT = "permanent"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a sender reports about one occurrence."""
+
+    outcome: Outcome
+    channel: str | None = None
+    ts: str | None = None
+    reason: str | None = None
+    after_seconds: float | None = None
+
+    @classmethod
+    def sent(cls, channel: str | None, ts: str | None) -> Delivery:
+        return cls(Outcome.SENT, channel=channel, ts=ts)
+
+    @classmethod
+    def retry(cls, reason: str, after_seconds: float | None = None) -> Delivery:
+        """It will pass (429, 5xx, timeouts): try again on a later tick, with backoff."""
+        return cls(Outcome.RETRY, reason=reason, after_seconds=after_seconds)
+
+    @classmethod
+    def permanent(cls, reason: str) -> Delivery:
+        """It won't pass (channel_not_found, is_archived, not_in_channel, ...)."""
+        return cls(Outcome.PERMANENT, reason=reason)
+
+    @classmethod
+    def skipped(cls, reason: str) -> Delivery:
+        """Nothing to send any more (the promise was kept, a later prompt superseded it)."""
+        return cls(Outcome.SKIPPED, reason=reason)
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    *,
+    partnership_id: int | None = None,
+    subject_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Add an occurrence unless one with this key exists; True if it is new."""
+    row = _row(kind, key, due_at, partnership_id, subject_id, payload)
+    return insert_ignore(session, Occurrence, [row]) > 0
+
+
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Bulk ``enqueue`` (rows as made by ``row()``); returns how many were new."""
+    added = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        added += insert_ignore(session, Occurrence, list(rows[start : start + INSERT_CHUNK]))
+    return added
+
+
+def row(
+    kind: str,
+    key: str,
+    due_at: datetime,
+    *,
+    partnership_id: int | None = None,
+    subject_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    status: OccurrenceStatus = OccurrenceStatus.PENDING,
+) -> dict[str, Any]:
+    """One occurrence as a row for ``enqueue_many``."""
+    values = _row(kind, key, due_at, partnership_id, subject_id, payload)
+    values["status"] = status
+    if status is not OccurrenceStatus.PENDING:
+        values["finished_at"] = utcnow()
+        values["last_error"] = "superseded by a later occurrence"
+    return values
+
+
+def _row(
+    kind: str,
+    key: str,
+    due_at: datetime,
+    partnership_id: int | None,
+    subject_id: int | None,
+    payload: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "key": key,
+        "due_at": due_at,
+        "next_attempt_at": due_at,
+        "partnership_id": partnership_id,
+        "subject_id": subject_id,
+        "status": OccurrenceStatus.PENDING,
+        "attempts": 0,
+        "payload": payload,
+    }
+
+
+def cancel(session: Session, kind: str, subject_id: int) -> int:
+    """Pending occurrences of a subject become skipped (e.g. the promise was closed)."""
+    result = session.execute(
+        update(Occurrence)
+        .where(
+            Occurrence.kind == kind,
+            Occurrence.subject_id == subject_id,
+            Occurrence.status == OccurrenceStatus.PENDING,
+        )
+        .values(status=OccurrenceStatus.SKIPPED, last_error="cancelled", finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def claimable(now: datetime) -> Any:
+    """Pending and ready, or claimed by a ticker whose lease ran out (it died mid-send)."""
+    return or_(
+        and_(Occurrence.status == OccurrenceStatus.PENDING, Occurrence.next_attempt_at <= now),
+        and_(Occurrence.status == OccurrenceStatus.SENDING, Occurrence.lease_until < now),
+    )
+
+
+def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> list[Occurrence]:
+    """Atomically take up to ``limit`` due occurrences for ``worker``; commit right after.
+
+    PostgreSQL: the inner SELECT locks rows with FOR UPDATE SKIP LOCKED, so concurrent
+    tickers take disjoint batches. SQLite ignores the lock clause; there the status guard
+    repeated in the UPDATE's WHERE is what makes a row go to one claimer only.
+    """
+    candidates = (
+        select(Occurrence.id)
+        .where(claimable(now))
+        .order_by(Occurrence.next_attempt_at, Occurrence.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    statement = (
+        update(Occurrence)
+        .where(Occurrence.id.in_(candidates), claimable(now))
+        .values(
+            status=OccurrenceStatus.SENDING,
+            claimed_by=worker,
+            lease_until=now + LEASE,
+            attempts=Occurrence.attempts + 1,
+        )
+        .returning(Occurrence)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    claimed = list(session.scalars(statement))
+    claimed.sort(key=lambda o: (o.next_attempt_at, o.id))
+    return claimed
+
+
+def backoff_seconds(attempts: int) -> float:
+    """30 s, 1 min, 2 min, ... up to an hour between attempts."""
+    return float(min(MAX_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
+
+
+def record(session: Session, occurrence: Occurrence, delivery: Delivery, worker: str) -> bool:
+    """Store what happened to a claimed occurrence; False if our lease was lost meanwhile.
+
+    The UPDATE is guarded by the claim (status and claimer), so a ticker whose lease expired
+    and was taken over cannot overwrite the newer attempt's result.
+    """
+    now = utcnow()
+    values: dict[str, Any] = {"claimed_by": None, "lease_until": None}
+    if delivery.outcome is Outcome.SENT:
+        values.update(
+            status=OccurrenceStatus.SENT,
+            channel=delivery.channel,
+            ts=delivery.ts,
+            finished_at=now,
+            last_error=None,
+        )
+    elif delivery.outcome is Outcome.RETRY and occurrence.attempts < MAX_ATTEMPTS:
+        wait = max(delivery.after_seconds or 0, backoff_seconds(occurrence.attempts))
+        values.update(
+            status=OccurrenceStatus.PENDING,
+            next_attempt_at=now + timedelta(seconds=wait),
+            last_error=delivery.reason,
+        )
+    elif delivery.outcome is Outcome.SKIPPED:
+        values.update(status=OccurrenceStatus.SKIPPED, finished_at=now, last_error=delivery.reason)
+    else:
+        reason = delivery.reason
+        if delivery.outcome is Outcome.RETRY:
+            reason = f"gave up after {occurrence.attempts} attempts: {reason}"
+        values.update(status=OccurrenceStatus.FAILED, finished_at=now, last_error=reason)
+    values["payload"] = occurrence.payload
+    result = session.execute(
+        update(Occurrence)
+        .where(
+            Occurrence.id == occurrence.id,
+            Occurrence.status == OccurrenceStatus.SENDING,
+            Occurrence.claimed_by == worker,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def pending_of(session: Session, kind: str, subject_id: int) -> list[Occurrence]:
+    return list(
+        session.scalars(
+            select(Occurrence).where(
+                Occurrence.kind == kind,
+                Occurrence.subject_id == subject_id,
+                Occurrence.status == OccurrenceStatus.PENDING,
+            )
+        )
+    )

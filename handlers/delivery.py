@@ -1,0 +1,150 @@
+"""The Slack side of the outbox: what Slack's answers mean for a delivery, and message keys.
+
+Every message the scheduler posts carries its occurrence key in Slack message metadata, so a
+ticker that crashed between Slack's answer and its own commit finds the message on the next
+attempt instead of posting it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.outbox import Delivery
+from storage.models import Occurrence
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "partnerbot_reminder"
+# Answers that will pass if we try again later.
+PASSING_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+# Answers about the channel itself: posting there won't work until someone fixes it.
+CHANNEL_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "access_denied",
+        "team_access_not_granted",
+    }
+)
+
+
+def metadata(occurrence: Occurrence) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": occurrence.key}}
+
+
+def delivery_for(error: Exception) -> Delivery:
+    """Map a failed Web API call to a retry (429, 5xx, timeouts) or a permanent failure."""
+    if isinstance(error, SlackApiError):
+        response = error.response
+        status = getattr(response, "status_code", 200)
+        code = str(response.get("error") or f"http {status}")
+        if status == 429 or code == "ratelimited":
+            retry_after = (getattr(response, "headers", None) or {}).get("Retry-After") or (
+                getattr(response, "headers", None) or {}
+            ).get("retry-after")
+            return Delivery.retry(code, after_seconds=float(retry_after) if retry_after else None)
+        if status >= 500 or code in PASSING_ERRORS:
+            return Delivery.retry(code)
+        return Delivery.permanent(code)
+    if isinstance(error, TimeoutError | ConnectionError | OSError):
+        return Delivery.retry(f"{error.__class__.__name__}: {error}")
+    raise error
+
+
+def is_channel_error(delivery: Delivery) -> bool:
+    return delivery.reason in CHANNEL_ERRORS
+
+
+def already_posted(
+    client: WebClient, channel: str, occurrence: Occurrence, oldest: float
+) -> str | None:
+    """The ts of a message in ``channel`` already carrying this occurrence's key, if any.
+
+    Asked only when an earlier attempt may have reached Slack (a lease ran out, or a retry
+    after a timeout), never on the first attempt.
+    """
+    cursor: str | None = None
+    for _page in range(5):
+        answer = client.conversations_history(
+            channel=channel,
+            oldest=f"{oldest:.6f}",
+            include_all_metadata=True,
+            limit=200,
+            cursor=cursor,
+        )
+        for message in answer.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == METADATA_EVENT
+                and (meta.get("event_payload") or {}).get("key") == occurrence.key
+            ):
+                return str(message["ts"])
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+        if not answer.get("has_more") or not cursor:
+            return None
+    return None
+
+
+def post(
+    client: WebClient,
+    occurrence: Occurrence,
+    channel: str,
+    message: dict[str, Any],
+    *,
+    check_earlier_attempt: bool = True,
+) -> Delivery:
+    """Post ``message`` (text, blocks, ...) with the occurrence key; never twice.
+
+    On a repeated attempt it first looks for the message an earlier attempt may have posted.
+    """
+    try:
+        if check_earlier_attempt and occurrence.attempts > 1:
+            found = already_posted(client, channel, occurrence, occurrence.due_at.timestamp() - 60)
+            if found is not None:
+                log.info("occurrence %s was already posted as %s", occurrence.key, found)
+                return Delivery.sent(channel, found)
+        answer = client.chat_postMessage(channel=channel, metadata=metadata(occurrence), **message)
+        return Delivery.sent(str(answer.get("channel") or channel), str(answer.get("ts")))
+    except (SlackApiError, OSError) as error:
+        return delivery_for(error)
+
+
+def tell_people(
+    client: WebClient,
+    occurrence: Occurrence,
+    user_ids: list[str],
+    message: Callable[[str], dict[str, Any]],
+) -> Delivery:
+    """DM each person once, remembering in the occurrence who already got it (for retries).
+
+    A person Slack won't let us DM is logged and passed over; a passing error retries the
+    rest later.
+    """
+    payload = dict(occurrence.payload or {})
+    done = list(payload.get("told") or [])
+    last: Delivery = Delivery.skipped("nobody to tell")
+    for user_id in user_ids:
+        if user_id in done:
+            continue
+        try:
+            answer = client.chat_postMessage(channel=user_id, **message(user_id))
+            last = Delivery.sent(str(answer.get("channel")), str(answer.get("ts")))
+        except (SlackApiError, OSError) as error:
+            delivery = delivery_for(error)
+            if delivery.outcome.value == "retry":
+                occurrence.payload = {**payload, "told": done}
+                return delivery
+            log.warning("could not DM %s about %s: %s", user_id, occurrence.key, delivery.reason)
+        done.append(user_id)
+    occurrence.payload = {**payload, "told": done}
+    if last.outcome.value == "skipped" and done:
+        return Delivery.sent(None, None)
+    return last

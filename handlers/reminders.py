@@ -1,0 +1,27 @@
+"""The senders of the outbox, by occurrence kind: the one place scheduled messages come from.
+
+A sender renders an occurrence with its feature's pure views, calls Slack (see
+``handlers.delivery`` for posting with the occurrence key and mapping Slack's answers), may
+call domain services (e.g. enqueue the next reminder), and returns a ``Delivery``. It never
+commits: the scheduler's tick records the delivery and commits.
+
+Each feature keeps its senders in its own module and adds them to ``SENDERS`` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain.outbox import Delivery
+from storage.models import Occurrence
+
+Sender = Callable[[WebClient, Session, Occurrence], Delivery]
+
+SENDERS: dict[str, Sender] = {
+    # reviews
+    # rules of engagement
+    # promises
+}

@@ -6,9 +6,10 @@ from slack_bolt import App
 
 from handlers import lifecycle
 from handlers.partners import listeners as partners
+from handlers.promises import listeners as promises
 
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle):
+    for feature in (partners, lifecycle, promises):
         feature.register(app)

@@ -16,6 +16,10 @@ class Callback(StrEnum):
     # rules of engagement
     # reviews
     # promises
+    PROMISE_MAKE = "promise_make"
+    PROMISE_MADE_GOOD = "promise_made_good"
+    PROMISE_NOT_YET = "promise_not_yet"
+    PROMISE_RENEGOTIATE = "promise_renegotiate"
     # kpis and exit
 
 
@@ -27,6 +31,14 @@ class Action(StrEnum):
     # rules of engagement
     # reviews
     # promises
+    PROMISE_MADE_GOOD = "promise_made_good_open"
+    PROMISE_SNOOZE = "promise_snooze"
+    PROMISE_RENEGOTIATE = "promise_renegotiate_open"
+    PROMISE_CONFIRM = "promise_confirm"
+    PROMISE_NOT_YET = "promise_not_yet_open"
+    PROMISE_ACCEPT_DATE = "promise_accept_date"
+    PROMISE_DECLINE_DATE = "promise_decline_date"
+    PROMISE_RELEASE = "promise_release"
     # kpis and exit
 
 
@@ -46,7 +58,17 @@ class Block(StrEnum):
     # wins
     # rules of engagement
     # reviews
-    # promises
+    # promises (modal fields: the same names as bot.domain.promises' form fields)
+    PROMISE_PARTNERSHIP = "promise_partnership"
+    PROMISE_OWED_TO = "promise_owed_to"
+    PROMISE_RAW_DEAL = "promise_raw_deal"
+    PROMISE_TEXT = "promise_text"
+    PROMISE_DUE = "promise_due_date"
+    PROMISE_NOTE = "promise_note"
+    PROMISE_COMMENT = "promise_comment"
+    PROMISE_NEW_DATE = "promise_new_date"
+    PROMISE_REASON = "promise_reason"
+    PROMISE_ACTIONS = "promise_actions"
     # kpis and exit
 
 

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.domain.outbox import Delivery
+from handlers.promises import reminders as promises
 from storage.models import Occurrence
 
 Sender = Callable[[WebClient, Session, Occurrence], Delivery]
@@ -24,4 +25,5 @@ SENDERS: dict[str, Sender] = {
     # reviews
     # rules of engagement
     # promises
+    promises.KIND: promises.send_reminder,
 }

@@ -12,9 +12,21 @@ from storage.models.partnerships import (
     Side,
     Workspace,
 )
+from storage.models.promises import (
+    OPEN_STATES,
+    Promise,
+    PromiseEvent,
+    PromiseEventKind,
+    PromiseState,
+)
 from storage.models.reviews import Review, ReviewSchedule, ReviewStatus
 
 __all__ = [
+    "OPEN_STATES",
+    "Promise",
+    "PromiseEvent",
+    "PromiseEventKind",
+    "PromiseState",
     "Base",
     "ContactRole",
     "Member",

@@ -1,0 +1,1 @@
+"""/promise: make-good promises, followed up by DM until the partner confirms them."""

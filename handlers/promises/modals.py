@@ -1,0 +1,139 @@
+"""Pure builders for the promise modals: make one, made good, not yet, a new date."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.promises import MAX_NOTE, MAX_TEXT
+from handlers.blocks import context, field_input, truncate
+from handlers.ids import Block as B
+from handlers.ids import Callback
+from handlers.promises.views import day
+from storage.models import Partnership, Promise
+
+
+def _modal(callback: str, title: str, submit: str, meta: dict[str, Any], blocks: list[Block]):
+    assert len(blocks) <= 100
+    return View(
+        type="modal",
+        callback_id=callback,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=json.dumps(meta),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _long_text(placeholder: str, limit: int) -> PlainTextInputElement:
+    return PlainTextInputElement(multiline=True, max_length=limit, placeholder=placeholder)
+
+
+def make_modal(
+    partnership: Partnership | None, choices: list[Partnership], today: date
+) -> dict[str, Any]:
+    """/promise: who it is owed to, the raw deal, what is promised and by when."""
+    blocks: list[Block] = []
+    if partnership is None:
+        blocks.append(
+            field_input(
+                B.PROMISE_PARTNERSHIP,
+                "Partner",
+                StaticSelectElement(
+                    placeholder="Which partnership",
+                    options=[
+                        Option(value=str(p.id), label=truncate(p.partner_name, 75))
+                        for p in choices[:100]
+                    ],
+                ),
+            )
+        )
+    else:
+        blocks.append(
+            SectionBlock(
+                text=truncate(f"A make-good promise to *{partnership.partner_name}*", 3000)
+            )
+        )
+    blocks += [
+        field_input(
+            B.PROMISE_OWED_TO,
+            "Owed to",
+            UserSelectElement(placeholder="A contact at the partner"),
+            hint="The person at the partner you make the promise to.",
+        ),
+        field_input(
+            B.PROMISE_RAW_DEAL,
+            "The raw deal",
+            _long_text("What you asked them to accept now", MAX_TEXT),
+        ),
+        field_input(
+            B.PROMISE_TEXT,
+            "What you promise",
+            _long_text("How you'll make it up to them", MAX_TEXT),
+        ),
+        field_input(
+            B.PROMISE_DUE,
+            "By when",
+            DatePickerElement(initial_date=today.isoformat()),
+            hint="In your time zone. I'll remind you before, on the day, and after it.",
+        ),
+    ]
+    meta = {"partnership_id": partnership.id if partnership else None}
+    return _modal(Callback.PROMISE_MAKE, "Make a promise", "Promise", meta, blocks)
+
+
+def made_good_modal(promise: Promise) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(text=truncate(f"*Your promise*\n{promise.promise}", 3000)),
+        field_input(
+            B.PROMISE_NOTE,
+            "What you did",
+            _long_text("A short note for the partner", MAX_NOTE),
+        ),
+        context(f"I'll ask <@{promise.owed_to_id}> to confirm it."),
+    ]
+    meta = {"promise_id": promise.id}
+    return _modal(Callback.PROMISE_MADE_GOOD, "I made good", "Ask to confirm", meta, blocks)
+
+
+def not_yet_modal(promise: Promise) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(text=truncate(f"*The promise*\n{promise.promise}", 3000)),
+        field_input(
+            B.PROMISE_COMMENT,
+            "What is still missing?",
+            _long_text("I'll pass this on", MAX_NOTE),
+        ),
+    ]
+    meta = {"promise_id": promise.id}
+    return _modal(Callback.PROMISE_NOT_YET, "Not made good yet", "Send", meta, blocks)
+
+
+def renegotiate_modal(promise: Promise) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(
+            text=truncate(
+                f"*Your promise*\n{promise.promise}\n*Agreed date*\n{day(promise.due_date)}", 3000
+            )
+        ),
+        field_input(B.PROMISE_NEW_DATE, "New date", DatePickerElement()),
+        field_input(
+            B.PROMISE_REASON, "Why", _long_text("Tell the partner why you need it", MAX_NOTE)
+        ),
+        context(f"The new date applies once <@{promise.owed_to_id}> accepts it."),
+    ]
+    meta = {"promise_id": promise.id}
+    return _modal(Callback.PROMISE_RENEGOTIATE, "Ask for a new date", "Ask", meta, blocks)

@@ -1,0 +1,35 @@
+"""The outbox sender for promise reminders: a DM to the maker, then the next one planned."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.domain import promises
+from bot.domain.clock import utcnow
+from bot.domain.outbox import Delivery, Outcome
+from handlers import delivery
+from handlers.promises import messaging, views
+from storage.models import Occurrence, Promise
+
+KIND = promises.REMINDER_KIND
+
+
+def send_reminder(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """Remind the maker of an open promise; skipped once it is made good, kept or released."""
+    payload = occurrence.payload or {}
+    promise = session.get(Promise, occurrence.subject_id) if occurrence.subject_id else None
+    why_not = promises.reminder_is_current(promise, payload)
+    if why_not is not None or promise is None:
+        return Delivery.skipped(why_not or "no promise")
+    number = int(payload.get("number") or promise.reminders_sent + 1)
+    now = utcnow()
+    try:
+        channel = messaging.open_dm(client, promise.maker_id)
+    except (SlackApiError, OSError) as error:
+        return delivery.delivery_for(error)
+    sent = delivery.post(client, occurrence, channel, views.reminder_message(promise, number, now))
+    if sent.outcome is Outcome.SENT:
+        promises.reminded(session, promise, number, now)
+    return sent

@@ -7,9 +7,10 @@ from slack_bolt import App
 from handlers import lifecycle
 from handlers.partners import listeners as partners
 from handlers.promises import listeners as promises
+from handlers.rules import listeners as rules
 
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle, promises):
+    for feature in (partners, lifecycle, promises, rules):
         feature.register(app)

@@ -14,6 +14,11 @@ class Callback(StrEnum):
     PARTNERSHIP_SETUP = "partnership_setup"
     # wins
     # rules of engagement
+    ROE_PROPOSE = "roe_propose"
+    ROE_AMEND = "roe_amend"
+    ROE_REQUEST_CHANGES = "roe_request_changes"
+    ROE_REJECT = "roe_reject"
+    ROE_RETIRE = "roe_retire"
     # reviews
     # promises
     PROMISE_MAKE = "promise_make"
@@ -29,6 +34,16 @@ class Action(StrEnum):
     EDIT_PARTNERSHIP = "partnership_edit"
     # wins
     # rules of engagement
+    ROE_PROPOSE = "roe_propose_open"  # "Propose a rule" on the partnership summary
+    ROE_RULEBOOK = "roe_rulebook"  # "Rulebook" on the summary; its value is the partnership id
+    ROE_RULEBOOK_PAGE = "roe_rulebook_page"  # "More": the value is "partnership:page"
+    ROE_SHARE = "roe_share"
+    ROE_RULE_MENU = "roe_rule_menu"  # overflow on a rule: history / replace / retire
+    ROE_APPROVE = "roe_approve"  # thread buttons carry "proposal:version"
+    ROE_REQUEST_CHANGES = "roe_request_changes_open"
+    ROE_REJECT = "roe_reject_open"
+    ROE_AMEND = "roe_amend_open"
+    ROE_WITHDRAW = "roe_withdraw"
     # reviews
     # promises
     PROMISE_MADE_GOOD = "promise_made_good_open"
@@ -57,6 +72,13 @@ class Block(StrEnum):
     SUMMARY_ACTIONS = "partnership_summary_actions"
     # wins
     # rules of engagement
+    RULE_TITLE = "rule_title"  # modal fields: the same names as bot.domain.rules' fields
+    RULE_TEXT = "rule_text"
+    RULE_CATEGORY = "rule_category"
+    RULE_REPLACES = "rule_replaces"
+    RULE_COMMENT = "rule_comment"
+    ROE_DECISION_ACTIONS = "roe_decision_actions"
+    ROE_RULEBOOK_ACTIONS = "roe_rulebook_actions"
     # reviews
     # promises (modal fields: the same names as bot.domain.promises' form fields)
     PROMISE_PARTNERSHIP = "promise_partnership"

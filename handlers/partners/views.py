@@ -198,6 +198,8 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
             block_id=B.SUMMARY_ACTIONS,
             elements=[
                 button("Edit setup", Action.EDIT_PARTNERSHIP, str(p.id)),
+                button("Propose a rule", Action.ROE_PROPOSE, str(p.id)),
+                button("Rulebook", Action.ROE_RULEBOOK, str(p.id)),
             ],
         ),
     ]
@@ -225,6 +227,9 @@ HELP_ENTRIES: list[tuple[str, str]] = [
         "/partner edit",
         "Change the partnership's owners, contacts, approvers, time zone or holidays.",
     ),
+    ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),
+    ("/roe list", "The rulebook in force (only you see it), with a button to share it."),
+    ("/roe show R-n", "A rule's history: its versions and who approved what, when."),
     ("/partner help", "This list."),
 ]
 

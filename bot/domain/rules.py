@@ -1,0 +1,282 @@
+"""Rules of engagement: proposing rules, replacements and retirements, amending, withdrawing.
+
+Deciding on a proposal (approve, request changes, reject) is in ``rules_decisions``; the
+decision log in ``rules_log``; reading the rulebook and histories in ``rulebook``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain import rules_nudges as nudges
+from bot.domain.clock import utcnow
+from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.partnerships import get_partnership, may_approve
+from bot.domain.partnerships import require_side as side_in
+from bot.domain.people import Actor
+from bot.domain.rules_decisions import approve, may_decide, reject, request_changes
+from bot.domain.rules_log import (
+    COMMENT,
+    Outcome,
+    checked_comment,
+    current,
+    get_proposal,
+    lock,
+    record,
+    set_status,
+)
+from storage.models import (
+    OPEN_PROPOSAL,
+    DecisionKind,
+    Partnership,
+    PartnershipStatus,
+    Proposal,
+    ProposalStatus,
+    Rule,
+    RuleCategory,
+    RuleStatus,
+    RuleVersion,
+    Side,
+)
+
+__all__ = [
+    "COMMENT",
+    "Outcome",
+    "RuleForm",
+    "amend",
+    "approve",
+    "current",
+    "get_proposal",
+    "may_amend",
+    "may_decide",
+    "posted",
+    "propose",
+    "propose_retirement",
+    "reject",
+    "request_changes",
+    "withdraw",
+]
+
+MAX_TITLE = 150
+MAX_TEXT = 2500
+
+# Form field names; the modals use them as block ids so errors land on the right field.
+TITLE, TEXT, CATEGORY, REPLACES = ("rule_title", "rule_text", "rule_category", "rule_replaces")
+
+
+@dataclass(frozen=True)
+class RuleForm:
+    """What the proposal modal says: raw values, checked by ``propose`` and ``amend``."""
+
+    title: str
+    text: str
+    category: str | None
+    replaces_rule_id: int | None = None
+
+
+def _checked(form: RuleForm) -> tuple[str, str, RuleCategory]:
+    errors: dict[str, str] = {}
+    title, text = form.title.strip(), form.text.strip()
+    if not title:
+        errors[TITLE] = "Give the rule a short title, e.g. “Deal registration window”."
+    elif len(title) > MAX_TITLE:
+        errors[TITLE] = f"Keep the title under {MAX_TITLE} characters."
+    if not text:
+        errors[TEXT] = "Write the rule itself: what both sides agree to do."
+    elif len(text) > MAX_TEXT:
+        errors[TEXT] = f"Keep the rule under {MAX_TEXT} characters; split it into several rules."
+    category = None
+    try:
+        category = RuleCategory(form.category or "")
+    except ValueError:
+        errors[CATEGORY] = "Pick a category."
+    collect(errors)
+    assert category is not None
+    return title, text, category
+
+
+def _live(partnership: Partnership) -> None:
+    if partnership.status is PartnershipStatus.ENDED:
+        raise Conflict("This partnership has ended; its rules can no longer change.")
+
+
+def _open_for(session: Session, rule: Rule) -> Proposal | None:
+    return session.scalar(
+        select(Proposal).where(Proposal.rule_id == rule.id, Proposal.status.in_(OPEN_PROPOSAL))
+    )
+
+
+def _rule_in(session: Session, partnership: Partnership, rule_id: int, field: str) -> Rule:
+    rule = session.get(Rule, rule_id)
+    if rule is None or rule.partnership_id != partnership.id:
+        raise NotFound("That rule is not in this partnership's rulebook.", field=field)
+    if rule.status is not RuleStatus.IN_FORCE:
+        raise Conflict(f"{rule.label} has been retired; propose a new rule instead.", field=field)
+    if _open_for(session, rule) is not None:
+        raise Conflict(
+            f"{rule.label} already has a proposal waiting for a decision in the channel. "
+            "Decide on that one first.",
+            field=field,
+        )
+    return rule
+
+
+def _first_version_number(session: Session, rule: Rule | None) -> int:
+    if rule is None:
+        return 1
+    top = session.scalar(
+        select(func.max(RuleVersion.number))
+        .join(Proposal, RuleVersion.proposal_id == Proposal.id)
+        .where(Proposal.rule_id == rule.id)
+    )
+    return max(top or 0, rule.version) + 1
+
+
+def _open(
+    session: Session,
+    partnership: Partnership,
+    actor: Actor,
+    side: Side,
+    content: tuple[str, str, RuleCategory],
+    rule: Rule | None,
+    *,
+    retires: bool,
+    comment: str | None,
+) -> Outcome:
+    now = utcnow()
+    number = _first_version_number(session, rule)
+    title, text, category = content
+    proposal = Proposal(
+        partnership_id=partnership.id,
+        rule_id=rule.id if rule is not None else None,
+        status=ProposalStatus.PENDING,
+        current_version=number,
+        proposed_by=actor.user_id,
+        proposer_side=side,
+        channel_id=partnership.channel_id,
+        created_at=now,
+        updated_at=now,
+    )
+    proposal.versions.append(
+        RuleVersion(
+            number=number,
+            title=title,
+            text=text,
+            category=category,
+            replaces_rule_id=rule.id if rule is not None else None,
+            retires=retires,
+            created_by=actor.user_id,
+            created_at=now,
+        )
+    )
+    session.add(proposal)
+    session.flush()
+    record(session, proposal, actor, side, DecisionKind.PROPOSE, comment)
+    if may_approve(partnership, actor):
+        record(session, proposal, actor, side, DecisionKind.APPROVE)
+    nudges.schedule(session, proposal, partnership)
+    return Outcome(proposal, DecisionKind.PROPOSE, side, changed=True)
+
+
+def propose(session: Session, partnership_id: int, form: RuleForm, actor: Actor) -> Outcome:
+    """Put a new rule, or a replacement for one in force, to both sides."""
+    partnership = get_partnership(session, partnership_id)
+    side = side_in(partnership, actor)
+    _live(partnership)
+    content = _checked(form)
+    rule = None
+    if form.replaces_rule_id is not None:
+        rule = _rule_in(session, partnership, form.replaces_rule_id, REPLACES)
+    return _open(session, partnership, actor, side, content, rule, retires=False, comment=None)
+
+
+def propose_retirement(
+    session: Session, partnership_id: int, rule_id: int, reason: str, actor: Actor
+) -> Outcome:
+    """Propose taking a rule out of force; it stays in force until both sides agree."""
+    partnership = get_partnership(session, partnership_id)
+    side = side_in(partnership, actor)
+    _live(partnership)
+    reason = checked_comment(reason, "Say why the rule should be retired.")
+    rule = _rule_in(session, partnership, rule_id, COMMENT)
+    content = (rule.title, rule.text, rule.category)
+    return _open(session, partnership, actor, side, content, rule, retires=True, comment=reason)
+
+
+def _require_proposer(proposal: Proposal, actor: Actor, doing: str) -> None:
+    if actor.user_id != proposal.proposed_by:
+        raise NotAllowed(
+            f"Only <@{proposal.proposed_by}>, who proposed this rule, can {doing}. Ask them, "
+            "or request changes or reject it in the thread."
+        )
+    if proposal.status not in OPEN_PROPOSAL:
+        raise Conflict(f"This proposal was already {proposal.status.value.replace('_', ' ')}.")
+
+
+def may_amend(session: Session, proposal_id: int, actor: Actor) -> Proposal:
+    """Check, without changing anything, that the actor may amend the proposal now."""
+    proposal = get_proposal(session, proposal_id)
+    _require_proposer(proposal, actor, "amend it")
+    return proposal
+
+
+def amend(session: Session, proposal_id: int, form: RuleForm, actor: Actor) -> Outcome:
+    """Put a new version forward; approvals of earlier versions no longer count."""
+    proposal = lock(session, proposal_id)
+    _require_proposer(proposal, actor, "amend it")
+    partnership = get_partnership(session, proposal.partnership_id)
+    side = side_in(partnership, actor)
+    before = current(proposal)
+    if before.retires:
+        raise Conflict("A proposal to retire a rule can't be amended; withdraw it instead.")
+    title, text, category = _checked(form)
+    number = proposal.current_version + 1
+    proposal.versions.append(
+        RuleVersion(
+            number=number,
+            title=title,
+            text=text,
+            category=category,
+            replaces_rule_id=before.replaces_rule_id,
+            retires=False,
+            created_by=actor.user_id,
+            created_at=utcnow(),
+        )
+    )
+    proposal.current_version = number
+    proposal.status = ProposalStatus.PENDING
+    proposal.updated_at = utcnow()
+    session.flush()
+    record(session, proposal, actor, side, DecisionKind.AMEND)
+    if may_approve(partnership, actor):
+        record(session, proposal, actor, side, DecisionKind.APPROVE)
+    nudges.cancel(session, proposal)
+    nudges.schedule(session, proposal, partnership)
+    return Outcome(proposal, DecisionKind.AMEND, side, changed=True)
+
+
+def withdraw(session: Session, proposal_id: int, actor: Actor, note: str | None = None) -> Outcome:
+    """The proposer takes the proposal back; nothing changes in the rulebook."""
+    proposal = lock(session, proposal_id)
+    _require_proposer(proposal, actor, "withdraw it")
+    partnership = get_partnership(session, proposal.partnership_id)
+    side = side_in(partnership, actor)
+    record(session, proposal, actor, side, DecisionKind.WITHDRAW, note)
+    set_status(session, proposal, ProposalStatus.WITHDRAWN, when=OPEN_PROPOSAL)
+    nudges.cancel(session, proposal)
+    return Outcome(proposal, DecisionKind.WITHDRAW, side, changed=True)
+
+
+def posted(session: Session, proposal_id: int, *, parent_ts: str | None, buttons_ts: str | None):
+    """Remember where the proposal and its buttons are in the channel."""
+    values = {k: v for k, v in (("parent_ts", parent_ts), ("buttons_ts", buttons_ts)) if v}
+    if values:
+        session.execute(
+            update(Proposal)
+            .where(Proposal.id == proposal_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,226 @@
+"""Listeners for the buttons in a proposal's thread and the modals they open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import rules
+from bot.domain.errors import DomainError
+from bot.domain.people import Actor
+from bot.domain.rules import Outcome
+from handlers import forms
+from handlers import people as directory
+from handlers.boundary import TrackedAck, listener
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from handlers.rules import publish, views
+from handlers.rules.form import read_rule_form
+from storage.models import DecisionKind
+
+RECORDED = {
+    DecisionKind.APPROVE: "Your approval",
+    DecisionKind.REQUEST_CHANGES: "Your request for changes",
+    DecisionKind.REJECT: "Your rejection",
+    DecisionKind.AMEND: "Your amended version",
+    DecisionKind.WITHDRAW: "Your withdrawal",
+}
+
+
+def proposal_and_version(value: str) -> tuple[int, int]:
+    """Thread buttons carry "proposal:version"."""
+    proposal, _, version = (value or "").partition(":")
+    if not (proposal.isdigit() and version.isdigit()):
+        raise DomainError("That button is out of date. Use the buttons in the proposal's thread.")
+    return int(proposal), int(version)
+
+
+def _clicked(body: dict[str, Any], client: WebClient, session: Session) -> tuple[Actor, int, int]:
+    actor = directory.actor_of(body)
+    directory.refresh(client, session, [actor.user_id])
+    proposal_id, version = proposal_and_version(forms.action_value(body))
+    return actor, proposal_id, version
+
+
+def _shown(
+    client: WebClient,
+    session: Session,
+    outcome: Outcome,
+    actor: Actor,
+    version: int,
+    tell: Any,
+) -> None:
+    session.commit()  # the decision stands whatever Slack says next
+    failed = publish.publish(client, session, outcome, actor, version)
+    if failed:
+        tell(publish.refused_note(RECORDED[outcome.kind], failed, outcome.proposal.channel_id))
+
+
+def _respond(respond: Respond) -> Any:
+    return lambda text: respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def _in_channel(client: WebClient, actor: Actor, channel: str | None) -> Any:
+    return lambda text: publish.tell_person(client, channel, actor.user_id, text)
+
+
+@listener
+def approve(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    actor, proposal_id, version = _clicked(body, client, session)
+    outcome = rules.approve(session, proposal_id, version, actor)
+    if not outcome.changed:
+        _respond(respond)(f"You already approved version {version}; it counts once.")
+        return
+    _shown(client, session, outcome, actor, version, _respond(respond))
+
+
+@listener
+def withdraw(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    actor, proposal_id, version = _clicked(body, client, session)
+    outcome = rules.withdraw(session, proposal_id, actor)
+    _shown(client, session, outcome, actor, version, _respond(respond))
+
+
+def _comment_modal(kind: DecisionKind, proposal_id: int, version: int, channel: str) -> dict:
+    meta = {"proposal_id": proposal_id, "version": version, "channel_id": channel}
+    if kind is DecisionKind.REJECT:
+        return views.comment_modal(
+            Callback.ROE_REJECT,
+            "Reject the proposal",
+            "Why reject it?",
+            "Reject",
+            meta,
+            "Rejecting ends the proposal; the reason is posted in its thread for both sides.",
+        )
+    return views.comment_modal(
+        Callback.ROE_REQUEST_CHANGES,
+        "Request changes",
+        "What should change?",
+        "Send",
+        meta,
+        f"Your comment on version {version} is posted in the thread; the proposer can then "
+        "amend the rule, which restarts the approval.",
+    )
+
+
+def _open_decision_modal(
+    kind: DecisionKind, ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    ack()
+    actor, proposal_id, version = _clicked(body, client, session)
+    proposal = rules.may_decide(session, proposal_id, version, actor, kind)
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=_comment_modal(kind, proposal_id, version, proposal.channel_id),
+    )
+
+
+@listener
+def open_request_changes(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    _open_decision_modal(DecisionKind.REQUEST_CHANGES, ack, body, client, session)
+
+
+@listener
+def open_reject(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    _open_decision_modal(DecisionKind.REJECT, ack, body, client, session)
+
+
+@listener
+def open_amend(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    ack()
+    actor, proposal_id, _version = _clicked(body, client, session)
+    proposal = rules.may_amend(session, proposal_id, actor)
+    latest = rules.current(proposal)
+    if latest.retires:
+        raise DomainError("A proposal to retire a rule can't be amended; withdraw it instead.")
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=views.rule_modal(proposal.partnership_id, [], amending=(proposal.id, latest)),
+    )
+
+
+def _submitted(body: dict[str, Any], client: WebClient, session: Session) -> tuple[Actor, dict]:
+    actor = directory.actor_of(body)
+    directory.refresh(client, session, [actor.user_id])
+    return actor, forms.metadata(body)
+
+
+def _meta_int(meta: dict[str, Any], key: str) -> int:
+    value = meta.get(key)
+    if not isinstance(value, int):
+        raise DomainError("This form is out of date. Use the buttons in the proposal's thread.")
+    return value
+
+
+@listener
+def submit_request_changes(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    actor, meta = _submitted(body, client, session)
+    version = _meta_int(meta, "version")
+    outcome = rules.request_changes(
+        session,
+        _meta_int(meta, "proposal_id"),
+        version,
+        actor,
+        forms.text(body, B.RULE_COMMENT),
+    )
+    ack()
+    _shown(
+        client, session, outcome, actor, version, _in_channel(client, actor, meta.get("channel_id"))
+    )
+
+
+@listener
+def submit_reject(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    actor, meta = _submitted(body, client, session)
+    version = _meta_int(meta, "version")
+    outcome = rules.reject(
+        session, _meta_int(meta, "proposal_id"), version, actor, forms.text(body, B.RULE_COMMENT)
+    )
+    ack()
+    _shown(
+        client, session, outcome, actor, version, _in_channel(client, actor, meta.get("channel_id"))
+    )
+
+
+@listener
+def submit_amendment(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    actor, meta = _submitted(body, client, session)
+    outcome = rules.amend(session, _meta_int(meta, "proposal_id"), read_rule_form(body), actor)
+    ack()
+    version = outcome.proposal.current_version
+    _shown(
+        client,
+        session,
+        outcome,
+        actor,
+        version,
+        _in_channel(client, actor, outcome.proposal.channel_id),
+    )
+
+
+def register(app: App) -> None:
+    app.action(Action.ROE_APPROVE)(approve)
+    app.action(Action.ROE_REQUEST_CHANGES)(open_request_changes)
+    app.action(Action.ROE_REJECT)(open_reject)
+    app.action(Action.ROE_AMEND)(open_amend)
+    app.action(Action.ROE_WITHDRAW)(withdraw)
+    app.view(Callback.ROE_REQUEST_CHANGES)(submit_request_changes)
+    app.view(Callback.ROE_REJECT)(submit_reject)
+    app.view(Callback.ROE_AMEND)(submit_amendment)

@@ -1,0 +1,19 @@
+"""Reading the rule modal into the domain's form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.rules import RuleForm
+from handlers import forms
+from handlers.ids import Block as B
+
+
+def read_rule_form(body: dict[str, Any]) -> RuleForm:
+    replaces = forms.option(body, B.RULE_REPLACES)
+    return RuleForm(
+        title=forms.text(body, B.RULE_TITLE),
+        text=forms.text(body, B.RULE_TEXT),
+        category=forms.option(body, B.RULE_CATEGORY),
+        replaces_rule_id=int(replaces) if replaces and replaces.isdigit() else None,
+    )

@@ -1,0 +1,259 @@
+"""Listeners for /roe, the summary's rule buttons, the rulebook and the proposal modals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import partnerships, rulebook, rules
+from bot.domain.errors import DomainError
+from handlers import forms
+from handlers import people as directory
+from handlers.boundary import TrackedAck, listener
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from handlers.rules import decisions, publish, views
+from handlers.rules import rulebook_views as book
+from handlers.rules.form import read_rule_form
+from storage.models import Partnership, Rule
+
+
+def _int(value: Any, what: str = "That button") -> int:
+    text = str(value or "")
+    if not text.isdigit():
+        raise DomainError(f"{what} is out of date. Run /roe again.")
+    return int(text)
+
+
+def linked_partnership(session: Session, body: dict[str, Any]) -> Partnership:
+    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
+    if partnership is None:
+        raise DomainError(
+            "This channel isn't linked to a partner yet. Run `/partner` here to link it, then "
+            "`/roe` to propose rules of engagement."
+        )
+    return partnership
+
+
+def open_rule_modal(
+    client: WebClient,
+    session: Session,
+    body: dict[str, Any],
+    partnership: Partnership,
+    replaces: Rule | None = None,
+) -> None:
+    partnerships.require_side(partnership, directory.actor_of(body))
+    choices = rulebook.replaceable(session, partnership.id)
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=views.rule_modal(partnership.id, choices, replaces=replaces),
+    )
+
+
+def open_retire_modal(
+    client: WebClient, body: dict[str, Any], partnership: Partnership, rule: Rule
+) -> None:
+    partnerships.require_side(partnership, directory.actor_of(body))
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=views.comment_modal(
+            Callback.ROE_RETIRE,
+            f"Retire {rule.label}",
+            "Why retire it?",
+            "Propose",
+            {"partnership_id": partnership.id, "rule_id": rule.id},
+            f"*{rule.label} · {rule.title}*\nRetiring a rule is a proposal too: it stays in "
+            "force until both sides agree in the thread.",
+        ),
+    )
+
+
+# /roe <subcommand>, called with ack, body, client, session and args (the rest of the text).
+def propose_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
+) -> None:
+    partnership = linked_partnership(session, body)
+    ack()
+    open_rule_modal(client, session, body, partnership)
+
+
+def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
+    partnership = linked_partnership(session, body)
+    partnerships.require_side(partnership, directory.actor_of(body))
+    page = book.rulebook_page(partnership, rulebook.rulebook(session, partnership.id))
+    ack(response_type="ephemeral", **page)
+
+
+def show_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
+) -> None:
+    partnership = linked_partnership(session, body)
+    actor = directory.actor_of(body)
+    partnerships.require_side(partnership, actor)
+    if not args.strip():
+        raise DomainError("Say which rule: `/roe show R-2` (`/roe list` shows the numbers).")
+    history = rulebook.history(session, partnership.id, rulebook.parse_label(args))
+    tz = directory.time_zone(client, session, actor.user_id)
+    ack(response_type="ephemeral", **book.history_blocks(history, tz))
+
+
+def retire_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
+) -> None:
+    partnership = linked_partnership(session, body)
+    rule = rulebook.rule_numbered(session, partnership.id, rulebook.parse_label(args))
+    ack()
+    open_retire_modal(client, body, partnership, rule)
+
+
+def help_command(ack: TrackedAck, **_: Any) -> None:
+    ack(
+        response_type="ephemeral",
+        text=(
+            "`/roe` proposes a rule of engagement · `/roe list` shows the rulebook in force · "
+            "`/roe show R-2` shows a rule's history · `/roe retire R-2` proposes retiring it. "
+            "A rule is in force once both sides approve it in the proposal's thread."
+        ),
+    )
+
+
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "": propose_command,
+    "propose": propose_command,
+    "list": list_command,
+    "show": show_command,
+    "retire": retire_command,
+    "help": help_command,
+}
+
+
+@listener
+def roe_command(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    words = (body.get("text") or "").strip().split(maxsplit=1)
+    name = words[0].lower() if words else ""
+    handler = SUBCOMMANDS.get(name)
+    if handler is None:
+        raise DomainError(f"I don't know `/roe {name}`. Try `/roe help`.")
+    handler(
+        ack=ack, body=body, client=client, session=session, args=words[1] if len(words) > 1 else ""
+    )
+
+
+@listener
+def propose_button(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    ack()
+    partnership = partnerships.get_partnership(session, _int(forms.action_value(body)))
+    open_rule_modal(client, session, body, partnership)
+
+
+@listener
+def rulebook_button(
+    ack: TrackedAck, body: dict[str, Any], session: Session, respond: Respond
+) -> None:
+    ack()
+    value = forms.action_value(body)
+    partnership_id, _, page = value.partition(":")
+    partnership = partnerships.get_partnership(session, _int(partnership_id))
+    partnerships.require_side(partnership, directory.actor_of(body))
+    rules_in_force = rulebook.rulebook(session, partnership.id)
+    respond(
+        response_type="ephemeral",
+        replace_original=bool(page),  # "More" pages through in place
+        **book.rulebook_page(partnership, rules_in_force, int(page) if page.isdigit() else 0),
+    )
+
+
+@listener
+def share_rulebook(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    partnership = partnerships.get_partnership(session, _int(forms.action_value(body)))
+    actor = directory.actor_of(body)
+    partnerships.require_side(partnership, actor)
+    messages = book.shared_rulebook(
+        partnership, rulebook.rulebook(session, partnership.id), actor.user_id
+    )
+    for message in messages:
+        client.chat_postMessage(channel=partnership.channel_id, **message)
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=f"Shared the rulebook in <#{partnership.channel_id}>.",
+    )
+
+
+@listener
+def rule_menu(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    what, _, rule_id = forms.action_value(body).partition(":")
+    rule = session.get(Rule, _int(rule_id, "That menu"))
+    if rule is None:
+        raise DomainError("That rule no longer exists. Run /roe list again.")
+    partnership = partnerships.get_partnership(session, rule.partnership_id)
+    actor = directory.actor_of(body)
+    partnerships.require_side(partnership, actor)
+    if what == "history":
+        history = rulebook.history(session, partnership.id, rule.number)
+        tz = directory.time_zone(client, session, actor.user_id)
+        respond(
+            response_type="ephemeral", replace_original=False, **book.history_blocks(history, tz)
+        )
+    elif what == "replace":
+        open_rule_modal(client, session, body, partnership, replaces=rule)
+    elif what == "retire":
+        open_retire_modal(client, body, partnership, rule)
+    else:
+        raise DomainError("That menu is out of date. Run /roe list again.")
+
+
+@listener
+def submit_proposal(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    actor = directory.actor_of(body)
+    directory.refresh(client, session, [actor.user_id])
+    partnership_id = _int(forms.metadata(body).get("partnership_id"), "This form")
+    outcome = rules.propose(session, partnership_id, read_rule_form(body), actor)
+    ack()
+    session.commit()  # the proposal stands before Slack is asked to show it
+    publish.post_proposal(client, session, outcome.proposal.id, actor)
+
+
+@listener
+def submit_retirement(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    actor = directory.actor_of(body)
+    directory.refresh(client, session, [actor.user_id])
+    meta = forms.metadata(body)
+    outcome = rules.propose_retirement(
+        session,
+        _int(meta.get("partnership_id"), "This form"),
+        _int(meta.get("rule_id"), "This form"),
+        forms.text(body, B.RULE_COMMENT),
+        actor,
+    )
+    ack()
+    session.commit()
+    publish.post_proposal(client, session, outcome.proposal.id, actor)
+
+
+def register(app: App) -> None:
+    app.command("/roe")(roe_command)
+    app.action(Action.ROE_PROPOSE)(propose_button)
+    app.action(Action.ROE_RULEBOOK)(rulebook_button)
+    app.action(Action.ROE_RULEBOOK_PAGE)(rulebook_button)
+    app.action(Action.ROE_SHARE)(share_rulebook)
+    app.action(Action.ROE_RULE_MENU)(rule_menu)
+    app.view(Callback.ROE_PROPOSE)(submit_proposal)
+    app.view(Callback.ROE_RETIRE)(submit_retirement)
+    decisions.register(app)

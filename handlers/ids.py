@@ -13,6 +13,8 @@ class Callback(StrEnum):
     # partnerships
     PARTNERSHIP_SETUP = "partnership_setup"
     # wins
+    WIN_LOG = "win_log"
+    WIN_EDIT = "win_edit"
     # rules of engagement
     ROE_PROPOSE = "roe_propose"
     ROE_AMEND = "roe_amend"
@@ -33,6 +35,9 @@ class Action(StrEnum):
     SHOW_SUMMARY = "partnership_show_summary"
     EDIT_PARTNERSHIP = "partnership_edit"
     # wins
+    LOG_WIN = "win_log_open"
+    WIN_MENU = "win_menu"  # the overflow on a celebration: edit / withdraw
+    WIN_REPOST = "win_repost"
     # rules of engagement
     ROE_PROPOSE = "roe_propose_open"  # "Propose a rule" on the partnership summary
     ROE_RULEBOOK = "roe_rulebook"  # "Rulebook" on the summary; its value is the partnership id
@@ -70,7 +75,20 @@ class Block(StrEnum):
     TIME_ZONE = "time_zone"
     HOLIDAY_COUNTRY = "holiday_country"
     SUMMARY_ACTIONS = "partnership_summary_actions"
-    # wins
+    # wins (modal fields: the same names as bot.domain.wins' form fields)
+    WIN_PARTNERSHIP = "win_partnership"
+    WIN_HEADLINE = "win_headline"
+    WIN_KIND = "win_kind"
+    WIN_AMOUNT = "win_amount"
+    WIN_CURRENCY = "win_currency"
+    WIN_PRODUCT_LINE = "win_product_line"
+    WIN_NEW_PRODUCT_LINE = "win_new_product_line"
+    WIN_CLOSED_ON = "win_closed_on"
+    WIN_PARTNER_CREDITS = "win_partner_credits"
+    WIN_VENDOR_CREDITS = "win_vendor_credits"
+    WIN_STORY = "win_story"
+    WIN_HEADER = "win_header"  # the celebration's first section, which holds the overflow
+    WIN_OUTCOME_ACTIONS = "win_outcome_actions"
     # rules of engagement
     RULE_TITLE = "rule_title"  # modal fields: the same names as bot.domain.rules' fields
     RULE_TEXT = "rule_text"

@@ -31,8 +31,15 @@ from storage.models.rules import (
     RuleStatus,
     RuleVersion,
 )
+from storage.models.wins import ProductLine, Win, WinChange, WinChangeKind, WinCredit, WinKind
 
 __all__ = [
+    "ProductLine",
+    "Win",
+    "WinChange",
+    "WinChangeKind",
+    "WinCredit",
+    "WinKind",
     "OPEN_PROPOSAL",
     "OPEN_STATES",
     "Base",

@@ -1,0 +1,271 @@
+"""Wins: logging a closed deal or a milestone, editing or withdrawing it, and posting state.
+
+Either side of a partnership may log a win; only the person who logged it may change it, and
+only for a day. Every change keeps what was there before in the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain.clock import utcnow
+from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.partnerships import get_partnership, require_side
+from bot.domain.people import Actor
+from bot.domain.win_form import (
+    F_PARTNERSHIP,
+    F_PRODUCT_LINE,
+    WinForm,
+    credit_errors,
+    validate,
+)
+
+# The read side lives in win_records; these are re-exported for the review agenda and KPIs.
+from bot.domain.win_records import WinsSummary as WinsSummary
+from bot.domain.win_records import summary as summary
+from bot.domain.win_records import wins_since as wins_since
+from storage.models import (
+    Partnership,
+    PartnershipStatus,
+    ProductLine,
+    Side,
+    Win,
+    WinChange,
+    WinChangeKind,
+    WinCredit,
+)
+
+EDITABLE_FOR = timedelta(hours=24)
+
+
+def _product_line(
+    session: Session, partnership: Partnership, form: WinForm, actor: Actor
+) -> ProductLine | None:
+    """The chosen line, or the new one typed (matched to an existing one regardless of case)."""
+    name = " ".join(form.new_product_line.split())
+    if name:
+        key = name.casefold()
+        existing = session.scalar(
+            select(ProductLine).where(
+                ProductLine.partnership_id == partnership.id, ProductLine.name_key == key
+            )
+        )
+        if existing is not None:
+            return existing
+        line = ProductLine(
+            partnership_id=partnership.id,
+            name=name,
+            name_key=key,
+            created_by=actor.user_id,
+            created_at=utcnow(),
+        )
+        try:
+            with session.begin_nested():  # someone may add the same line at the same moment
+                session.add(line)
+                session.flush()
+        except IntegrityError:
+            return session.scalar(
+                select(ProductLine).where(
+                    ProductLine.partnership_id == partnership.id, ProductLine.name_key == key
+                )
+            )
+        return line
+    if form.product_line_id is None:
+        return None
+    line = session.get(ProductLine, form.product_line_id)
+    if line is None or line.partnership_id != partnership.id:
+        raise NotFound("That product line is gone; pick another.", field=F_PRODUCT_LINE)
+    return line
+
+
+def _credits(form: WinForm) -> list[WinCredit]:
+    credits: dict[str, WinCredit] = {}
+    for user_id in form.partner_credits:
+        credits.setdefault(user_id, WinCredit(user_id=user_id, side=Side.PARTNER))
+    for user_id in form.vendor_credits:
+        credits.setdefault(user_id, WinCredit(user_id=user_id, side=Side.VENDOR))
+    return list(credits.values())
+
+
+def log_win(
+    session: Session, form: WinForm, actor: Actor, submission_key: str, tz: str
+) -> tuple[Win, bool]:
+    """Store a win; returns it and whether it is new (False for a repeated submission)."""
+    existing = session.scalar(select(Win).where(Win.submission_key == submission_key))
+    if existing is not None:
+        return existing, False
+    if form.partnership_id is None:
+        raise NotFound("Choose the partnership this win belongs to.", field=F_PARTNERSHIP)
+    partnership = get_partnership(session, form.partnership_id)
+    side = require_side(partnership, actor)
+    if partnership.status is PartnershipStatus.ENDED:
+        raise Conflict("This partnership has ended; its wins can't be added to.")
+    valid, errors = validate(form, tz)
+    errors |= credit_errors(session, partnership, form)
+    collect(errors)
+    assert valid is not None
+    win = Win(
+        partnership_id=partnership.id,
+        submission_key=submission_key,
+        kind=valid.kind,
+        headline=valid.headline,
+        amount=valid.amount,
+        currency=valid.currency,
+        closed_on=valid.closed_on,
+        story=valid.story,
+        logged_by=actor.user_id,
+        logged_by_side=side,
+        created_at=utcnow(),
+        credits=_credits(form),
+    )
+    win.product_line = _product_line(session, partnership, form, actor)
+    try:
+        with session.begin_nested():  # the same view submitted twice at once
+            session.add(win)
+            session.flush()
+    except IntegrityError:
+        again = session.scalar(select(Win).where(Win.submission_key == submission_key))
+        if again is None:
+            raise
+        return again, False
+    return win, True
+
+
+def get_win(session: Session, win_id: int) -> Win:
+    win = session.get(Win, win_id)
+    if win is None:
+        raise NotFound("That win no longer exists.")
+    return win
+
+
+def require_changeable(win: Win, actor: Actor) -> None:
+    """Only the person who logged a win may change it, within a day, and not once withdrawn."""
+    if win.deleted_at is not None:
+        raise Conflict("This win was already withdrawn.")
+    if actor.user_id != win.logged_by:
+        raise NotAllowed(
+            f"Only <@{win.logged_by}>, who logged this win, can change it. Ask them, or log "
+            "another win with /win."
+        )
+    if utcnow() - win.created_at > EDITABLE_FOR:
+        raise NotAllowed(
+            "A win can be changed for 24 hours after it was logged, and this one is older. "
+            "Its record stays as it is; log a new win if something was missed."
+        )
+
+
+def _snapshot(win: Win) -> dict[str, object]:
+    return {
+        "kind": win.kind.value,
+        "headline": win.headline,
+        "amount": str(win.amount) if win.amount is not None else None,
+        "currency": win.currency,
+        "product_line": win.product_line.name if win.product_line else None,
+        "closed_on": win.closed_on.isoformat(),
+        "story": win.story,
+        "credits": {c.user_id: c.side.value for c in win.credits},
+    }
+
+
+def edit_win(
+    session: Session, win_id: int, form: WinForm, actor: Actor, submission_key: str, tz: str
+) -> tuple[Win, bool]:
+    """Change a win; returns it and whether this submission changed it (False for a repeat)."""
+    win = get_win(session, win_id)
+    seen = session.scalar(select(WinChange).where(WinChange.submission_key == submission_key))
+    if seen is not None:
+        return win, False
+    require_changeable(win, actor)
+    partnership = get_partnership(session, win.partnership_id)
+    valid, errors = validate(form, tz)
+    errors |= credit_errors(session, partnership, form)
+    collect(errors)
+    assert valid is not None
+    change = WinChange(
+        win_id=win.id,
+        change=WinChangeKind.EDITED,
+        changed_by=actor.user_id,
+        changed_at=utcnow(),
+        before=_snapshot(win),
+        submission_key=submission_key,
+    )
+    try:
+        with session.begin_nested():
+            session.add(change)
+            session.flush()
+    except IntegrityError:
+        return win, False
+    win.kind, win.headline, win.story = valid.kind, valid.headline, valid.story
+    win.amount, win.currency, win.closed_on = valid.amount, valid.currency, valid.closed_on
+    win.product_line = _product_line(session, partnership, form, actor)
+    win.credits = _credits(form)
+    win.edited_at = utcnow()
+    session.flush()
+    return win, True
+
+
+def withdraw_win(session: Session, win_id: int, actor: Actor) -> Win:
+    """Withdraw a win (it stays on record, marked withdrawn, and no longer counts)."""
+    win = get_win(session, win_id)
+    require_changeable(win, actor)
+    before = _snapshot(win)
+    now = utcnow()
+    # The status check is in the UPDATE, so a double click withdraws (and audits) once.
+    claimed = session.execute(
+        update(Win).where(Win.id == win.id, Win.deleted_at.is_(None)).values(deleted_at=now)
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        raise Conflict("This win was already withdrawn.")
+    session.add(
+        WinChange(
+            win_id=win.id,
+            change=WinChangeKind.WITHDRAWN,
+            changed_by=actor.user_id,
+            changed_at=now,
+            before=before,
+        )
+    )
+    session.flush()
+    session.refresh(win)
+    return win
+
+
+def record_posts(
+    session: Session,
+    win: Win,
+    channel_id: str | None,
+    message_ts: str | None,
+    copy_channel_id: str | None = None,
+    copy_ts: str | None = None,
+) -> None:
+    """Remember where a win was celebrated, so edits can update those messages."""
+    if message_ts:
+        win.channel_id, win.message_ts = channel_id, message_ts
+    if copy_ts:
+        win.copy_channel_id, win.copy_ts = copy_channel_id, copy_ts
+    session.flush()
+
+
+POSTING = "posting"  # message_ts while a post is under way
+
+
+def is_posted(win: Win) -> bool:
+    return bool(win.message_ts) and win.message_ts != POSTING
+
+
+def claim_posting(session: Session, win: Win) -> bool:
+    """Mark an unposted win as being posted; False if someone else got there first."""
+    claimed = session.execute(
+        update(Win).where(Win.id == win.id, Win.message_ts.is_(None)).values(message_ts=POSTING)
+    )
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def release_posting(session: Session, win: Win) -> None:
+    session.execute(
+        update(Win).where(Win.id == win.id, Win.message_ts == POSTING).values(message_ts=None)
+    )

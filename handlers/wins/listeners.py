@@ -1,0 +1,279 @@
+"""Listeners for /win, the "Log a win" button, the win modal and the celebration's menu."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import partnerships, people, win_form, win_records, wins
+from bot.domain.errors import DomainError
+from bot.domain.money import format_plain, split_amount
+from bot.domain.people import Actor
+from bot.domain.win_form import WinForm
+from handlers import forms
+from handlers import people as directory
+from handlers.boundary import TrackedAck, listener
+from handlers.config import HandlerConfig
+from handlers.ids import VALUE, Action, Callback
+from handlers.ids import Block as B
+from handlers.wins import messages, views
+from handlers.wins.posting import celebrate, repost, show, update_posts
+from storage.models import Partnership, Side
+
+log = logging.getLogger(__name__)
+
+NO_PARTNERSHIP = (
+    "You're not part of a partnership yet. Run `/partner` in the channel you share with a "
+    "partner to link it, then log wins there."
+)
+
+
+def new_draft(
+    session: Session, actor: Actor, partnership: Partnership | None, text: str, tz: str
+) -> WinForm:
+    """A new win's form, pre-filled from the /win text and the person logging it."""
+    money, rest = split_amount(text)
+    side = partnerships.side_of(partnership, actor.team_id) if partnership else Side.VENDOR
+    currency = money.currency if money and money.currency else None
+    if currency is None:
+        currency = (
+            win_records.last_currency(session, partnership.id)
+            if partnership
+            else win_form.DEFAULT_CURRENCY
+        )
+    return WinForm(
+        partnership_id=partnership.id if partnership else None,
+        headline=rest,
+        kind="deal",
+        amount=format_plain(money.amount) if money else "",
+        currency=currency,
+        closed_on=win_form.today_in(tz),
+        partner_credits=[actor.user_id] if side is Side.PARTNER else [],
+        vendor_credits=[actor.user_id] if side is Side.VENDOR else [],
+    )
+
+
+def open_new_win(
+    ack: TrackedAck,
+    client: WebClient,
+    session: Session,
+    body: dict[str, Any],
+    partnership: Partnership | None,
+    text: str = "",
+) -> None:
+    actor = directory.actor_of(body)
+    choices: list[Partnership] = []
+    if partnership is None:
+        choices = win_records.partnerships_to_choose(session, actor)
+        if not choices:
+            raise DomainError(NO_PARTNERSHIP)
+    else:
+        partnerships.require_side(partnership, actor)
+    tz = directory.time_zone(client, session, actor.user_id)
+    defaults = views.WinModalDefaults(
+        draft=new_draft(session, actor, partnership, text, tz),
+        partnership=partnership,
+        choices=choices,
+        lines=win_records.product_lines(session, partnership.id) if partnership else [],
+        channel_id=body.get("channel_id") or (body.get("channel") or {}).get("id"),
+    )
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=views.win_modal(defaults))
+
+
+def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
+    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
+    if partnership is None:
+        raise DomainError(
+            "Run `/win list` in a partnership's shared channel to see the wins logged there."
+        )
+    partnerships.require_side(partnership, directory.actor_of(body))
+    recent = win_records.recent_wins(session, partnership.id)
+    summary = wins.summary(session, partnership.id).describe()
+    ack(
+        response_type="ephemeral",
+        text=f"Recent wins with {partnership.partner_name}",
+        blocks=messages.recent_list(partnership, recent, summary),
+    )
+
+
+@listener
+def win_command(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    text = (body.get("text") or "").strip()
+    if text.lower() == "list":
+        list_wins(ack, body, session)
+        return
+    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
+    open_new_win(ack, client, session, body, partnership, text)
+
+
+def partnership_from_button(session: Session, body: dict[str, Any]) -> Partnership:
+    value = forms.action_value(body)
+    if not value.isdigit():
+        raise DomainError("That button is out of date. Run /partner again.")
+    return partnerships.get_partnership(session, int(value))
+
+
+@listener
+def log_from_button(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    open_new_win(ack, client, session, body, partnership_from_button(session, body))
+
+
+def read_form(body: dict[str, Any]) -> WinForm:
+    meta = forms.metadata(body)
+    picked = forms.option(body, B.WIN_PARTNERSHIP)
+    partnership_id = picked or meta.get("partnership_id")
+    line = forms.option(body, B.WIN_PRODUCT_LINE)
+    closed = forms.date(body, B.WIN_CLOSED_ON)
+    return WinForm(
+        partnership_id=int(partnership_id) if str(partnership_id or "").isdigit() else None,
+        headline=forms.text(body, B.WIN_HEADLINE),
+        kind=forms.option(body, B.WIN_KIND),
+        amount=forms.text(body, B.WIN_AMOUNT),
+        currency=forms.text(body, B.WIN_CURRENCY),
+        product_line_id=int(line) if line and line.isdigit() else None,
+        new_product_line=forms.text(body, B.WIN_NEW_PRODUCT_LINE),
+        closed_on=win_form.parse_date(closed),
+        partner_credits=forms.users(body, B.WIN_PARTNER_CREDITS),
+        vendor_credits=forms.users(body, B.WIN_VENDOR_CREDITS),
+        story=(forms.element(body, B.WIN_STORY).get("value") or "").strip(),
+    )
+
+
+@listener
+def partnership_picked(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    """Choosing the partnership in the modal loads that partnership's product lines."""
+    ack()
+    actor = directory.actor_of(body)
+    draft = read_form(body)
+    partnership = (
+        partnerships.get_partnership(session, draft.partnership_id)
+        if draft.partnership_id
+        else None
+    )
+    view = body["view"]
+    defaults = views.WinModalDefaults(
+        draft=draft,
+        partnership=partnership,
+        choices=win_records.partnerships_to_choose(session, actor),
+        lines=win_records.product_lines(session, partnership.id) if partnership else [],
+        channel_id=forms.metadata(body).get("channel_id"),
+    )
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=views.win_modal(defaults))
+
+
+def _people_in(form: WinForm, actor: Actor) -> list[str]:
+    return [actor.user_id, *form.partner_credits, *form.vendor_credits]
+
+
+@listener
+def submit_win(
+    ack: TrackedAck,
+    body: dict[str, Any],
+    client: WebClient,
+    session: Session,
+    config: HandlerConfig,
+) -> None:
+    actor = directory.actor_of(body)
+    form = read_form(body)
+    directory.refresh(client, session, _people_in(form, actor))
+    tz = people.time_zone_of(session, actor.user_id)
+    win, created = wins.log_win(session, form, actor, body["view"]["id"], tz)
+    if not created:  # Slack delivered the same submission again: it is logged already
+        ack()
+        return
+    ack(response_action="update", view=views.saving_view(win))
+    session.commit()  # the win stands even if Slack refuses the celebration below
+    outcome = celebrate(client, session, win, config)
+    show(client, body, win, outcome)
+
+
+@listener
+def submit_edit(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    actor = directory.actor_of(body)
+    form = read_form(body)
+    win_id = forms.metadata(body).get("win_id")
+    if not isinstance(win_id, int):
+        raise DomainError("That form is out of date; open the win's menu again.")
+    directory.refresh(client, session, _people_in(form, actor))
+    tz = people.time_zone_of(session, actor.user_id)
+    win, changed = wins.edit_win(session, win_id, form, actor, body["view"]["id"], tz)
+    if not changed:
+        ack()
+        return
+    ack(response_action="update", view=views.saving_view(win))
+    session.commit()
+    outcome = update_posts(client, session, win)
+    show(client, body, win, outcome, edited=True)
+
+
+def _menu_choice(body: dict[str, Any]) -> tuple[str, int]:
+    what, _, win_id = forms.action_value(body).partition(":")
+    if not win_id.isdigit():
+        raise DomainError("That menu is out of date.")
+    return what, int(win_id)
+
+
+@listener
+def win_menu(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    what, win_id = _menu_choice(body)
+    actor = directory.actor_of(body)
+    win = wins.get_win(session, win_id)
+    if what == "edit":
+        wins.require_changeable(win, actor)
+        partnership = partnerships.get_partnership(session, win.partnership_id)
+        defaults = views.WinModalDefaults(
+            draft=win_form.form_of(win),
+            partnership=partnership,
+            lines=win_records.product_lines(session, partnership.id),
+            win_id=win.id,
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=views.win_modal(defaults))
+        return
+    if what == "withdraw":
+        wins.withdraw_win(session, win_id, actor)
+        session.commit()
+        outcome = update_posts(client, session, win)
+        if not outcome.posted:
+            text = views.not_posted_text(
+                outcome, done="The win is withdrawn", what="mark its message", retry=False
+            )
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    raise DomainError("That menu is out of date.")
+
+
+@listener
+def repost_win(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    """After fixing the channel (inviting the bot, unarchiving), post or update the win."""
+    ack()
+    value = forms.action_value(body)
+    if not value.isdigit():
+        raise DomainError("That button is out of date.")
+    win = wins.get_win(session, int(value))
+    partnerships.require_side(
+        partnerships.get_partnership(session, win.partnership_id), directory.actor_of(body)
+    )
+    outcome = repost(client, session, win)
+    show(client, body, win, outcome)
+
+
+def register(app: App) -> None:
+    app.command("/win")(win_command)
+    app.action(Action.LOG_WIN)(log_from_button)
+    app.action({"block_id": B.WIN_PARTNERSHIP, "action_id": VALUE})(partnership_picked)
+    app.action(Action.WIN_MENU)(win_menu)
+    app.action(Action.WIN_REPOST)(repost_win)
+    app.view(Callback.WIN_LOG)(submit_win)
+    app.view(Callback.WIN_EDIT)(submit_edit)

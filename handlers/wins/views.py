@@ -1,0 +1,271 @@
+"""Pure view builders for logging a win: the modal, and what it shows after a submission."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    DatePickerElement,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain import win_form
+from bot.domain.win_form import WinForm
+from handlers.blocks import button, context, field_input, truncate
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from handlers.wins.messages import escape
+from storage.models import Partnership, ProductLine, Win, WinKind
+
+KIND_LABELS = {
+    WinKind.DEAL: "Deal closed",
+    WinKind.MILESTONE: "Milestone (e.g. a product line ramping)",
+}
+MAX_CHOICES = 100  # options in a static select
+
+
+@dataclass(frozen=True)
+class WinModalDefaults:
+    """What the win modal shows: a draft (pre-filled from /win text, or the win being edited),
+    the partnership if it is known, otherwise the partnerships to choose from."""
+
+    draft: WinForm
+    partnership: Partnership | None = None
+    choices: list[Partnership] = field(default_factory=list)
+    lines: list[ProductLine] = field(default_factory=list)
+    channel_id: str | None = None
+    win_id: int | None = None
+
+
+def _option(text: str, value: str) -> Option:
+    return Option(text=truncate(text, 75), value=value)
+
+
+def _chosen(options: list[Option], value: object) -> Option | None:
+    return next((o for o in options if value is not None and o.value == str(value)), None)
+
+
+def _partnership_field(d: WinModalDefaults) -> Block:
+    options = [_option(p.partner_name, str(p.id)) for p in d.choices[:MAX_CHOICES]]
+    block = field_input(
+        B.WIN_PARTNERSHIP,
+        "Partnership",
+        StaticSelectElement(
+            placeholder="Which partner was this with?",
+            options=options,
+            initial_option=_chosen(options, d.partnership.id if d.partnership else None),
+        ),
+    )
+    block.dispatch_action = True  # choosing one loads its product lines
+    return block
+
+
+def win_modal(d: WinModalDefaults) -> dict[str, Any]:
+    """The modal that logs a win, or edits one (then ``d.win_id`` is set)."""
+    f = d.draft
+    blocks: list[Block] = []
+    if d.choices:
+        blocks.append(_partnership_field(d))
+    elif d.partnership is not None:
+        blocks.append(context(f"Partnership with *{escape(d.partnership.partner_name)}*"))
+    kinds = [_option(KIND_LABELS[k], k.value) for k in WinKind]
+    blocks += [
+        field_input(
+            B.WIN_HEADLINE,
+            "What was won",
+            PlainTextInputElement(
+                placeholder="The account or opportunity, e.g. Acme renewal",
+                max_length=win_form.MAX_HEADLINE,
+                initial_value=f.headline[: win_form.MAX_HEADLINE] or None,
+            ),
+        ),
+        field_input(
+            B.WIN_KIND,
+            "Kind",
+            RadioButtonsElement(
+                options=kinds, initial_option=_chosen(kinds, f.kind or WinKind.DEAL.value)
+            ),
+        ),
+        field_input(
+            B.WIN_AMOUNT,
+            "Amount",
+            PlainTextInputElement(
+                placeholder="e.g. 125000, 125k, 1.2M, 90.000,50",
+                max_length=64,
+                initial_value=f.amount[:64] or None,
+            ),
+            optional=True,
+            hint="Needed for a deal; optional for a milestone.",
+        ),
+        field_input(
+            B.WIN_CURRENCY,
+            "Currency",
+            PlainTextInputElement(max_length=3, initial_value=f.currency[:3] or None),
+            optional=True,
+            hint="An ISO 4217 code such as USD, EUR, GBP.",
+        ),
+    ]
+    lines = [_option(line.name, str(line.id)) for line in d.lines[:MAX_CHOICES]]
+    if lines:
+        blocks.append(
+            field_input(
+                B.WIN_PRODUCT_LINE,
+                "Product line",
+                StaticSelectElement(
+                    placeholder="Choose a product line",
+                    options=lines,
+                    initial_option=_chosen(lines, f.product_line_id),
+                ),
+                optional=True,
+            )
+        )
+    blocks += [
+        field_input(
+            B.WIN_NEW_PRODUCT_LINE,
+            "Or a new product line" if lines else "Product line",
+            PlainTextInputElement(
+                placeholder="e.g. Cloud Backup",
+                max_length=win_form.MAX_PRODUCT_LINE,
+                initial_value=f.new_product_line[: win_form.MAX_PRODUCT_LINE] or None,
+            ),
+            optional=True,
+            hint="Added to this partnership's list of product lines.",
+        ),
+        field_input(
+            B.WIN_CLOSED_ON,
+            "Closed on",
+            DatePickerElement(initial_date=f.closed_on.isoformat() if f.closed_on else None),
+        ),
+        _credits(B.WIN_PARTNER_CREDITS, "Who helped at the partner", f.partner_credits),
+        _credits(B.WIN_VENDOR_CREDITS, "Who helped on the vendor side", f.vendor_credits),
+        field_input(
+            B.WIN_STORY,
+            "The story",
+            PlainTextInputElement(
+                multiline=True,
+                max_length=win_form.MAX_STORY,
+                placeholder="How it was won, and what the partner did",
+                initial_value=f.story[: win_form.MAX_STORY] or None,
+            ),
+            optional=True,
+        ),
+    ]
+    metadata = {
+        "partnership_id": d.partnership.id if d.partnership else None,
+        "win_id": d.win_id,
+        "channel_id": d.channel_id,
+    }
+    editing = d.win_id is not None
+    return View(
+        type="modal",
+        callback_id=Callback.WIN_EDIT if editing else Callback.WIN_LOG,
+        title="Edit the win" if editing else "Log a win",
+        submit="Save" if editing else "Celebrate",
+        close="Cancel",
+        private_metadata=json.dumps(metadata),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _credits(block_id: str, label: str, initial: list[str]) -> Block:
+    return field_input(
+        block_id,
+        label,
+        UserMultiSelectElement(
+            placeholder="Choose people",
+            initial_users=initial[: win_form.MAX_CREDITED] or None,
+            max_selected_items=win_form.MAX_CREDITED,
+        ),
+        optional=True,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to the celebration message after a win was stored."""
+
+    posted: bool
+    error: str | None = None
+    channel_id: str = ""
+
+
+FIXES = {
+    "not_in_channel": (
+        "I'm not a member of <#{channel}>. Invite me there with `/invite @partnerbot`"
+    ),
+    "is_archived": "<#{channel}> is archived. Ask someone to unarchive it",
+    "channel_not_found": (
+        "I can't see the partnership's channel any more (it may have been deleted, or stopped "
+        "being shared). Ask an owner to check it with `/partner`"
+    ),
+}
+
+
+def not_posted_text(
+    outcome: Outcome,
+    *,
+    done: str = "The win is saved",
+    what: str = "celebrate it",
+    retry: bool = True,
+) -> str:
+    """Why a win's message could not be posted or updated, and what to do about it."""
+    fix = FIXES.get(outcome.error or "") or f"Slack answered `{outcome.error}`. Wait a minute"
+    then = ", then press *Post it now*." if retry else ", and the message will follow next time."
+    return (
+        f"{done}, but I couldn't {what} in <#{outcome.channel_id}>. "
+        + fix.format(channel=outcome.channel_id)
+        + (then if retry else ".")
+    )
+
+
+def saving_view(win: Win) -> dict[str, Any]:
+    """Shown the moment a win is stored, while it is being posted."""
+    return View(
+        type="modal",
+        title="Win saved",
+        close="Close",
+        blocks=[
+            SectionBlock(
+                text=f":hourglass_flowing_sand: Saved *{escape(win.headline, 500)}*; posting it…"
+            )
+        ],
+    ).to_dict()
+
+
+def outcome_view(win: Win, outcome: Outcome, *, edited: bool = False) -> dict[str, Any]:
+    """The modal after a submission: the win is stored; was it celebrated?"""
+    blocks: list[Block] = []
+    if outcome.posted:
+        done = "updated the message in" if edited else "celebrated it in"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=truncate(
+                        f":tada: *{escape(win.headline)}* is saved, and I {done} "
+                        f"<#{outcome.channel_id}>.",
+                        3000,
+                    )
+                )
+            )
+        )
+    else:
+        what = "update its message" if edited else "celebrate it"
+        blocks += [
+            SectionBlock(text=truncate(":warning: " + not_posted_text(outcome, what=what), 3000)),
+            ActionsBlock(
+                block_id=B.WIN_OUTCOME_ACTIONS,
+                elements=[button("Post it now", Action.WIN_REPOST, str(win.id), style="primary")],
+            ),
+        ]
+    return View(type="modal", title="Win saved", close="Close", blocks=blocks).to_dict()

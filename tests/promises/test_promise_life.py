@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers.ids import Action
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
 from storage.models import PromiseState
+from tests.bench import requests as rq
+from tests.bench.harness import PARTNER, response_json
 from tests.promises.steps import (
     action_value,
     click_partner,
+    click_vendor,
     dms,
     events,
     last_reply,
@@ -113,3 +117,167 @@ def test_made_reminded_made_good_confirmed(bench, fake_slack, partnership, clock
     clock.move_to(at(20, 14))
     tick.tick()
     assert len(dms(bench, "U_TM")) == sent
+
+
+def test_not_yet_goes_back_to_the_maker_until_confirmed(bench, fake_slack, partnership, clock):
+    promise = make_promise(bench)
+    clock.move_to(at(3, 16))
+    made_good(bench, promise.id, note="Sent the registrations")
+    request = dms(bench, "U_DANA")[-1]
+
+    click_partner(bench, Action.PROMISE_NOT_YET, action_value(request, Action.PROMISE_NOT_YET))
+    view = bench.last_view()
+    assert view["callback_id"] == Callback.PROMISE_NOT_YET
+    # an empty comment is a field error; nothing changes
+    body = response_json(
+        bench.submit(
+            {B.PROMISE_COMMENT: rq.text("  ")}, user="U_DANA", user_team=PARTNER, view=view
+        )
+    )
+    assert body["response_action"] == "errors" and B.PROMISE_COMMENT in body["errors"]
+    assert stored(bench, promise.id).state is PromiseState.MADE_GOOD
+    response = bench.submit(
+        {B.PROMISE_COMMENT: rq.text("Only two of three are in the portal")},
+        user="U_DANA",
+        user_team=PARTNER,
+        view=view,
+    )
+    assert response.status == 200 and not response.body
+    assert stored(bench, promise.id).state is PromiseState.OPEN
+    back = dms(bench, "U_TM")[-1]
+    assert "<@U_DANA> says it isn't made good yet" in back.text
+    assert "Only two of three are in the portal" in back.text
+    # the maker's buttons come with it, and reminders resume: on the day, Friday 09:00
+    assert action_value(back, Action.PROMISE_MADE_GOOD) == str(promise.id)
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]
+
+    made_good(bench, promise.id, note="The third one is in now")
+    click_partner(bench, Action.PROMISE_CONFIRM, str(promise.id))
+    kept = stored(bench, promise.id)
+    assert kept.state is PromiseState.KEPT and kept.kept_on_time is True
+    assert "your promise is kept (on time)" in dms(bench, "U_TM")[-1].text
+    assert events(bench, promise.id) == [
+        "made",
+        "made_good",
+        "not_yet",
+        "made_good",
+        "confirmed",
+    ]
+
+
+def renegotiate(bench, promise_id: int, new_date: str, reason: str = "Globex froze spending"):
+    click_vendor(bench, Action.PROMISE_RENEGOTIATE, str(promise_id))
+    view = bench.last_view()
+    assert view["callback_id"] == Callback.PROMISE_RENEGOTIATE
+    return bench.submit(
+        {B.PROMISE_NEW_DATE: rq.date(new_date), B.PROMISE_REASON: rq.text(reason)}, view=view
+    )
+
+
+def test_renegotiation_accepted_moves_the_date_and_the_reminders(
+    bench, fake_slack, partnership, clock
+):
+    promise = make_promise(bench)
+    body = response_json(renegotiate(bench, promise.id, "2026-11-20"))
+    assert "in the past" in body["errors"][B.PROMISE_NEW_DATE]
+    body = response_json(renegotiate(bench, promise.id, "2026-12-18", reason=" "))
+    assert B.PROMISE_REASON in body["errors"]
+    assert stored(bench, promise.id).proposed_due_date is None
+
+    response = renegotiate(bench, promise.id, "2026-12-18")
+    assert response.status == 200 and not response.body
+    asked = dms(bench, "U_DANA")[-1]
+    assert "asks to move the date of their promise from Fri 4 Dec 2026 to Fri 18 Dec 2026" in (
+        asked.text
+    )
+    assert "Globex froze spending" in texts(asked)
+    assert "The agreed date stands until they do" in dms(bench, "U_TM")[-1].text
+    # not applied yet: the date and the reminders stay
+    assert str(stored(bench, promise.id).due_date) == "2026-12-04"
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(1, 14)]
+
+    value = action_value(asked, Action.PROMISE_ACCEPT_DATE)
+    click_partner(bench, Action.PROMISE_ACCEPT_DATE, value)
+    moved = stored(bench, promise.id)
+    assert str(moved.due_date) == "2026-12-18" and moved.proposed_due_date is None
+    assert moved.due_at == datetime(2026, 12, 19, 5, 0, tzinfo=UTC)
+    assert "You accepted Fri 18 Dec 2026" in last_reply(bench)["text"]
+    assert "accepted the new date: make good by Fri 18 Dec 2026" in dms(bench, "U_TM")[-1].text
+    # reminders start over for the new date: heads-up Tuesday 15 Dec, 09:00 New York
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(15, 14)]
+    # a second click changes nothing
+    click_partner(bench, Action.PROMISE_ACCEPT_DATE, value)
+    assert "already answered" in last_reply(bench)["text"]
+    assert events(bench, promise.id).count("renegotiation_accepted") == 1
+
+
+def test_renegotiation_declined_keeps_the_date(bench, fake_slack, partnership, clock):
+    promise = make_promise(bench)
+    renegotiate(bench, promise.id, "2026-12-18")
+    asked = dms(bench, "U_DANA")[-1]
+    click_partner(
+        bench, Action.PROMISE_DECLINE_DATE, action_value(asked, Action.PROMISE_DECLINE_DATE)
+    )
+    kept = stored(bench, promise.id)
+    assert str(kept.due_date) == "2026-12-04" and kept.proposed_due_date is None
+    assert "the agreed date, Fri 4 Dec 2026, stands" in last_reply(bench)["text"]
+    assert "declined Fri 18 Dec 2026: the promise is still due Fri 4 Dec 2026" in (
+        dms(bench, "U_TM")[-1].text
+    )
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(1, 14)]
+    assert events(bench, promise.id)[-2:] == ["renegotiation_proposed", "renegotiation_declined"]
+
+
+def test_partner_releases_the_maker(bench, fake_slack, partnership, clock):
+    promise = make_promise(bench)
+    note = dms(bench, "U_DANA")[-1]
+    click_partner(bench, Action.PROMISE_RELEASE, action_value(note, Action.PROMISE_RELEASE))
+    released = stored(bench, promise.id)
+    assert released.state is PromiseState.RELEASED and released.closed_by == "U_DANA"
+    assert "You released <@U_TM> from the promise" in last_reply(bench)["text"]
+    assert "<@U_DANA> released you from your promise" in dms(bench, "U_TM")[-1].text
+    assert pending_reminders(bench, promise.id) == []
+    # nothing is sent any more
+    sent = len(dms(bench, "U_TM"))
+    clock.move_to(at(10, 15))
+    ticker(bench).tick()
+    assert len(dms(bench, "U_TM")) == sent
+
+
+def test_a_named_partner_approver_may_answer_for_the_partner(bench, fake_slack, clock):
+    from tests.bench.scenarios import link_partnership
+
+    link_partnership(bench, **{B.PARTNER_APPROVERS: rq.users("U_PAT")})
+    promise = make_promise(bench)
+    made_good(bench, promise.id)
+    click_partner(bench, Action.PROMISE_CONFIRM, str(promise.id), user="U_PAT")
+    assert stored(bench, promise.id).state is PromiseState.KEPT
+
+
+def test_snooze_moves_the_next_reminder(bench, fake_slack, partnership, clock):
+    promise = make_promise(bench)
+    clock.move_to(at(1, 14))
+    ticker(bench).tick()
+    reminder = dms(bench, "U_TM")[-1]
+    options = action_value(reminder, Action.PROMISE_SNOOZE)
+    assert f"{promise.id}:week" in options
+    click_vendor(bench, Action.PROMISE_SNOOZE, "", selected_option=f"{promise.id}:week")
+    # next week: Monday 7 Dec, 09:00 New York
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(7, 14)]
+    assert (
+        "I'll remind you about this promise on Mon 7 Dec 2026, 09:00 EST"
+        in (last_reply(bench)["text"])
+    )
+    # the same choice clicked again changes nothing
+    click_vendor(bench, Action.PROMISE_SNOOZE, "", selected_option=f"{promise.id}:week")
+    assert events(bench, promise.id).count("snoozed") == 1
+    assert len(pending_reminders(bench, promise.id)) == 1
+    click_vendor(bench, Action.PROMISE_SNOOZE, "", selected_option=f"{promise.id}:1d")
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(2, 14)]
+
+    clock.move_to(at(2, 14))
+    ticker(bench).tick()
+    after = dms(bench, "U_TM")[-1]
+    assert "A reminder: your promise is due" in after.text and "due in 2 days" in after.text
+    # then back on the plan: on the day
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]

@@ -14,7 +14,7 @@ from bot.app import make_client
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
-from storage.engine import make_engine
+from storage.engine import make_engine, make_session_factory
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,6 +23,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="migrate the database and serve Slack (HTTP or Socket Mode)")
     commands.add_parser("migrate", help="upgrade the database to the latest schema")
     commands.add_parser("check", help="check the configuration, database and Slack token")
+    commands.add_parser("tick", help="run one scheduler pass now and report what it sent")
+    schedule = commands.add_parser("schedule", help="print the upcoming reviews")
+    schedule.add_argument("--days", type=int, default=14, help="how far ahead (default 14)")
     return root
 
 
@@ -81,6 +84,56 @@ def check(settings: Settings) -> int:
     return 1 if problems else 0
 
 
+def tick(settings: Settings) -> int:
+    """``partnerbot tick``: one scheduler pass, and what it sent."""
+    from bot.runtime import make_ticker
+
+    settings.require_slack()
+    engine = make_engine(settings.database_url)
+    try:
+        report = make_ticker(settings, make_session_factory(engine)).tick()
+    finally:
+        engine.dispose()
+    for sent in report.deliveries:
+        where = f" to {sent.channel} ({sent.ts})" if sent.channel else ""
+        why = f": {sent.reason}" if sent.reason else ""
+        print(f"{sent.outcome.value:9} {sent.kind:18} {sent.key}{where}{why}")
+    print(report.summary())
+    return 0
+
+
+def schedule(settings: Settings, days: int) -> int:
+    """``partnerbot schedule``: the review prompts of the next ``days`` days, local and UTC."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.clock import utcnow
+    from bot.domain.review_schedules import upcoming_reviews
+
+    if not 1 <= days <= 366:
+        print("partnerbot: --days must be between 1 and 366", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    now = utcnow()
+    try:
+        with make_session_factory(engine)() as session:
+            found = upcoming_reviews(session, now, now + timedelta(days=days))
+    finally:
+        engine.dispose()
+    if not found:
+        print(f"no reviews in the next {days} days")
+        return 0
+    print(f"{'partnership':30} {'channel':12} {'local time':34} UTC")
+    for item in found:
+        local = item.due_at.astimezone(ZoneInfo(item.partnership.time_zone))
+        print(
+            f"{item.partnership.partner_name[:30]:30} {item.partnership.channel_id:12} "
+            f"{local:%a %Y-%m-%d %H:%M} {item.partnership.time_zone:18} "
+            f"{item.due_at:%Y-%m-%d %H:%M}Z"
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -88,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings)
         if args.command == "check":
             return check(settings)
+        if args.command == "tick":
+            return tick(settings)
+        if args.command == "schedule":
+            return schedule(settings, args.days)
         if args.command == "migrate":
             engine = make_engine(settings.database_url)
             migrate.upgrade(engine)

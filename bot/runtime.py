@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
+from bot.app import create_app, make_client
+from bot.scheduler import SqliteTickerLock, Ticker, create_scheduler
 from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
 from bot.settings import ConfigError, Settings
 from storage import migrate
-from storage.engine import is_sqlite, make_engine, make_session_factory
+from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +29,36 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     app: App
+    scheduler: BackgroundScheduler | None = None
+    sqlite_lock: SqliteTickerLock | None = None
+
+    def start_scheduler(self) -> None:
+        """Tick the reminder outbox every few seconds in this process."""
+        if is_sqlite(self.settings.database_url):
+            path = make_url(normalize_url(self.settings.database_url)).database
+            if path and path != ":memory:":
+                self.sqlite_lock = SqliteTickerLock(path)
+                self.sqlite_lock.acquire()
+        self.scheduler = create_scheduler(make_ticker(self.settings, self.sessions))
+        self.scheduler.start()
+        log.info("scheduler started: the reminder outbox is checked every few seconds")
 
     def stop(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        if self.sqlite_lock is not None:
+            self.sqlite_lock.release()
         self.engine.dispose()
+
+
+def make_ticker(settings: Settings, sessions: sessionmaker[Session]) -> Ticker:
+    """The outbox ticker, sending with the bot token (single-token mode).
+
+    Its client doesn't wait out 429s or retry 5xx itself: the outbox retries on a later tick.
+    """
+    client = make_client(settings)
+    client.retry_handlers = []
+    return Ticker(sessions, client)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -62,12 +92,14 @@ def serve(settings: Settings) -> None:
     upgrade_database(settings)
     if settings.socket_mode:
         runtime = build_runtime(settings)
+        runtime.start_scheduler()
         assert settings.slack_app_token is not None
         run_socket_mode(runtime.app, settings.slack_app_token.get_secret_value(), runtime.stop)
         return
 
     def build_worker() -> WSGIApp:
         runtime = build_runtime(settings)
+        runtime.start_scheduler()
         log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
         return make_wsgi(runtime.app, runtime.engine)
 

@@ -8,10 +8,11 @@ from handlers import lifecycle
 from handlers.partners import listeners as partners
 from handlers.promises import listeners as promises
 from handlers.rules import listeners as rules
+from handlers.rules import listeners as rules
 from handlers.wins import listeners as wins
 
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle, promises, rules, wins):
+    for feature in (partners, lifecycle, promises, rules, wins, rules):
         feature.register(app)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.outbox import Delivery
 from handlers.promises import reminders as promises
+from handlers.rules import reminders as rules
 from storage.models import Occurrence
 
 Sender = Callable[[WebClient, Session, Occurrence], Delivery]
@@ -24,6 +25,7 @@ Sender = Callable[[WebClient, Session, Occurrence], Delivery]
 SENDERS: dict[str, Sender] = {
     # reviews
     # rules of engagement
+    rules.KIND: rules.send_nudge,
     # promises
     promises.KIND: promises.send_reminder,
 }

@@ -125,6 +125,8 @@ def _row(
         "status": OccurrenceStatus.PENDING,
         "attempts": 0,
         "payload": payload,
+        "finished_at": None,
+        "last_error": None,
     }
 
 

@@ -20,6 +20,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.partners import views
+from handlers.reviews import listeners as reviews_listeners
 from storage.models import ContactRole, Partnership
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,16 @@ def show_help(ack: TrackedAck, **_: Any) -> None:
     ack(text=views.help_text(), blocks=views.help_blocks())
 
 
+def summary_extras(
+    client: WebClient, session: Session, partnership: Partnership, body: dict[str, Any]
+) -> views.SummaryExtras:
+    """Lines features add to the summary card, in the reader's own time zone."""
+    reader_tz = directory.time_zone(client, session, directory.actor_of(body).user_id)
+    return views.SummaryExtras(
+        lines=[reviews_listeners.summary_line(session, partnership, reader_tz)]
+    )
+
+
 def link_or_summary(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
 ) -> None:
@@ -62,7 +73,9 @@ def link_or_summary(
     ack(
         response_type="ephemeral",
         text=f"Partnership with {partnership.partner_name}",
-        blocks=views.summary_blocks(partnership),
+        blocks=views.summary_blocks(
+            partnership, summary_extras(client, session, partnership, body)
+        ),
     )
 
 
@@ -85,6 +98,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "help": show_help,
     "edit": edit,
     "setup": edit,
+    "cadence": reviews_listeners.cadence_command,
 }
 
 
@@ -110,7 +124,9 @@ def partner_command(
 
 
 @listener
-def show_summary(ack: TrackedAck, body: dict[str, Any], session: Session, respond: Respond) -> None:
+def show_summary(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
     ack()
     partnership = partnership_from_button(session, body)
     partnerships.require_side(partnership, directory.actor_of(body))
@@ -118,7 +134,9 @@ def show_summary(ack: TrackedAck, body: dict[str, Any], session: Session, respon
         response_type="ephemeral",
         replace_original=False,
         text=f"Partnership with {partnership.partner_name}",
-        blocks=views.summary_blocks(partnership),
+        blocks=views.summary_blocks(
+            partnership, summary_extras(client, session, partnership, body)
+        ),
     )
 
 

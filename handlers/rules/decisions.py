@@ -17,7 +17,7 @@ from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.rules import publish, views
+from handlers.rules import modals, publish
 from handlers.rules.form import read_rule_form
 from storage.models import DecisionKind
 
@@ -93,7 +93,7 @@ def withdraw(
 def _comment_modal(kind: DecisionKind, proposal_id: int, version: int, channel: str) -> dict:
     meta = {"proposal_id": proposal_id, "version": version, "channel_id": channel}
     if kind is DecisionKind.REJECT:
-        return views.comment_modal(
+        return modals.comment_modal(
             Callback.ROE_REJECT,
             "Reject the proposal",
             "Why reject it?",
@@ -101,7 +101,7 @@ def _comment_modal(kind: DecisionKind, proposal_id: int, version: int, channel: 
             meta,
             "Rejecting ends the proposal; the reason is posted in its thread for both sides.",
         )
-    return views.comment_modal(
+    return modals.comment_modal(
         Callback.ROE_REQUEST_CHANGES,
         "Request changes",
         "What should change?",
@@ -146,7 +146,7 @@ def open_amend(ack: TrackedAck, body: dict[str, Any], client: WebClient, session
         raise DomainError("A proposal to retire a rule can't be amended; withdraw it instead.")
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=views.rule_modal(proposal.partnership_id, [], amending=(proposal.id, latest)),
+        view=modals.rule_modal(proposal.partnership_id, [], amending=(proposal.id, latest)),
     )
 
 

@@ -16,7 +16,7 @@ from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.rules import decisions, publish, views
+from handlers.rules import decisions, modals, publish
 from handlers.rules import rulebook_views as book
 from handlers.rules.form import read_rule_form
 from storage.models import Partnership, Rule
@@ -50,7 +50,7 @@ def open_rule_modal(
     choices = rulebook.replaceable(session, partnership.id)
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=views.rule_modal(partnership.id, choices, replaces=replaces),
+        view=modals.rule_modal(partnership.id, choices, replaces=replaces),
     )
 
 
@@ -60,7 +60,7 @@ def open_retire_modal(
     partnerships.require_side(partnership, directory.actor_of(body))
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=views.comment_modal(
+        view=modals.comment_modal(
             Callback.ROE_RETIRE,
             f"Retire {rule.label}",
             "Why retire it?",

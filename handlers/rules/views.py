@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ConfirmObject,
-    Option,
-    PlainTextInputElement,
     SectionBlock,
-    StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.domain.rulebook import ProposalState
-from bot.domain.rules import MAX_TEXT, MAX_TITLE
-from bot.domain.rules_log import MAX_COMMENT
-from handlers.blocks import button, context, field_input, mentions, truncate
-from handlers.ids import Action, Callback
+from handlers.blocks import button, context, mentions, truncate
+from handlers.ids import Action
 from handlers.ids import Block as B
-from storage.models import DecisionKind, ProposalStatus, Rule, RuleCategory, RuleVersion, Side
+from storage.models import DecisionKind, ProposalStatus, RuleCategory, Side
 
 CATEGORY_LABELS = {
     RuleCategory.DEAL_REGISTRATION: "Deal registration",
@@ -33,110 +26,6 @@ CATEGORY_LABELS = {
     RuleCategory.COMMUNICATION: "Communication",
     RuleCategory.OTHER: "Other",
 }
-MAX_SELECT_OPTIONS = 100
-
-
-def _option(text: str, value: str) -> Option:
-    return Option(text=truncate(text, 75), value=value)
-
-
-def rule_modal(
-    partnership_id: int,
-    replaceable: list[Rule],
-    *,
-    replaces: Rule | None = None,
-    amending: tuple[int, RuleVersion] | None = None,
-) -> dict[str, Any]:
-    """Propose a rule (optionally replacing one in force), or amend a proposal's wording."""
-    start = amending[1] if amending else replaces
-    categories = [_option(label, value) for value, label in CATEGORY_LABELS.items()]
-    initial_category = (
-        next(o for o in categories if o.value == start.category.value) if start else None
-    )
-    blocks: list[Block] = [
-        field_input(
-            B.RULE_TITLE,
-            "Title",
-            PlainTextInputElement(
-                placeholder="e.g. Deal registration window",
-                max_length=MAX_TITLE,
-                initial_value=start.title if start else None,
-            ),
-        ),
-        field_input(
-            B.RULE_TEXT,
-            "The rule",
-            PlainTextInputElement(
-                multiline=True,
-                max_length=MAX_TEXT,
-                placeholder="What both sides agree to do, in plain words.",
-                initial_value=start.text if start else None,
-            ),
-        ),
-        field_input(
-            B.RULE_CATEGORY,
-            "Category",
-            StaticSelectElement(
-                placeholder="Choose a category",
-                options=categories,
-                initial_option=initial_category,
-            ),
-        ),
-    ]
-    if amending is None and (replaceable or replaces):
-        choices = [_option(f"{r.label} · {r.title}", str(r.id)) for r in replaceable]
-        if replaces is not None and all(o.value != str(replaces.id) for o in choices):
-            choices.insert(0, _option(f"{replaces.label} · {replaces.title}", str(replaces.id)))
-        choices = choices[:MAX_SELECT_OPTIONS]
-        blocks.append(
-            field_input(
-                B.RULE_REPLACES,
-                "Replaces a rule in force",
-                StaticSelectElement(
-                    placeholder="Only if it replaces one",
-                    options=choices,
-                    initial_option=next(
-                        (o for o in choices if replaces and o.value == str(replaces.id)), None
-                    ),
-                ),
-                optional=True,
-                hint="The rule it replaces stays in force until both sides agree this one.",
-            )
-        )
-    metadata = {"partnership_id": partnership_id}
-    if amending:
-        metadata["proposal_id"] = amending[0]
-    return View(
-        type="modal",
-        callback_id=Callback.ROE_AMEND if amending else Callback.ROE_PROPOSE,
-        title="Amend the proposal" if amending else "Propose a rule",
-        submit="Put forward" if amending else "Propose",
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=blocks,
-    ).to_dict()
-
-
-def comment_modal(
-    callback: str, title: str, label: str, submit: str, metadata: dict[str, Any], intro: str
-) -> dict[str, Any]:
-    """A modal asking for a reason or a comment (reject, request changes, retire)."""
-    return View(
-        type="modal",
-        callback_id=callback,
-        title=truncate(title, 24),
-        submit=truncate(submit, 24),
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=[
-            SectionBlock(text=truncate(intro, 3000)),
-            field_input(
-                B.RULE_COMMENT,
-                label,
-                PlainTextInputElement(multiline=True, max_length=MAX_COMMENT),
-            ),
-        ],
-    ).to_dict()
 
 
 def headline(state: ProposalState) -> str:
@@ -294,3 +183,27 @@ def decision_note(
                 f"(version {state.version.number})."
             )
     return line
+
+
+def nudge_dm(state: ProposalState, link: str | None, number: int) -> dict[str, Any]:
+    """The DM that asks an approver to decide on a proposal that has waited."""
+    p = state.proposal
+    where = f"<{link}|its thread>" if link else f"the thread in <#{p.channel_id}>"
+    text = (
+        f"A proposed rule of engagement is waiting for your side's approval: "
+        f"*{truncate(state.version.title, 150)}* (version {p.current_version}), proposed by "
+        f"{state.who(p.proposed_by, p.proposer_side)}. Approve it, request changes or reject "
+        f"it in {where}."
+    )
+    if number > 1:
+        text += f" (reminder {number})"
+    return {"text": truncate(text, 3000)}
+
+
+def nudge_in_thread(state: ProposalState, user_ids: list[str]) -> dict[str, Any]:
+    """The thread mention for approvers we can't DM (external people without a shared DM)."""
+    text = (
+        f"{mentions(user_ids)}: this proposal is waiting for your side's approval of version "
+        f"{state.proposal.current_version}. Use the buttons in this thread."
+    )
+    return {"text": truncate(text, 3000)}

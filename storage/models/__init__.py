@@ -31,15 +31,20 @@ from storage.models.rules import (
     RuleStatus,
     RuleVersion,
 )
+from storage.models.rules import (
+    OPEN_PROPOSAL,
+    Decision,
+    DecisionKind,
+    Proposal,
+    ProposalStatus,
+    Rule,
+    RuleCategory,
+    RuleStatus,
+    RuleVersion,
+)
 from storage.models.wins import ProductLine, Win, WinChange, WinChangeKind, WinCredit, WinKind
 
 __all__ = [
-    "ProductLine",
-    "Win",
-    "WinChange",
-    "WinChangeKind",
-    "WinCredit",
-    "WinKind",
     "OPEN_PROPOSAL",
     "OPEN_STATES",
     "Base",
@@ -53,6 +58,7 @@ __all__ = [
     "PartnershipStatus",
     "Person",
     "ProcessedEvent",
+    "ProductLine",
     "Promise",
     "PromiseEvent",
     "PromiseEventKind",
@@ -67,5 +73,10 @@ __all__ = [
     "RuleStatus",
     "RuleVersion",
     "Side",
+    "Win",
+    "WinChange",
+    "WinChangeKind",
+    "WinCredit",
+    "WinKind",
     "Workspace",
 ]

@@ -58,9 +58,7 @@ def refreshed(bench: SlackBench, proposal_id: int) -> Proposal:
         return found
 
 
-def decide(
-    bench: SlackBench, action: str, proposal_id: int, user: str, version: int | None = None
-):
+def decide(bench: SlackBench, action: str, proposal_id: int, user: str, version: int | None = None):
     """Click a thread button of the proposal (its current version unless told)."""
     proposal = refreshed(bench, proposal_id)
     version = proposal.current_version if version is None else version

@@ -1,0 +1,1 @@
+"""Review rhythm: the scheduled prompt, its buttons, and /partner cadence."""

@@ -1,0 +1,240 @@
+"""Listeners for the review prompt's buttons, the "Review held" modal and /partner cadence."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.domain import agenda, partnerships, review_schedules, reviews
+from bot.domain.clock import utcnow
+from bot.domain.errors import DomainError
+from bot.domain.partnerships import require_side, require_vendor
+from bot.domain.review_schedules import CadenceForm
+from bot.domain.reviews import HeldForm
+from handlers import forms
+from handlers import people as directory
+from handlers.boundary import TrackedAck, listener
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from handlers.reviews import views
+from storage.models import Partnership, Review
+
+log = logging.getLogger(__name__)
+
+
+def review_from_button(session: Session, body: dict[str, Any]) -> Review:
+    value = forms.action_value(body)
+    if not value.isdigit():
+        raise DomainError("That button is out of date.")
+    return reviews.get_review(session, int(value))
+
+
+def _post_quietly(client: WebClient, **message: Any) -> None:
+    """A courtesy message after the change is committed: its failure is logged, not fatal."""
+    try:
+        client.chat_postMessage(**message)
+    except SlackApiError as exc:
+        log.warning(
+            "review notice to %s failed: %s", message.get("channel"), exc.response.get("error")
+        )
+
+
+def _update_prompt(client: WebClient, review: Review, blocks: list[dict[str, Any]]) -> None:
+    if review.channel is None or review.ts is None:
+        return
+    try:
+        client.chat_update(channel=review.channel, ts=review.ts, text="Review", blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("could not update review prompt %s: %s", review.ts, exc.response.get("error"))
+
+
+@listener
+def open_held(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    ack()
+    review = review_from_button(session, body)
+    partnership = partnerships.get_partnership(session, review.partnership_id)
+    require_side(partnership, directory.actor_of(body))
+    if not reviews.still_open(review):
+        raise reviews.already_closed(review)
+    today = utcnow().astimezone(ZoneInfo(partnership.time_zone)).date()
+    client.views_open(
+        trigger_id=body["trigger_id"], view=views.held_modal(review, partnership, today)
+    )
+
+
+def read_held(body: dict[str, Any]) -> HeldForm:
+    picked = forms.date(body, B.REVIEW_HELD_ON)
+    return HeldForm(
+        held_on=date.fromisoformat(picked) if picked else None,
+        attendees=forms.users(body, B.REVIEW_ATTENDEES),
+        notes=forms.text(body, B.REVIEW_NOTES),
+        next_steps=forms.text(body, B.REVIEW_NEXT_STEPS),
+    )
+
+
+@listener
+def submit_held(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    review_id = int(forms.metadata(body).get("review_id") or 0)
+    review = reviews.get_review(session, review_id)
+    partnership = partnerships.get_partnership(session, review.partnership_id)
+    # The agenda the prompt showed, to re-render it without its buttons.
+    since = reviews.agenda_since(session, partnership)
+    sections = agenda.agenda(session, partnership, since)
+    review = reviews.mark_held(session, review_id, directory.actor_of(body), read_held(body))
+    ack()
+    session.commit()
+    if review.channel and review.ts:
+        _post_quietly(
+            client, channel=review.channel, thread_ts=review.ts, **views.held_summary(review)
+        )
+        prompt = views.prompt_message(partnership, review, sections, since)
+        _update_prompt(
+            client, review, views.closed_blocks(prompt["blocks"], views.closed_line(review))
+        )
+
+
+@listener
+def snooze(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    ack()
+    actor = directory.actor_of(body)
+    review = reviews.snooze(session, review_from_button(session, body).id, actor)
+    session.commit()
+    if review.channel and review.ts:
+        _post_quietly(
+            client,
+            channel=review.channel,
+            thread_ts=review.ts,
+            text=views.snoozed_note(
+                actor.user_id,
+                review,
+                directory.time_zone(client, session, actor.user_id),
+                utcnow() + timedelta(days=1),
+            ),
+        )
+
+
+@listener
+def skip(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    ack()
+    review = reviews.skip(session, review_from_button(session, body).id, directory.actor_of(body))
+    session.commit()
+    original = (body.get("message") or {}).get("blocks") or []
+    _update_prompt(client, review, views.closed_blocks(original, views.closed_line(review)))
+
+
+# -- /partner cadence --------------------------------------------------------------------------
+
+
+def _linked(session: Session, body: dict[str, Any]) -> Partnership:
+    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
+    if partnership is None:
+        raise DomainError("This channel isn't linked to a partner yet. Run /partner to link it.")
+    return partnership
+
+
+def _reader_tz(client: WebClient, session: Session, user_id: str) -> str:
+    return directory.time_zone(client, session, user_id)
+
+
+def cadence_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
+) -> None:
+    """``/partner cadence [pause|resume|move]``."""
+    partnership = _linked(session, body)
+    actor = directory.actor_of(body)
+    word = args.strip().lower()
+    if word == "pause":
+        review_schedules.pause(session, partnership, actor, f"paused by <@{actor.user_id}>")
+        ack(
+            response_type="ephemeral",
+            text="Paused the reviews. Resume with `/partner cadence resume`.",
+        )
+    elif word == "resume":
+        schedule = review_schedules.resume(session, partnership, actor)
+        cadence = review_schedules.cadence_of(schedule, partnership)
+        ack(
+            response_type="ephemeral",
+            text=views.cadence_saved(schedule, cadence, _reader_tz(client, session, actor.user_id)),
+        )
+    elif word == "move":
+        require_vendor(partnership, actor, "move the next review")
+        schedule = review_schedules.schedule_of(session, partnership.id)
+        if schedule is None or schedule.paused or schedule.next_due_at is None:
+            raise DomainError(
+                "There is no upcoming review to move. Set or resume the cadence first."
+            )
+        ack()
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=views.move_modal(
+                partnership, schedule, _reader_tz(client, session, actor.user_id)
+            ),
+        )
+    elif word == "":
+        require_vendor(partnership, actor, "set the review cadence")
+        ack()
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=views.cadence_modal(
+                partnership, review_schedules.schedule_of(session, partnership.id)
+            ),
+        )
+    else:
+        raise DomainError("Use `/partner cadence`, `/partner cadence move`, `pause` or `resume`.")
+
+
+@listener
+def submit_cadence(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    meta = forms.metadata(body)
+    partnership = partnerships.get_partnership(session, int(meta.get("partnership_id") or 0))
+    actor = directory.actor_of(body)
+    if meta.get("mode") == "move":
+        picked = forms.date(body, B.REVIEW_MOVE_ON)
+        schedule = review_schedules.move_next(
+            session,
+            partnership,
+            actor,
+            date.fromisoformat(picked) if picked else None,
+            forms.element(body, B.REVIEW_MOVE_AT).get("selected_time") or "",
+        )
+    else:
+        picked = forms.date(body, B.REVIEW_STARTING_ON)
+        form = CadenceForm(
+            every_weeks=forms.option(body, B.REVIEW_EVERY_WEEKS) or "",
+            weekday=forms.option(body, B.REVIEW_WEEKDAY) or "",
+            at=forms.element(body, B.REVIEW_AT).get("selected_time") or "",
+            starting_on=date.fromisoformat(picked) if picked else None,
+        )
+        schedule = review_schedules.set_cadence(session, partnership, form, actor)
+    ack()
+    session.commit()
+    cadence = review_schedules.cadence_of(schedule, partnership)
+    text = views.cadence_saved(schedule, cadence, _reader_tz(client, session, actor.user_id))
+    try:
+        client.chat_postEphemeral(channel=partnership.channel_id, user=actor.user_id, text=text)
+    except SlackApiError:
+        client.chat_postMessage(channel=actor.user_id, text=text)
+
+
+def summary_line(session: Session, partnership: Partnership, reader_tz: str) -> str:
+    """The /partner summary's line about reviews, in the reader's time zone."""
+    schedule = review_schedules.schedule_of(session, partnership.id)
+    cadence = review_schedules.cadence_of(schedule, partnership) if schedule else None
+    return views.schedule_line(schedule, cadence, reader_tz)
+
+
+def register(app: App) -> None:
+    app.action(Action.REVIEW_HELD)(open_held)
+    app.action(Action.REVIEW_SNOOZE)(snooze)
+    app.action(Action.REVIEW_SKIP)(skip)
+    app.view(Callback.REVIEW_HELD)(submit_held)
+    app.view(Callback.REVIEW_CADENCE)(submit_cadence)

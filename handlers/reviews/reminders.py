@@ -1,0 +1,118 @@
+"""Senders for the review occurrences of the outbox (see handlers.reminders.SENDERS)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import agenda, review_schedules, reviews
+from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partnerships import owners
+from bot.domain.people import time_zone_of
+from handlers import delivery as slack
+from handlers.reviews import views
+from storage.models import (
+    Occurrence,
+    Partnership,
+    PartnershipStatus,
+    Review,
+    ReviewSchedule,
+    Workspace,
+)
+
+log = logging.getLogger(__name__)
+
+PROMPT = review_schedules.PROMPT
+OVERDUE = reviews.OVERDUE
+SNOOZED = reviews.SNOOZED
+PAUSED = reviews.PAUSED
+
+
+def _live(session: Session, partnership_id: int | None) -> Partnership | None:
+    """The partnership, if it is active and its workspace still has partnerbot installed."""
+    partnership = session.get(Partnership, partnership_id) if partnership_id else None
+    if partnership is None or partnership.status is not PartnershipStatus.ACTIVE:
+        return None
+    workspace = session.get(Workspace, partnership.vendor_team_id)
+    return partnership if workspace is not None and workspace.active else None
+
+
+def send_prompt(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """Post a review prompt in the shared channel, with the agenda since the last review."""
+    partnership = _live(session, occurrence.partnership_id)
+    schedule = session.get(ReviewSchedule, occurrence.subject_id)
+    if partnership is None or schedule is None:
+        return Delivery.skipped("the partnership is not active")
+    if schedule.paused:
+        return Delivery.skipped("the reviews are paused")
+    if review_schedules.superseded(session, occurrence):
+        return Delivery.skipped("superseded by a later review")
+    nominal_on = date.fromisoformat((occurrence.payload or {})["nominal_on"])
+    review = reviews.open_review(session, partnership, nominal_on, occurrence.due_at)
+    since = reviews.agenda_since(session, partnership)
+    message = views.prompt_message(
+        partnership, review, agenda.agenda(session, partnership, since), since
+    )
+    outcome = slack.post(client, occurrence, partnership.channel_id, message)
+    if outcome.outcome is Outcome.SENT:
+        assert outcome.channel is not None and outcome.ts is not None
+        reviews.prompted(session, review, partnership, outcome.channel, outcome.ts)
+    elif outcome.outcome is Outcome.PERMANENT and slack.is_channel_error(outcome):
+        reason = outcome.reason or "error"
+        review_schedules.pause(session, partnership, None, f"Slack said {reason}")
+        reviews.notice_paused(session, schedule, partnership, reason, occurrence.key)
+    return outcome
+
+
+def _tell_owners(
+    client: WebClient, session: Session, occurrence: Occurrence, partnership: Partnership, render
+) -> Delivery:
+    return slack.tell_people(
+        client,
+        occurrence,
+        owners(partnership),
+        lambda user_id: render(time_zone_of(session, user_id, partnership.time_zone)),
+    )
+
+
+def send_overdue(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """DM the owners when a review went two business days without being marked held."""
+    review = session.get(Review, occurrence.subject_id)
+    if review is None or not reviews.still_open(review):
+        return Delivery.skipped("the review was held or skipped")
+    partnership = _live(session, review.partnership_id)
+    if partnership is None:
+        return Delivery.skipped("the partnership is not active")
+    return _tell_owners(
+        client,
+        session,
+        occurrence,
+        partnership,
+        lambda tz: views.overdue_dm(partnership, review, tz),
+    )
+
+
+def send_snoozed(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """Remind the prompt's thread a day after someone snoozed it."""
+    review = session.get(Review, occurrence.subject_id)
+    if review is None or not reviews.still_open(review) or review.ts is None:
+        return Delivery.skipped("the review was held or skipped")
+    partnership = _live(session, review.partnership_id)
+    if partnership is None or review.channel is None:
+        return Delivery.skipped("the partnership is not active")
+    message = views.snoozed_reminder(partnership, (occurrence.payload or {}).get("by"))
+    return slack.post(client, occurrence, review.channel, {**message, "thread_ts": review.ts})
+
+
+def send_paused(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """Tell the owners their reviews were paused because the channel refused the prompt."""
+    partnership = session.get(Partnership, occurrence.partnership_id)
+    if partnership is None:
+        return Delivery.skipped("the partnership is gone")
+    reason = str((occurrence.payload or {}).get("reason") or "an error")
+    return _tell_owners(
+        client, session, occurrence, partnership, lambda _tz: views.paused_dm(partnership, reason)
+    )

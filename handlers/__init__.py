@@ -8,11 +8,10 @@ from handlers import lifecycle
 from handlers.partners import listeners as partners
 from handlers.promises import listeners as promises
 from handlers.rules import listeners as rules
-from handlers.rules import listeners as rules
 from handlers.wins import listeners as wins
 
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle, promises, rules, wins, rules):
+    for feature in (partners, lifecycle, promises, rules, wins):
         feature.register(app)

@@ -21,11 +21,6 @@ class Callback(StrEnum):
     ROE_REQUEST_CHANGES = "roe_request_changes"
     ROE_REJECT = "roe_reject"
     ROE_RETIRE = "roe_retire"
-    ROE_PROPOSE = "roe_propose"
-    ROE_AMEND = "roe_amend"
-    ROE_REQUEST_CHANGES = "roe_request_changes"
-    ROE_REJECT = "roe_reject"
-    ROE_RETIRE = "roe_retire"
     # reviews
     # promises
     PROMISE_MAKE = "promise_make"
@@ -44,16 +39,6 @@ class Action(StrEnum):
     WIN_MENU = "win_menu"  # the overflow on a celebration: edit / withdraw
     WIN_REPOST = "win_repost"
     # rules of engagement
-    ROE_PROPOSE = "roe_propose_open"  # "Propose a rule" on the partnership summary
-    ROE_RULEBOOK = "roe_rulebook"  # "Rulebook" on the summary; its value is the partnership id
-    ROE_RULEBOOK_PAGE = "roe_rulebook_page"  # "More": the value is "partnership:page"
-    ROE_SHARE = "roe_share"
-    ROE_RULE_MENU = "roe_rule_menu"  # overflow on a rule: history / replace / retire
-    ROE_APPROVE = "roe_approve"  # thread buttons carry "proposal:version"
-    ROE_REQUEST_CHANGES = "roe_request_changes_open"
-    ROE_REJECT = "roe_reject_open"
-    ROE_AMEND = "roe_amend_open"
-    ROE_WITHDRAW = "roe_withdraw"
     ROE_PROPOSE = "roe_propose_open"  # "Propose a rule" on the partnership summary
     ROE_RULEBOOK = "roe_rulebook"  # "Rulebook" on the summary; its value is the partnership id
     ROE_RULEBOOK_PAGE = "roe_rulebook_page"  # "More": the value is "partnership:page"
@@ -105,13 +90,6 @@ class Block(StrEnum):
     WIN_HEADER = "win_header"  # the celebration's first section, which holds the overflow
     WIN_OUTCOME_ACTIONS = "win_outcome_actions"
     # rules of engagement
-    RULE_TITLE = "rule_title"  # modal fields: the same names as bot.domain.rules' fields
-    RULE_TEXT = "rule_text"
-    RULE_CATEGORY = "rule_category"
-    RULE_REPLACES = "rule_replaces"
-    RULE_COMMENT = "rule_comment"
-    ROE_DECISION_ACTIONS = "roe_decision_actions"
-    ROE_RULEBOOK_ACTIONS = "roe_rulebook_actions"
     RULE_TITLE = "rule_title"  # modal fields: the same names as bot.domain.rules' fields
     RULE_TEXT = "rule_text"
     RULE_CATEGORY = "rule_category"

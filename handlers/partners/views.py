@@ -201,8 +201,6 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
                 button("Propose a rule", Action.ROE_PROPOSE, str(p.id)),
                 button("Rulebook", Action.ROE_RULEBOOK, str(p.id)),
                 button("Log a win", Action.LOG_WIN, str(p.id)),
-                button("Propose a rule", Action.ROE_PROPOSE, str(p.id)),
-                button("Rulebook", Action.ROE_RULEBOOK, str(p.id)),
             ],
         ),
     ]
@@ -232,9 +230,6 @@ HELP_ENTRIES: list[tuple[str, str]] = [
     ),
     ("/win", "Log a closed deal or a milestone and celebrate it in the shared channel."),
     ("/win list", "The partnership's recent wins (only you see them)."),
-    ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),
-    ("/roe list", "The rulebook in force (only you see it), with a button to share it."),
-    ("/roe show R-n", "A rule's history: its versions and who approved what, when."),
     ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),
     ("/roe list", "The rulebook in force (only you see it), with a button to share it."),
     ("/roe show R-n", "A rule's history: its versions and who approved what, when."),

@@ -31,17 +31,6 @@ from storage.models.rules import (
     RuleStatus,
     RuleVersion,
 )
-from storage.models.rules import (
-    OPEN_PROPOSAL,
-    Decision,
-    DecisionKind,
-    Proposal,
-    ProposalStatus,
-    Rule,
-    RuleCategory,
-    RuleStatus,
-    RuleVersion,
-)
 from storage.models.wins import ProductLine, Win, WinChange, WinChangeKind, WinCredit, WinKind
 
 __all__ = [

@@ -22,6 +22,8 @@ class Callback(StrEnum):
     ROE_REJECT = "roe_reject"
     ROE_RETIRE = "roe_retire"
     # reviews
+    REVIEW_HELD = "review_held"
+    REVIEW_CADENCE = "review_cadence"
     # promises
     PROMISE_MAKE = "promise_make"
     PROMISE_MADE_GOOD = "promise_made_good"
@@ -50,6 +52,10 @@ class Action(StrEnum):
     ROE_AMEND = "roe_amend_open"
     ROE_WITHDRAW = "roe_withdraw"
     # reviews
+    REVIEW_HELD = "review_held_open"
+    REVIEW_SNOOZE = "review_snooze"
+    REVIEW_SKIP = "review_skip"
+    REVIEW_CADENCE = "review_cadence_open"
     # promises
     PROMISE_MADE_GOOD = "promise_made_good_open"
     PROMISE_SNOOZE = "promise_snooze"
@@ -97,7 +103,19 @@ class Block(StrEnum):
     RULE_COMMENT = "rule_comment"
     ROE_DECISION_ACTIONS = "roe_decision_actions"
     ROE_RULEBOOK_ACTIONS = "roe_rulebook_actions"
-    # reviews
+    # reviews (modal fields: the same names as bot.domain's review form fields)
+    REVIEW_HELD_ON = "review_held_on"
+    REVIEW_ATTENDEES = "review_attendees"
+    REVIEW_NOTES = "review_notes"
+    REVIEW_NEXT_STEPS = "review_next_steps"
+    REVIEW_EVERY_WEEKS = "review_every_weeks"
+    REVIEW_WEEKDAY = "review_weekday"
+    REVIEW_AT = "review_at"
+    REVIEW_STARTING_ON = "review_starting_on"
+    REVIEW_MOVE_ON = "review_move_on"
+    REVIEW_MOVE_AT = "review_move_at"
+    REVIEW_ACTIONS = "review_actions"
+    REVIEW_HINT = "review_hint"
     # promises (modal fields: the same names as bot.domain.promises' form fields)
     PROMISE_PARTNERSHIP = "promise_partnership"
     PROMISE_OWED_TO = "promise_owed_to"

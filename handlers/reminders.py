@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.outbox import Delivery
 from handlers.promises import reminders as promises
+from handlers.reviews import reminders as reviews
 from handlers.rules import reminders as rules
 from storage.models import Occurrence
 
@@ -24,6 +25,10 @@ Sender = Callable[[WebClient, Session, Occurrence], Delivery]
 
 SENDERS: dict[str, Sender] = {
     # reviews
+    reviews.PROMPT: reviews.send_prompt,
+    reviews.OVERDUE: reviews.send_overdue,
+    reviews.SNOOZED: reviews.send_snoozed,
+    reviews.PAUSED: reviews.send_paused,
     # rules of engagement
     rules.KIND: rules.send_nudge,
     # promises

@@ -7,11 +7,12 @@ from slack_bolt import App
 from handlers import lifecycle
 from handlers.partners import listeners as partners
 from handlers.promises import listeners as promises
+from handlers.reviews import listeners as reviews
 from handlers.rules import listeners as rules
 from handlers.wins import listeners as wins
 
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle, promises, rules, wins):
+    for feature in (partners, lifecycle, promises, reviews, rules, wins):
         feature.register(app)

@@ -233,6 +233,11 @@ HELP_ENTRIES: list[tuple[str, str]] = [
     ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),
     ("/roe list", "The rulebook in force (only you see it), with a button to share it."),
     ("/roe show R-n", "A rule's history: its versions and who approved what, when."),
+    (
+        "/promise",
+        "Record a make-good promise to a partner contact; I remind you until they confirm it.",
+    ),
+    ("/promise list", "Your open promises (owners: all on their partnerships), only to you."),
     ("/partner help", "This list."),
 ]
 

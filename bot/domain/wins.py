@@ -82,12 +82,19 @@ def _product_line(
     return line
 
 
-def _credits(form: WinForm) -> list[WinCredit]:
+def _credits(form: WinForm, current: list[WinCredit] | None = None) -> list[WinCredit]:
+    """The people credited by a form; rows of people credited before are kept and reused."""
+    existing = {c.user_id: c for c in current or []}
     credits: dict[str, WinCredit] = {}
-    for user_id in form.partner_credits:
-        credits.setdefault(user_id, WinCredit(user_id=user_id, side=Side.PARTNER))
-    for user_id in form.vendor_credits:
-        credits.setdefault(user_id, WinCredit(user_id=user_id, side=Side.VENDOR))
+    for side, user_ids in (
+        (Side.PARTNER, form.partner_credits),
+        (Side.VENDOR, form.vendor_credits),
+    ):
+        for user_id in user_ids:
+            if user_id not in credits:
+                credit = existing.get(user_id) or WinCredit(user_id=user_id, side=side)
+                credit.side = side
+                credits[user_id] = credit
     return list(credits.values())
 
 
@@ -202,7 +209,7 @@ def edit_win(
     win.kind, win.headline, win.story = valid.kind, valid.headline, valid.story
     win.amount, win.currency, win.closed_on = valid.amount, valid.currency, valid.closed_on
     win.product_line = _product_line(session, partnership, form, actor)
-    win.credits = _credits(form)
+    win.credits = _credits(form, win.credits)
     win.edited_at = utcnow()
     session.flush()
     return win, True

@@ -16,3 +16,19 @@ def clock() -> Iterator[Any]:
     """Frozen time that still ticks (the bench waits on real threads); tests may move it."""
     with freeze_time(NOW, tick=True) as frozen:
         yield frozen
+
+
+WINS_CHANNEL = "C0WINS"
+
+
+@pytest.fixture
+def wins_bench(fake_slack, sessions, engine) -> Iterator[Any]:
+    """The bench with an internal wins channel configured (WINS_CHANNEL_ID)."""
+    from tests.bench.harness import SlackBench, bench_settings
+
+    settings = bench_settings(
+        fake_slack, database_url=str(engine.url), wins_channel_id=WINS_CHANNEL
+    )
+    bench = SlackBench(fake_slack, sessions, settings)
+    yield bench
+    bench.executor.shutdown(wait=True)

@@ -103,9 +103,7 @@ def test_outsider_cannot_log_a_win(bench, fake_slack):
     assert "Only people from the two organizations" in fake_slack.responses[-1]["text"]
 
 
-def test_elsewhere_the_modal_asks_which_partnership_and_loads_its_product_lines(
-    bench, fake_slack
-):
+def test_elsewhere_the_modal_asks_which_partnership_and_loads_its_product_lines(bench, fake_slack):
     partnership = link_partnership(bench)
     log_win(bench)  # adds the product line "Cloud Backup"
     fake_slack.views.clear()

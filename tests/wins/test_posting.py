@@ -1,0 +1,99 @@
+"""Where a win goes: the partnership channel, the wins channel copy, and when Slack refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.ids import Action
+from handlers.ids import Block as B
+from tests.bench import requests as rq
+from tests.bench.fakeslack import Fault
+from tests.bench.harness import CHANNEL, PARTNER, block_texts
+from tests.bench.scenarios import link_partnership
+from tests.wins.conftest import WINS_CHANNEL
+from tests.wins.helpers import log_win, win_values, wins
+
+
+def outcome_texts(fake_slack) -> str:
+    return block_texts(list(fake_slack.views.values())[-1]["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("error", "advice"),
+    [
+        ("not_in_channel", "/invite @partnerbot"),
+        ("is_archived", "is archived"),
+        ("channel_not_found", "check it with `/partner`"),
+    ],
+)
+def test_refused_post_keeps_the_win_and_says_how_to_fix_it(bench, fake_slack, error, advice):
+    link_partnership(bench)
+    fake_slack.channel_errors[CHANNEL] = error
+    win = log_win(bench)
+    assert win.message_ts is None
+    said = outcome_texts(fake_slack)
+    assert "The win is saved, but I couldn't celebrate it in <#C0SHARED>" in said
+    assert advice in said and "Post it now" in said
+
+    # once fixed, "Post it now" posts it, once however often it is pressed
+    del fake_slack.channel_errors[CHANNEL]
+    view = list(fake_slack.views.values())[-1]
+    bench.click(Action.WIN_REPOST, str(win.id), view=view)
+    bench.click(Action.WIN_REPOST, str(win.id), view=view)
+    [posted] = wins(bench)
+    celebrations = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+    assert len(celebrations) == 1
+    assert posted.message_ts == celebrations[0].ts
+    assert celebrations[0].reactions == ["tada"]
+    assert "celebrated it in <#C0SHARED>" in outcome_texts(fake_slack)
+
+
+def test_partner_user_is_told_too(bench, fake_slack):
+    partnership = link_partnership(bench)
+    fake_slack.channel_errors[CHANNEL] = "not_in_channel"
+    bench.click(Action.LOG_WIN, str(partnership.id), user="U_DANA", user_team=PARTNER)
+    bench.submit(win_values(), user="U_DANA", user_team=PARTNER)
+    assert len(wins(bench)) == 1
+    assert "/invite @partnerbot" in outcome_texts(fake_slack)
+
+
+def test_when_the_modal_is_gone_the_logger_gets_a_dm(bench, fake_slack):
+    link_partnership(bench)
+    fake_slack.channel_errors[CHANNEL] = "is_archived"
+    fake_slack.fail("views.update", Fault(error="not_found"))
+    log_win(bench)
+    dm = fake_slack.last_post("DU_TM")
+    assert "couldn't celebrate it in <#C0SHARED>" in dm.text and "archived" in dm.text
+
+
+def test_a_failed_reaction_does_not_undo_the_celebration(bench, fake_slack):
+    link_partnership(bench)
+    fake_slack.fail("reactions.add", Fault(error="missing_scope"))
+    win = log_win(bench)
+    assert win.message_ts
+    assert "celebrated it in" in outcome_texts(fake_slack)
+
+
+def test_a_copy_goes_to_the_wins_channel(wins_bench, fake_slack):
+    link_partnership(wins_bench)
+    win = log_win(wins_bench)
+    [copy] = fake_slack.posts(WINS_CHANNEL)
+    assert "Acme renewal" in block_texts(copy.blocks)
+    assert win.copy_channel_id == WINS_CHANNEL and win.copy_ts == copy.ts
+    assert len([m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]) == 1
+
+
+def test_a_failed_copy_still_celebrates_in_the_channel(wins_bench, fake_slack):
+    link_partnership(wins_bench)
+    fake_slack.channel_errors[WINS_CHANNEL] = "not_in_channel"
+    win = log_win(wins_bench)
+    assert win.message_ts and win.copy_ts is None
+
+
+def test_a_win_never_goes_to_another_partners_channel(wins_bench, fake_slack):
+    """Even if WINS_CHANNEL_ID is by mistake another partner's linked channel."""
+    link_partnership(wins_bench)
+    link_partnership(wins_bench, channel=WINS_CHANNEL, **{B.PARTNER_NAME: rq.text("Globex")})
+    log_win(wins_bench)
+    assert not [m for m in fake_slack.posts(WINS_CHANNEL) if "Acme renewal" in (m.text or "")]
+    assert [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]

@@ -1,0 +1,128 @@
+"""Editing and withdrawing a win: the logger only, within 24 hours, and always audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from storage.models import Side, WinChange, WinChangeKind
+from tests.bench import requests as rq
+from tests.bench.harness import CHANNEL, PARTNER, block_texts, response_json
+from tests.bench.scenarios import link_partnership
+from tests.wins.conftest import WINS_CHANNEL
+from tests.wins.helpers import log_win, win_values, wins
+
+
+def changes(bench) -> list[WinChange]:
+    with bench.session() as session:
+        found = list(session.scalars(select(WinChange).order_by(WinChange.id)))
+        session.expunge_all()
+        return found
+
+
+def open_menu(bench, win, choice: str, user: str = "U_TM", team: str = "T_VENDOR"):
+    message = {"ts": win.message_ts, "text": ""}
+    return bench.click(
+        Action.WIN_MENU,
+        user=user,
+        user_team=team,
+        message=message,
+        selected_option=f"{choice}:{win.id}",
+    )
+
+
+def test_logger_edits_within_a_day_and_the_message_follows(wins_bench, fake_slack, clock):
+    bench = wins_bench
+    link_partnership(bench)
+    win = log_win(bench)
+    clock.move_to("2026-12-02 14:00:00")  # 23 hours later
+    fake_slack.views.clear()
+    open_menu(bench, win, "edit")
+    view = bench.last_view()
+    assert view["callback_id"] == Callback.WIN_EDIT
+    fields = {b.get("block_id"): b for b in view["blocks"]}
+    assert fields[B.WIN_HEADLINE]["element"]["initial_value"] == "Acme renewal"
+    assert fields[B.WIN_AMOUNT]["element"]["initial_value"] == "125,000"
+    assert fields[B.WIN_PARTNER_CREDITS]["element"]["initial_users"] == ["U_DANA"]
+
+    edited = win_values(
+        **{
+            B.WIN_HEADLINE: rq.text("Acme renewal, 3 years"),
+            B.WIN_AMOUNT: rq.text("375k"),
+            B.WIN_PARTNER_CREDITS: rq.users("U_DANA", "U_PAT"),
+        }
+    )
+    bench.submit(edited, view=view)
+    bench.submit(edited, view=view)  # delivered twice: one change
+    [stored] = wins(bench)
+    assert stored.headline == "Acme renewal, 3 years" and stored.amount == Decimal("375000")
+    assert stored.credited(Side.PARTNER) == ["U_DANA", "U_PAT"]
+    assert stored.edited_at is not None
+    [change] = changes(bench)
+    assert change.change is WinChangeKind.EDITED and change.changed_by == "U_TM"
+    assert change.before["headline"] == "Acme renewal" and change.before["amount"] == "125000.00"
+
+    for channel, ts in ((CHANNEL, win.message_ts), (WINS_CHANNEL, win.copy_ts)):
+        text = block_texts(fake_slack.message(channel, ts).blocks)
+        assert "Acme renewal, 3 years" in text and "USD 375,000" in text and "edited" in text
+    assert "updated the message in" in block_texts(fake_slack.views[view["id"]]["blocks"])
+
+
+def test_logger_withdraws_and_the_message_says_so(wins_bench, fake_slack):
+    bench = wins_bench
+    link_partnership(bench)
+    win = log_win(bench)
+    open_menu(bench, win, "withdraw")
+    open_menu(bench, win, "withdraw")  # a double click withdraws once
+    [stored] = wins(bench)
+    assert stored.deleted_at is not None
+    assert [c.change for c in changes(bench)] == [WinChangeKind.WITHDRAWN]
+    for channel, ts in ((CHANNEL, win.message_ts), (WINS_CHANNEL, win.copy_ts)):
+        message = fake_slack.message(channel, ts)
+        assert "was withdrawn by <@U_TM>" in block_texts(message.blocks)
+        assert Action.WIN_MENU not in str(message.blocks)
+    assert "already withdrawn" in fake_slack.responses[-1]["text"]
+    # withdrawn wins no longer count
+    assert "No wins logged" in block_texts(response_json(bench.command("/win", "list"))["blocks"])
+
+
+def test_changes_are_refused_after_a_day(bench, fake_slack, clock):
+    link_partnership(bench)
+    win = log_win(bench)
+    clock.move_to("2026-12-02 15:00:01")
+    fake_slack.views.clear()
+    open_menu(bench, win, "edit")
+    assert not fake_slack.views
+    assert "24 hours" in fake_slack.responses[-1]["text"]
+    open_menu(bench, win, "withdraw")
+    assert "24 hours" in fake_slack.responses[-1]["text"]
+    [stored] = wins(bench)
+    assert stored.deleted_at is None and changes(bench) == []
+
+
+def test_an_edit_submitted_after_the_day_is_refused(bench, fake_slack, clock):
+    link_partnership(bench)
+    win = log_win(bench)
+    open_menu(bench, win, "edit")
+    view = bench.last_view()
+    clock.move_to("2026-12-03 09:00:00")
+    response = bench.submit(win_values(**{B.WIN_HEADLINE: rq.text("Too late")}), view=view)
+    [stored] = wins(bench)
+    assert stored.headline == "Acme renewal" and changes(bench) == []
+    assert "24 hours" in block_texts(response_json(response)["view"]["blocks"])
+
+
+def test_only_the_logger_may_change_a_win(bench, fake_slack):
+    link_partnership(bench)
+    win = log_win(bench)
+    fake_slack.views.clear()
+    open_menu(bench, win, "edit", user="U_CAM")
+    assert not fake_slack.views
+    assert "Only <@U_TM>, who logged this win, can change it" in fake_slack.responses[-1]["text"]
+    open_menu(bench, win, "withdraw", user="U_DANA", team=PARTNER)
+    assert "Only <@U_TM>" in fake_slack.responses[-1]["text"]
+    [stored] = wins(bench)
+    assert stored.deleted_at is None and changes(bench) == []

@@ -218,3 +218,8 @@ def test_win_list_outside_a_partnership_channel_explains(bench):
     link_partnership(bench)
     body = response_json(bench.command("/win", "list", channel="C0ELSEWHERE"))
     assert "shared channel" in body["text"]
+
+
+def test_help_lists_the_win_commands(bench):
+    text = block_texts(response_json(bench.command("/partner", "help"))["blocks"])
+    assert "`/win`" in text and "`/win list`" in text

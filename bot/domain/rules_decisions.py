@@ -95,7 +95,9 @@ def _settle(session: Session, proposal: Proposal) -> Rule | None:
 
 
 def _check_decidable(proposal: Proposal, version: int, kind: DecisionKind) -> None:
-    if proposal.status is ProposalStatus.AGREED:
+    # An approval of the agreed version that arrived with the deciding one still counts.
+    late_approval = kind is DecisionKind.APPROVE and version == proposal.current_version
+    if proposal.status is ProposalStatus.AGREED and not late_approval:
         raise Conflict("This proposal has already been agreed by both sides.")
     if proposal.status in (ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN):
         raise Conflict(f"This proposal was {proposal.status.value}; there is nothing to decide.")

@@ -113,7 +113,9 @@ def record(
         "comment": comment,
         "decided_at": utcnow(),
     }
-    return insert_ignore(session, Decision, [row]) == 1
+    # psycopg answers rowcount -1 (unknown) for this statement; 0 always means "already there".
+    # Callers hold the proposal's lock and checked ``already`` first, so unknown means added.
+    return insert_ignore(session, Decision, [row]) != 0
 
 
 def already(session: Session, proposal: Proposal, actor: Actor, kind: DecisionKind) -> bool:

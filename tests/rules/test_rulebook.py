@@ -1,0 +1,144 @@
+"""The rulebook in force (paged, shared in the channel) and a rule's history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+
+from bot.domain import rulebook
+from handlers.ids import Action
+from storage.models import Rule, RuleCategory, RuleStatus
+from tests.bench.harness import CHANNEL, PARTNER, block_texts, response_json
+from tests.bench.scenarios import link_partnership
+from tests.rules.flows import approve, comment_decision, decide, propose, rule_values
+
+LONG = "Both sides do the right thing. " * 80  # about 2,400 characters
+
+
+def add_rules(bench, partnership_id: int, count: int) -> None:
+    """Rules already agreed (their proposals are not the point of these tests)."""
+    now = datetime.now(UTC)
+    with bench.session() as session:
+        for n in range(1, count + 1):
+            session.add(
+                Rule(
+                    partnership_id=partnership_id,
+                    number=n,
+                    status=RuleStatus.IN_FORCE,
+                    title=f"Rule number {n} " + "x" * 120,
+                    text=LONG,
+                    category=RuleCategory.COMMUNICATION,
+                    version=1,
+                    agreed_at=now,
+                    updated_at=now,
+                )
+            )
+        session.commit()
+
+
+def within_limits(blocks) -> None:
+    assert len(blocks) <= 50
+    for block in blocks:
+        text = (block.get("text") or {}).get("text") or ""
+        assert len(text) <= 3000
+
+
+def test_sixty_rules_page_through_within_block_kit_limits(bench, fake_slack):
+    partnership = link_partnership(bench)
+    add_rules(bench, partnership.id, 60)
+    first = response_json(bench.command("/roe", "list"))
+    within_limits(first["blocks"])
+    seen = block_texts(first["blocks"])
+    assert "60 rules in force" in seen and "page 1 of 4" in seen
+    more = next(
+        e
+        for b in first["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == Action.ROE_RULEBOOK_PAGE
+    )
+    pages_seen = 1
+    while more is not None:
+        bench.click(Action.ROE_RULEBOOK_PAGE, more["value"])
+        reply = fake_slack.responses[-1]
+        assert reply["replace_original"] is True
+        within_limits(reply["blocks"])
+        seen += block_texts(reply["blocks"])
+        pages_seen += 1
+        more = next(
+            (
+                e
+                for b in reply["blocks"]
+                if b["type"] == "actions"
+                for e in b["elements"]
+                if e["action_id"] == Action.ROE_RULEBOOK_PAGE
+            ),
+            None,
+        )
+    assert pages_seen == 4
+    for n in range(1, 61):
+        assert f"*R-{n} · Rule number {n} " in seen
+
+    # shared in the channel: as many messages as it takes, each within the limits
+    bench.click(Action.ROE_SHARE, str(partnership.id), user="U_DANA", user_team=PARTNER)
+    posts = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rulebook of")]
+    assert len(posts) == 2
+    shared = ""
+    for post in posts:
+        within_limits(post.blocks)
+        shared += block_texts(post.blocks)
+    assert all(f"*R-{n} · " in shared for n in range(1, 61))
+    assert "Shared the rulebook" in fake_slack.responses[-1]["text"]
+
+
+def test_partner_side_opens_the_rulebook_from_the_summary(bench, fake_slack):
+    partnership = link_partnership(bench)
+    proposal = propose(bench, "U_TM")
+    approve(bench, proposal.id, "U_DANA")
+    bench.click(Action.ROE_RULEBOOK, str(partnership.id), user="U_PAT", user_team=PARTNER)
+    reply = fake_slack.responses[-1]
+    assert reply["response_type"] == "ephemeral"
+    assert "*R-1 · Deal registration window*" in block_texts(reply["blocks"])
+    bench.click(Action.ROE_RULEBOOK, str(partnership.id), user="U_OUT", user_team="T_OTHER")
+    assert "Only people from the two organizations" in fake_slack.responses[-1]["text"]
+
+
+def test_show_gives_the_history_in_the_readers_time_zone(bench, fake_slack):
+    with freeze_time(datetime(2026, 12, 1, 15, 0, tzinfo=UTC)) as clock:
+        link_partnership(bench)
+        proposal = propose(bench, "U_TM")
+        clock.tick(timedelta(hours=1))
+        comment_decision(bench, Action.ROE_REQUEST_CHANGES, proposal.id, "U_DANA", "60 days")
+        clock.tick(timedelta(hours=1))
+        decide(bench, Action.ROE_AMEND, proposal.id, "U_TM")
+        bench.submit(rule_values(text="Protected for 60 days."))
+        clock.tick(timedelta(hours=1))
+        approve(bench, proposal.id, "U_DANA")
+
+        body = response_json(bench.command("/roe", "show R-1"))  # Terry is in New York
+    text = block_texts(body["blocks"])
+    assert "R-1 · Deal registration window" in text
+    assert "in force, version 2" in text and "times in America/New_York" in text
+    assert "Tue 1 Dec 2026, 10:00 EST · Terry TM (vendor side) proposed version 1" in text
+    assert "11:00 EST · Dana (Acme Resellers, partner side) requested changes to version 1" in text
+    assert "“60 days”" in text
+    assert "12:00 EST · Terry TM (vendor side) amended it to version 2" in text
+    assert "13:00 EST · Dana (Acme Resellers, partner side) approved version 2" in text
+
+    assert "not a rule number" in response_json(bench.command("/roe", "show banana"))["text"]
+    assert "There is no R-7" in response_json(bench.command("/roe", "show R-7"))["text"]
+
+
+def test_rule_activity_since_for_the_review_agenda(bench):
+    partnership = link_partnership(bench)
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    agreed = propose(bench, "U_TM", title="Agreed one")
+    approve(bench, agreed.id, "U_DANA")
+    propose(bench, "U_TM", title="Still pending")
+    with bench.session() as session:
+        activity = rulebook.rule_activity_since(session, partnership.id, since)
+        later = rulebook.rule_activity_since(session, partnership.id, since + timedelta(hours=1))
+    assert activity.proposed == ["Agreed one", "Still pending"] and activity.proposed_count == 2
+    assert activity.agreed == ["R-1 Agreed one"] and activity.agreed_count == 1
+    assert (later.proposed_count, later.agreed_count) == (0, 0)

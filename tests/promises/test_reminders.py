@@ -3,7 +3,7 @@ partner who can't be DMed is told in a thread in the partnership channel."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -172,3 +172,25 @@ def test_a_failed_partner_note_is_told_to_the_maker(bench, fake_slack, partnersh
     assert stored(bench, promise.id).state is PromiseState.OPEN
     card = dms(bench, "U_TM")[-1]
     assert "I couldn't reach <@U_DANA> about it (user_not_found)" in texts(card)
+
+
+def test_a_ticker_dying_after_slack_answered_does_not_dm_twice(
+    bench, fake_slack, partnership, clock
+):
+    from bot.app import make_client
+    from handlers.promises.reminders import send_reminder
+
+    promise = make_promise(bench)
+    clock.move_to(at(1, 14))
+    with bench.session() as session:
+        [claimed] = outbox.claim(session, "dying-replica", at(1, 14))
+        session.commit()
+        send_reminder(make_client(bench.settings), session, claimed)
+        session.rollback()  # it died before recording the delivery
+    assert len(reminder_dms(bench)) == 1
+    clock.move_to(at(1, 14) + outbox.LEASE + timedelta(seconds=1))
+    report = ticker(bench).tick()
+    assert [d.outcome.value for d in report.deliveries] == ["sent"]
+    assert len(reminder_dms(bench)) == 1
+    assert events(bench, promise.id).count("reminded") == 1
+    assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]

@@ -16,6 +16,22 @@ def insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any]
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(rows).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    table = model.__table__
+    # rowcount is -1 for this statement under psycopg 3; count the rows RETURNING gives back.
+    statement = (
+        insert(table).values(rows).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    )
+    return len(session.execute(statement).all())
+
+
+def insert_ignore_many(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> int:
+    """``insert_ignore`` for many rows at once, as one executemany (fast for thousands).
+
+    Every row must have the same keys. Returns the rows inserted when the driver reports it.
+    """
+    if not rows:
+        return 0
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = model.__table__  # Core: no ORM bookkeeping per row
+    result = session.execute(insert(table).on_conflict_do_nothing(), rows)
+    return max(0, int(result.rowcount or 0))  # type: ignore[attr-defined]

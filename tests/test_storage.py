@@ -99,3 +99,24 @@ def test_postgres_migrations_up_match_models_and_go_down(pg_engine):
     assert set(inspect(pg_engine).get_table_names()) == {"alembic_version"}
     migrate.upgrade(pg_engine)
     assert migrate.current_revision(pg_engine) == migrate.head_revision()
+
+
+def first_delivery_counts_once(engine):
+    from bot.domain.events import first_delivery
+
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        assert first_delivery(session, "Ev1") is True
+        assert first_delivery(session, "Ev1") is False
+        assert first_delivery(session, "Ev2") is True
+        session.commit()
+
+
+def test_event_dedup_on_sqlite(engine):
+    first_delivery_counts_once(engine)
+
+
+@pytest.mark.postgres
+def test_event_dedup_on_postgres(pg_engine):
+    Base.metadata.create_all(pg_engine)
+    first_delivery_counts_once(pg_engine)

@@ -7,6 +7,7 @@ mentioning them, and every later note about that promise follows it there.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from bot.domain import promises
 from handlers.promises import views
 from storage.models import Promise
+
+log = logging.getLogger(__name__)
 
 DM_REFUSED = frozenset({"invalid_user_combination"})
 
@@ -57,3 +60,34 @@ def tell_partner(
         promises.partner_note_sent(session, promise, channel, root, in_thread=True)
     answer = client.chat_postMessage(channel=channel, thread_ts=root, **message(True))
     return channel, str(answer["ts"])
+
+
+def reach_partner(
+    client: WebClient,
+    session: Session,
+    promise: Promise,
+    message: Callable[[bool], dict[str, Any]],
+) -> str | None:
+    """Send a note to the partner; on failure, a line for the person who acted saying so."""
+    try:
+        tell_partner(client, session, promise, message)
+        return None
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        log.warning("note about promise %s to the partner failed: %s", promise.id, error)
+        return (
+            f"I couldn't reach <@{promise.owed_to_id}> about it ({error}); please let them "
+            "know yourself."
+        )
+
+
+def dm_after_commit(client: WebClient, user_id: str, message: dict[str, Any]) -> None:
+    """A DM that follows a change already committed: its failure is logged, not undone."""
+    try:
+        dm(client, user_id, message)
+    except SlackApiError as exc:
+        log.warning("DM to %s failed: %s", user_id, exc.response.get("error"))
+
+
+def tell_maker(client: WebClient, promise: Promise, text: str, with_actions: bool = False) -> None:
+    dm_after_commit(client, promise.maker_id, views.to_maker(promise, text, with_actions))

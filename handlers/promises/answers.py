@@ -1,0 +1,152 @@
+"""Listeners for the partner's answers: confirm, not yet, a new date, release."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import promise_keeping as keeping
+from bot.domain import promises as service
+from bot.domain.errors import Conflict, DomainError
+from handlers import forms
+from handlers import people as directory
+from handlers.boundary import TrackedAck, listener
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from handlers.promises import messaging, modals, views
+from handlers.promises.payloads import promise_from, promise_of_view
+from storage.models import PromiseState
+
+
+def _answered(respond: Respond, text: str) -> None:
+    respond(replace_original=True, **views.answered(text))
+
+
+@listener
+def confirm(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    promise = promise_from(session, forms.action_value(body))
+    keeping.confirm(session, promise, directory.actor_of(body))
+    session.commit()
+    _answered(
+        respond,
+        f":white_check_mark: You confirmed <@{promise.maker_id}> made good on: "
+        f"{promise.promise}. Thank you!",
+    )
+    timing = "on time" if promise.kept_on_time else "late, but kept"
+    messaging.tell_maker(
+        client,
+        promise,
+        f":tada: <@{promise.closed_by}> confirmed you made good: your promise is kept ({timing}).",
+    )
+
+
+@listener
+def open_not_yet(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    ack()
+    promise = promise_from(session, forms.action_value(body))
+    service.require_owed_to(promise, directory.actor_of(body), "answer whether it was made good")
+    if promise.state is not PromiseState.MADE_GOOD:
+        raise Conflict(service.closed_message(promise))
+    client.views_open(trigger_id=body["trigger_id"], view=modals.not_yet_modal(promise))
+
+
+@listener
+def submit_not_yet(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    promise = promise_of_view(session, body)
+    actor = directory.actor_of(body)
+    comment = forms.text(body, B.PROMISE_COMMENT)
+    keeping.not_yet(session, promise, actor, comment)
+    ack()
+    session.commit()
+    messaging.tell_maker(
+        client,
+        promise,
+        f":hourglass: <@{actor.user_id}> says it isn't made good yet: “{comment}”",
+        with_actions=True,
+    )
+
+
+def _answer_date(
+    body: dict[str, Any], client: WebClient, session: Session, respond: Respond, accept: bool
+) -> None:
+    value = forms.action_value(body)
+    promise = promise_from(session, value)
+    seq = value.split(":", 1)[1] if ":" in value else ""
+    if not seq.isdigit():
+        raise DomainError("That button is out of date.")
+    actor = directory.actor_of(body)
+    answer = keeping.accept_date if accept else keeping.decline_date
+    proposed = answer(session, promise, int(seq), actor)
+    session.commit()
+    if accept:
+        _answered(respond, f":calendar: You accepted {views.day(proposed)} as the new date.")
+        messaging.tell_maker(
+            client,
+            promise,
+            f":calendar: <@{actor.user_id}> accepted the new date: make good by "
+            f"{views.day(promise.due_date)}.",
+        )
+    else:
+        _answered(
+            respond,
+            f"You declined {views.day(proposed)}; the agreed date, "
+            f"{views.day(promise.due_date)}, stands.",
+        )
+        messaging.tell_maker(
+            client,
+            promise,
+            f"<@{actor.user_id}> declined {views.day(proposed)}: the promise is still due "
+            f"{views.day(promise.due_date)}.",
+            with_actions=True,
+        )
+
+
+@listener
+def accept_date(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    _answer_date(body, client, session, respond, accept=True)
+
+
+@listener
+def decline_date(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    _answer_date(body, client, session, respond, accept=False)
+
+
+@listener
+def release(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
+    ack()
+    promise = promise_from(session, forms.action_value(body))
+    keeping.release(session, promise, directory.actor_of(body))
+    session.commit()
+    _answered(respond, f"You released <@{promise.maker_id}> from the promise: {promise.promise}")
+    messaging.tell_maker(
+        client,
+        promise,
+        f"<@{promise.closed_by}> released you from your promise; it is closed.",
+    )
+
+
+def register(app: App) -> None:
+    app.view(Callback.PROMISE_NOT_YET)(submit_not_yet)
+    app.action(Action.PROMISE_CONFIRM)(confirm)
+    app.action(Action.PROMISE_NOT_YET)(open_not_yet)
+    app.action(Action.PROMISE_ACCEPT_DATE)(accept_date)
+    app.action(Action.PROMISE_DECLINE_DATE)(decline_date)
+    app.action(Action.PROMISE_RELEASE)(release)

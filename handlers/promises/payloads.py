@@ -1,0 +1,32 @@
+"""What a click or a submission is about: the promise its button or modal points at."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.domain import promises as service
+from bot.domain.errors import DomainError
+from handlers import forms
+from storage.models import Promise
+
+
+def promise_from(session: Session, value: str | int | None) -> Promise:
+    """The promise a button value ("<id>" or "<id>:<more>") names."""
+    head = str(value or "").split(":", 1)[0]
+    if not head.isdigit():
+        raise DomainError("That button is out of date; run `/promise list` to see your promises.")
+    return service.get_promise(session, int(head))
+
+
+def promise_of_view(session: Session, body: dict[str, Any]) -> Promise:
+    return promise_from(session, forms.metadata(body).get("promise_id"))
+
+
+def picked_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

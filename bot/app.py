@@ -7,7 +7,9 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -16,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.installations import DatabaseStateStore, EncryptedInstallationStore
 from bot.settings import Settings
 from handlers import register_handlers
 from handlers.config import HandlerConfig
@@ -25,10 +28,40 @@ log = logging.getLogger(__name__)
 # A Web API call may wait out a 429's Retry-After; keep any single call bounded.
 WEB_API_TIMEOUT_S = 10
 
+# The bot scopes partnerbot asks for when a workspace installs it (as in manifest.yml).
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "reactions:write",
+    "files:write",
+]
 
-def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A WebClient on SLACK_API_URL that retries rate limits, 5xx and dropped connections."""
-    if token is None and settings.slack_bot_token is not None:
+
+def installation_store(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> EncryptedInstallationStore | None:
+    """The encrypted store of workspace installations, in multi-workspace mode only."""
+    if not settings.distribution or settings.token_encryption_key is None:
+        return None
+    return EncryptedInstallationStore(
+        session_factory, settings.token_encryption_key.get_secret_value()
+    )
+
+
+def make_client(
+    settings: Settings, token: str | None = None, *, workspace_token: bool = True
+) -> WebClient:
+    """A WebClient on SLACK_API_URL that retries rate limits, 5xx and dropped connections.
+
+    Without ``token`` it carries SLACK_BOT_TOKEN, unless ``workspace_token`` is False (with
+    OAuth every request brings its own workspace's token).
+    """
+    if token is None and workspace_token and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
     return WebClient(
         token=token,
@@ -42,6 +75,63 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
+class ProvideDependencies(Middleware):  # type: ignore[misc]
+    """Hands listeners what they need through Bolt's context.
+
+    Listeners open their session from ``session_factory`` inside handlers.boundary.listener.
+    A Middleware subclass, not a function: Bolt builds every listener argument for function
+    middleware, and that crashes (answering 500) on payloads missing fields it expects.
+    """
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        for key, value in self.values.items():
+            req.context[key] = value
+        return next()
+
+
+class RefuseMalformedPayloads(Middleware):  # type: ignore[misc]
+    """Answers 400 to interactive payloads missing what Bolt's own matchers index into.
+
+    Slack never sends these, but Bolt would raise on them and answer 500.
+    """
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body if isinstance(req.body, dict) else {}
+        kind = body.get("type")
+        actions = body.get("actions")
+        view = body.get("view")
+        user = body.get("user")
+        well_formed = (
+            (
+                kind != "block_actions"
+                or (
+                    isinstance(actions, list)
+                    and bool(actions)
+                    and all(isinstance(a, dict) for a in actions)
+                )
+            )
+            and (
+                kind not in ("view_submission", "view_closed")
+                or (isinstance(view, dict) and isinstance(view.get("type"), str))
+            )
+            and (
+                kind is None
+                or "user" not in body
+                or (isinstance(user, dict) and isinstance(user.get("id"), str))
+            )
+        )
+        if not well_formed:
+            return BoltResponse(status=400, body="malformed payload")
+        return next()
+
+
 def create_app(
     settings: Settings,
     session_factory: sessionmaker[Session],
@@ -52,7 +142,21 @@ def create_app(
 ) -> App:
     """Build the Bolt app. Nothing here runs at import time; tests build their own."""
     settings.require_slack()
-    client = client or make_client(settings)
+    store = installation_store(settings, session_factory)
+    # With OAuth, each request is authorized with its workspace's token from the store.
+    client = client or make_client(settings, workspace_token=store is None)
+    oauth = None
+    if store is not None and settings.slack_client_secret is not None:
+        oauth = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=BOT_SCOPES,
+            installation_store=store,
+            installation_store_bot_only=True,
+            state_store=DatabaseStateStore(session_factory),
+            install_path="/slack/install",
+            redirect_uri_path="/slack/oauth_redirect",
+        )
     executor = listener_executor or ThreadPoolExecutor(
         max_workers=settings.listener_threads, thread_name_prefix="listener"
     )
@@ -66,7 +170,12 @@ def create_app(
         # Socket Mode requests come over an authenticated socket and carry no signature.
         request_verification_enabled=not settings.socket_mode,
         listener_executor=executor,
-        token_verification_enabled=token_verification,
+        oauth_settings=oauth,
+        user_facing_authorize_error_message=(
+            "partnerbot isn't installed in your workspace yet, so it can't help here. Ask a "
+            "Slack admin to install it from partnerbot's /slack/install page."
+        ),
+        token_verification_enabled=token_verification and oauth is None,
         # Nothing is lazy here: listeners ack themselves within Slack's 3 seconds.
         process_before_response=False,
         # An unrecognized request is logged by Bolt; say so plainly in our log too.
@@ -74,12 +183,12 @@ def create_app(
     )
     config = HandlerConfig(wins_channel_id=settings.wins_channel_id)
 
-    @app.middleware
-    def provide(context: BoltContext, next: Callable[[], Any]) -> None:
-        # Listeners open their session from this factory inside handlers.boundary.listener.
-        context["session_factory"] = session_factory
-        context["config"] = config
-        next()
+    app.use(RefuseMalformedPayloads())
+    app.use(
+        ProvideDependencies(
+            {"session_factory": session_factory, "config": config, "installation_store": store}
+        )
+    )
 
     register_handlers(app)
     return app

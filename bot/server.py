@@ -40,7 +40,16 @@ def make_wsgi(app: App, engine: Engine) -> WSGIApp:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
             )
             return [payload]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except Exception:  # a body Bolt can't parse: refuse it instead of answering 500
+            log.warning("unreadable request to %s refused", environ.get("PATH_INFO"), exc_info=True)
+            payload = b"unreadable request"
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))],
+            )
+            return [payload]
 
     return wsgi
 

@@ -33,6 +33,14 @@ HOW_TO_FIX = {
         "use a number of worker processes from 1 to 32 (more than 1 needs PostgreSQL)"
     ),
     "LISTENER_THREADS": "use a number of listener threads from 1 to 256",
+    "SLACK_CLIENT_ID": f"copy the Client ID from {APPS_PAGE} → your app → Basic Information",
+    "SLACK_CLIENT_SECRET": (
+        f"copy the Client Secret from {APPS_PAGE} → your app → Basic Information"
+    ),
+    "TOKEN_ENCRYPTION_KEY": (
+        "generate one with `python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'` and keep it safe: it decrypts stored tokens"
+    ),
     "WINS_CHANNEL_ID": "use a channel id such as C0123ABCD (right-click the channel → Copy link)",
 }
 
@@ -62,6 +70,10 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(default=1, ge=1, le=32)
     listener_threads: int = Field(default=32, ge=1, le=256)
     wins_channel_id: str | None = None
+    # Multi-workspace distribution (OAuth): set both to serve /slack/install.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    token_encryption_key: SecretStr | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -110,12 +122,43 @@ class Settings(BaseSettings):
             raise ValueError("must be a channel id")
         return value
 
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _encryption_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(value.get_secret_value().encode())
+        except ValueError:
+            raise ValueError("must be a Fernet key (32 url-safe base64-encoded bytes)") from None
+        return value
+
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def distribution(self) -> bool:
+        """Installed by many workspaces through OAuth, rather than with one bot token."""
+        return bool(self.slack_client_id) and self.slack_client_secret is not None
+
     def require_slack(self) -> None:
         """Stop with a clear line unless the credentials the chosen mode needs are present."""
+        if self.distribution:
+            if self.socket_mode:
+                raise ConfigError(
+                    "SLACK_APP_TOKEN is set together with SLACK_CLIENT_ID: installing in many "
+                    "workspaces needs HTTP mode; unset SLACK_APP_TOKEN"
+                )
+            for name, value in (
+                ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+                ("TOKEN_ENCRYPTION_KEY", self.token_encryption_key),
+            ):
+                if value is None:
+                    raise ConfigError(f"{name} is not set: {HOW_TO_FIX[name]}")
+            return
         if self.slack_bot_token is None:
             raise ConfigError(f"SLACK_BOT_TOKEN is not set: {HOW_TO_FIX['SLACK_BOT_TOKEN']}")
         if not self.socket_mode and self.slack_signing_secret is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from sqlalchemy.orm import Session
 
 from bot.domain import partnerships, people
@@ -48,16 +48,28 @@ def channel_unshared(body: dict[str, Any], session: Session) -> None:
         partnerships.channel_sharing_changed(session, event["channel"], shared=still_shared)
 
 
+def forget_tokens(session: Session, context: BoltContext, body: dict[str, Any]) -> None:
+    """In multi-workspace mode, drop the workspace's stored (encrypted) tokens."""
+    store = context.get("installation_store")
+    if store is not None:
+        session.commit()  # the store writes in its own transaction; SQLite has one writer
+        store.delete_installation(
+            enterprise_id=body.get("enterprise_id"), team_id=body.get("team_id")
+        )
+
+
 @listener
-def app_uninstalled(body: dict[str, Any], session: Session) -> None:
+def app_uninstalled(body: dict[str, Any], session: Session, context: BoltContext) -> None:
     if first_time(session, body):
         people.workspace_uninstalled(session, body.get("team_id", ""))
+        forget_tokens(session, context, body)
 
 
 @listener
-def tokens_revoked(body: dict[str, Any], session: Session) -> None:
+def tokens_revoked(body: dict[str, Any], session: Session, context: BoltContext) -> None:
     if first_time(session, body) and (body["event"].get("tokens") or {}).get("bot"):
         people.workspace_uninstalled(session, body.get("team_id", ""))
+        forget_tokens(session, context, body)
 
 
 def register(app: App) -> None:

@@ -1,6 +1,7 @@
 """Every model, imported here so ``Base.metadata`` knows all tables (Alembic reads it)."""
 
 from storage.models.base import Base
+from storage.models.installations import Installation, OAuthState
 from storage.models.outbox import Occurrence, OccurrenceStatus
 from storage.models.partnerships import (
     ContactRole,
@@ -34,6 +35,8 @@ from storage.models.rules import (
 from storage.models.wins import ProductLine, Win, WinChange, WinChangeKind, WinCredit, WinKind
 
 __all__ = [
+    "Installation",
+    "OAuthState",
     "OPEN_PROPOSAL",
     "OPEN_STATES",
     "Base",

@@ -168,14 +168,33 @@ class FakeSlack:
         return handler(args)
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        # Tokens handed out by oauth.v2.access belong to the workspace that installed.
+        other = str(args.get("token", "")).startswith(("xoxb-new", "xoxb-rotated"))
         return {
             "ok": True,
-            "team": "Vendor Inc",
-            "team_id": self.bot_team,
+            "team": "New Co" if other else "Vendor Inc",
+            "team_id": "T_NEW" if other else self.bot_team,
             "user": "partnerbot",
             "user_id": "UBOT",
             "bot_id": "BBOT",
         }
+
+    def api_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """An install for team T_NEW, or a refreshed token when rotating."""
+        if args.get("grant_type") == "refresh_token":
+            n = next(self._ids)
+            return {"ok": True, "access_token": f"xoxb-rotated-{n}", "token_type": "bot",
+                    "refresh_token": f"xoxe-refresh-{n}", "expires_in": 43200,
+                    "team": {"id": "T_NEW"}, "bot_user_id": "UBOTNEW", "app_id": "A0PARTNER",
+                    "scope": "commands,chat:write"}
+        if args.get("code") != "good-code":
+            return {"ok": False, "error": "invalid_code"}
+        return {"ok": True, "access_token": "xoxb-new-workspace", "token_type": "bot",
+                "scope": "commands,chat:write", "bot_user_id": "UBOTNEW", "app_id": "A0PARTNER",
+                "refresh_token": "xoxe-refresh-0", "expires_in": 43200,
+                "team": {"id": "T_NEW", "name": "New Co"}, "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U_INSTALLER"}}
 
     def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(args.get("user", ""))

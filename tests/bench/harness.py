@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+from wsgiref.util import setup_testing_defaults
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.orm import Session, sessionmaker
@@ -89,6 +91,31 @@ class SlackBench:
         response = self.app.dispatch(BoltRequest(body=body, headers=signed))
         self.executor.wait_idle()
         return response
+
+    def post(self, body: str | bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """POST /slack/events through the production WSGI app (as gunicorn would)."""
+        from bot.server import make_wsgi
+
+        raw = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/slack/events",
+            "QUERY_STRING": "",
+            "CONTENT_LENGTH": str(len(raw)),
+            "wsgi.input": io.BytesIO(raw),
+            "CONTENT_TYPE": headers.get("content-type", ""),
+        }
+        environ.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
+        setup_testing_defaults(environ)
+        seen: dict[str, Any] = {}
+
+        def start_response(status: str, _headers: list[tuple[str, str]]) -> None:
+            seen["status"] = int(status.split()[0])
+
+        wsgi = make_wsgi(self.app, self.sessions.kw["bind"])
+        answer = b"".join(wsgi(environ, start_response)).decode("utf-8", "replace")
+        self.executor.wait_idle()
+        return seen["status"], answer
 
     def session(self) -> Session:
         return self.sessions()

@@ -108,17 +108,23 @@ def to_utc(day: date, at: time, tz: str) -> datetime:
 
 
 def nominal_dates(cadence: Cadence, start: date) -> Iterator[date]:
-    """The cadence's nominal dates on or after ``start``."""
+    """The cadence's nominal dates on or after ``start``.
+
+    The first review is the anchor date's weekday on or after the anchor; the rule starts
+    at the last review on or before ``start`` so iterating costs the same in year ten.
+    """
+    first = first_on_or_after(cadence.anchor_on, cadence.weekday)
+    period = 7 * cadence.every_weeks
+    skipped = max(0, (start - first).days // period)
     rule = rrule(
         WEEKLY,
         interval=cadence.every_weeks,
         byweekday=weekday(cadence.weekday),
-        dtstart=datetime.combine(cadence.anchor_on, time()),
+        dtstart=datetime.combine(first + timedelta(days=skipped * period), time()),
     )
-    moment = rule.after(datetime.combine(start, time()) - timedelta(seconds=1))
-    while moment is not None:
-        yield moment.date()
-        moment = rule.after(moment)
+    for moment in rule:
+        if moment.date() >= start:
+            yield moment.date()
 
 
 def slot(cadence: Cadence, nominal: date) -> Slot:

@@ -14,18 +14,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from storage.models import Occurrence, OccurrenceStatus
-from storage.queries import insert_ignore
+from storage.queries import insert_ignore, insert_ignore_many
 
 LEASE = timedelta(minutes=2)  # a claim not recorded by then is claimable again
 FIRST_RETRY_S = 30
 MAX_RETRY_S = 3600
 MAX_ATTEMPTS = 10
-INSERT_CHUNK = 500  # rows per INSERT, well under SQLite's bound-parameter limit
 
 
 class Outcome(StrEnum):
@@ -82,10 +81,7 @@ def enqueue(
 
 def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     """Bulk ``enqueue`` (rows as made by ``row()``); returns how many were new."""
-    added = 0
-    for start in range(0, len(rows), INSERT_CHUNK):
-        added += insert_ignore(session, Occurrence, list(rows[start : start + INSERT_CHUNK]))
-    return added
+    return insert_ignore_many(session, Occurrence, list(rows))
 
 
 def row(
@@ -146,10 +142,14 @@ def cancel(session: Session, kind: str, subject_id: int) -> int:
 
 
 def claimable(now: datetime) -> Any:
-    """Pending and ready, or claimed by a ticker whose lease ran out (it died mid-send)."""
-    return or_(
-        and_(Occurrence.status == OccurrenceStatus.PENDING, Occurrence.next_attempt_at <= now),
-        and_(Occurrence.status == OccurrenceStatus.SENDING, Occurrence.lease_until < now),
+    """Pending and ready, or claimed by a ticker whose lease ran out (it died mid-send).
+
+    A claim moves ``next_attempt_at`` to the end of its lease, so one index range on
+    (status, next_attempt_at) finds both.
+    """
+    return and_(
+        Occurrence.status.in_([OccurrenceStatus.PENDING, OccurrenceStatus.SENDING]),
+        Occurrence.next_attempt_at <= now,
     )
 
 
@@ -163,7 +163,6 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> lis
     candidates = (
         select(Occurrence.id)
         .where(claimable(now))
-        .order_by(Occurrence.next_attempt_at, Occurrence.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
@@ -175,6 +174,7 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> lis
             status=OccurrenceStatus.SENDING,
             claimed_by=worker,
             lease_until=now + LEASE,
+            next_attempt_at=now + LEASE,
             attempts=Occurrence.attempts + 1,
         )
         .returning(Occurrence)

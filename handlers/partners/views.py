@@ -238,6 +238,11 @@ HELP_ENTRIES: list[tuple[str, str]] = [
         "Record a make-good promise to a partner contact; I remind you until they confirm it.",
     ),
     ("/promise list", "Your open promises (owners: all on their partnerships), only to you."),
+    (
+        "/partner cadence",
+        "Set the review cadence (every 1 to 8 weeks, weekday, local time); "
+        "`/partner cadence move` moves just the next review; `pause` and `resume`.",
+    ),
     ("/partner help", "This list."),
 ]
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import lifecycle
+from handlers.exit import listeners as exits
+from handlers.home import listeners as home
+from handlers.kpis import listeners as kpis
 from handlers.partners import listeners as partners
 from handlers.promises import listeners as promises
 from handlers.reviews import listeners as reviews
@@ -14,5 +17,5 @@ from handlers.wins import listeners as wins
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle, promises, reviews, rules, wins):
+    for feature in (partners, lifecycle, home, kpis, exits, promises, reviews, rules, wins):
         feature.register(app)

@@ -30,6 +30,7 @@ class Callback(StrEnum):
     PROMISE_NOT_YET = "promise_not_yet"
     PROMISE_RENEGOTIATE = "promise_renegotiate"
     # kpis and exit
+    EXIT = "partnership_exit"
 
 
 class Action(StrEnum):
@@ -66,6 +67,10 @@ class Action(StrEnum):
     PROMISE_DECLINE_DATE = "promise_decline_date"
     PROMISE_RELEASE = "promise_release"
     # kpis and exit
+    SHOW_KPIS = "kpis_show"
+    SHARE_KPIS = "kpis_share"
+    RESUME_PARTNERSHIP = "partnership_resume"
+    HOME_REFRESH = "home_refresh"
 
 
 class Block(StrEnum):
@@ -128,6 +133,11 @@ class Block(StrEnum):
     PROMISE_REASON = "promise_reason"
     PROMISE_ACTIONS = "promise_actions"
     # kpis and exit
+    EXIT_CHOICE = "exit_choice"
+    EXIT_SUCCESSOR = "exit_successor"
+    EXIT_NOTE = "exit_note"
+    KPI_ACTIONS = "kpis_actions"
+    HOME_ACTIONS = "home_actions"
 
 
 # Each input block holds one element; its action_id is "value" so forms read uniformly.

@@ -6,11 +6,14 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.domain import exit as exits
 from bot.domain import partnerships, people
 from bot.domain.events import first_delivery
 from handlers.boundary import listener
+from handlers.exit.listeners import offer_resume
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +37,13 @@ def channel_id_changed(body: dict[str, Any], session: Session) -> None:
 
 
 @listener
-def channel_shared(body: dict[str, Any], session: Session) -> None:
+def channel_shared(body: dict[str, Any], client: WebClient, session: Session) -> None:
+    # Sharing again doesn't resume a paused partnership by itself: its owners are offered to.
     if first_time(session, body):
-        partnerships.channel_sharing_changed(session, body["event"]["channel"], shared=True)
+        partnership = exits.reconnected(session, body["event"]["channel"])
+        if partnership is not None:
+            session.commit()
+            offer_resume(client, partnership)
 
 
 @listener

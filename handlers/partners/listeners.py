@@ -17,8 +17,10 @@ from bot.domain.partnerships import PartnershipForm
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.exit import listeners as exit_listeners
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from handlers.kpis import listeners as kpis_listeners
 from handlers.partners import views
 from handlers.reviews import listeners as reviews_listeners
 from storage.models import ContactRole, Partnership
@@ -98,6 +100,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "help": show_help,
     "edit": edit,
     "setup": edit,
+    "kpis": kpis_listeners.show_kpis_command,
+    "export": kpis_listeners.export_command,
+    "exit": exit_listeners.open_exit,
     "cadence": reviews_listeners.cadence_command,
 }
 

@@ -201,6 +201,7 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
                 button("Propose a rule", Action.ROE_PROPOSE, str(p.id)),
                 button("Rulebook", Action.ROE_RULEBOOK, str(p.id)),
                 button("Log a win", Action.LOG_WIN, str(p.id)),
+                button("KPIs", Action.SHOW_KPIS, str(p.id)),
             ],
         ),
     ]
@@ -228,6 +229,13 @@ HELP_ENTRIES: list[tuple[str, str]] = [
         "/partner edit",
         "Change the partnership's owners, contacts, approvers, time zone or holidays.",
     ),
+    (
+        "/partner kpis",
+        "The partnership's KPIs per quarter and the 80/20 focus list (only you see them), "
+        "with a chart in your DM.",
+    ),
+    ("/partner export", "A zip of CSVs of the partnership's records, sent to your DM."),
+    ("/partner exit", "Step back from your role, or end the partnership gracefully."),
     ("/win", "Log a closed deal or a milestone and celebrate it in the shared channel."),
     ("/win list", "The partnership's recent wins (only you see them)."),
     ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),

@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.installations import Installation, OAuthState
+from storage.models.kpis import WINS_BY_CLOSE_DATE
 from storage.models.outbox import Occurrence, OccurrenceStatus
 from storage.models.partnerships import (
     ContactRole,
@@ -39,6 +40,7 @@ __all__ = [
     "OAuthState",
     "OPEN_PROPOSAL",
     "OPEN_STATES",
+    "WINS_BY_CLOSE_DATE",
     "Base",
     "ContactRole",
     "Decision",

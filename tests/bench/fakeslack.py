@@ -55,6 +55,7 @@ class User:
     name: str
     tz: str = "America/New_York"
     dm_refused: bool = False  # conversations.open answers invalid_user_combination
+    is_admin: bool = False  # a workspace admin (users.info is_admin)
 
 
 def _coerce(value: Any) -> Any:
@@ -208,6 +209,7 @@ class FakeSlack:
                 "name": user.name,
                 "real_name": user.name,
                 "tz": user.tz,
+                "is_admin": user.is_admin,
                 "profile": {"display_name": user.name},
             },
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from handlers.ids import Action
 from storage.models import Partnership, PartnershipStatus, ProcessedEvent, Workspace
 from tests.bench.harness import CHANNEL, VENDOR
 from tests.bench.scenarios import link_partnership
@@ -38,6 +39,12 @@ def test_unshared_then_shared_marks_the_partnership(bench):
     )
     assert stored(bench, partnership.id).status is PartnershipStatus.DISCONNECTED
     bench.event({"type": "channel_shared", "channel": CHANNEL, "connected_team_id": "T_PARTNER"})
+    # Shared again: nothing resumes by itself; each owner is offered to resume it.
+    assert stored(bench, partnership.id).status is PartnershipStatus.DISCONNECTED
+    offers = [m for m in bench.fake.posts() if m.channel in ("DU_TM", "DU_CAM")]
+    assert {m.channel for m in offers} == {"DU_TM", "DU_CAM"}
+    assert "shared with Acme Resellers again" in offers[0].text
+    bench.click(Action.RESUME_PARTNERSHIP, str(partnership.id), channel="DU_TM")
     assert stored(bench, partnership.id).status is PartnershipStatus.ACTIVE
 
 
@@ -49,7 +56,9 @@ def test_retried_event_has_one_effect(bench):
     bench.event(share, event_id="EvShare")
     # Slack retries the unshare (it thought we missed it): it must not disconnect again.
     bench.event(unshare, event_id="EvUnshare", retry_num=1)
-    assert stored(bench, partnership.id).status is PartnershipStatus.ACTIVE
+    bench.event(share, event_id="EvShare", retry_num=1)
+    assert stored(bench, partnership.id).status is PartnershipStatus.DISCONNECTED
+    assert len(bench.fake.posts("DU_TM")) == 1  # one resume offer, however often Slack retries
     with bench.session() as session:
         assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 2
 

@@ -1,0 +1,1 @@
+"""/partner exit: step back or end a partnership; resuming after the channel is shared again."""

@@ -1,0 +1,1 @@
+"""/partner kpis, the KPIs button, the chart, and /partner export."""

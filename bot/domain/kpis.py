@@ -10,12 +10,10 @@ number of queries does not depend on how many rows there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, exists, func, select
 from sqlalchemy.orm import Session
@@ -25,6 +23,15 @@ from bot.domain.errors import NotAllowed
 from bot.domain.focus import CreditedSum, FocusList, rank_all
 from bot.domain.partnerships import is_owner, mentions, owners, side_of
 from bot.domain.people import Actor
+from bot.domain.quarters import (
+    QUARTERS_SHOWN,
+    Quarter,
+    bucket,
+    last_quarters,
+    local_today,
+    start_instant,
+    within,
+)
 from storage.models import Partnership, Side
 from storage.models.promises import OPEN_STATES, Promise, PromiseState
 from storage.models.reviews import Review, ReviewStatus
@@ -32,67 +39,6 @@ from storage.models.rules import OPEN_PROPOSAL, Proposal, ProposalStatus, Rule, 
 from storage.models.wins import ProductLine, Win, WinCredit
 
 NO_PRODUCT_LINE = "(no product line)"
-
-QUARTERS_SHOWN = 4
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    year: int
-    number: int
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        """The first day after the quarter."""
-        return Quarter(self.year, self.number).next().start
-
-    def next(self) -> Quarter:
-        return (
-            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-        )
-
-    def previous(self) -> Quarter:
-        return (
-            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-        )
-
-    @property
-    def label(self) -> str:
-        return f"Q{self.number} {self.year}"
-
-
-def quarter_of(day: date) -> Quarter:
-    return Quarter(day.year, (day.month - 1) // 3 + 1)
-
-
-def local_today(tz: str, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(tz)).date()
-
-
-def last_quarters(today: date, count: int = QUARTERS_SHOWN) -> list[Quarter]:
-    """The current quarter and the ``count - 1`` before it, oldest first."""
-    quarters = [quarter_of(today)]
-    while len(quarters) < count:
-        quarters.insert(0, quarters[0].previous())
-    return quarters
-
-
-def start_instant(day: date, tz: str) -> datetime:
-    """Local midnight of ``day`` in ``tz``, as an aware datetime (compared in UTC)."""
-    return datetime.combine(day, time(0), ZoneInfo(tz))
-
-
-def bucket(column: Any, bounds: Sequence[Any]) -> Any:
-    """The index of the interval [bounds[i], bounds[i+1]) a value falls in (SQL CASE)."""
-    return case(*[(column < bound, i) for i, bound in enumerate(bounds[1:])], else_=None)
-
-
-def within(column: Any, bounds: Sequence[Any]) -> ColumnElement[bool]:
-    return and_(column >= bounds[0], column < bounds[-1])
 
 
 @dataclass
@@ -195,28 +141,29 @@ def _add_wins(session: Session, report: KpiReport, pid: int, days: list[date]) -
         sorted(lines.items(), key=lambda item: (item[0] == NO_PRODUCT_LINE, item[0].casefold()))
     )
 
-    # How many partner reps each win credits, so a shared win is split evenly (bot.domain.focus).
-    reps_on_win = (
-        select(WinCredit.win_id, func.count().label("reps"))
+    # Each partner credit with how many partner reps its win credits (a window over the win),
+    # so a shared win is split evenly afterwards (bot.domain.focus). One join, no self-join.
+    credit = (
+        select(
+            WinCredit.user_id,
+            Win.currency,
+            cents(Win.amount).label("cents"),
+            func.count().over(partition_by=WinCredit.win_id).label("reps"),
+        )
         .join(Win, Win.id == WinCredit.win_id)
         .where(with_amount, WinCredit.side == Side.PARTNER)
-        .group_by(WinCredit.win_id)
         .subquery()
     )
     sums = [
         CreditedSum(user_id, currency, int(reps), from_cents(total), int(count))
         for user_id, currency, reps, total, count in session.execute(
             select(
-                WinCredit.user_id,
-                Win.currency,
-                reps_on_win.c.reps,
-                func.sum(cents(Win.amount)),
+                credit.c.user_id,
+                credit.c.currency,
+                credit.c.reps,
+                func.sum(credit.c.cents),
                 func.count(),
-            )
-            .join(Win, Win.id == WinCredit.win_id)
-            .join(reps_on_win, reps_on_win.c.win_id == Win.id)
-            .where(with_amount, WinCredit.side == Side.PARTNER)
-            .group_by(WinCredit.user_id, Win.currency, reps_on_win.c.reps)
+            ).group_by(credit.c.user_id, credit.c.currency, credit.c.reps)
         )
     ]
     uncredited = {

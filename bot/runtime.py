@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app, make_client
+from bot.app import create_app, installation_store, make_client
+from bot.installations import WorkspaceClients
 from bot.scheduler import SqliteTickerLock, Ticker, create_scheduler
 from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
 from bot.settings import ConfigError, Settings
@@ -52,13 +54,23 @@ class Runtime:
 
 
 def make_ticker(settings: Settings, sessions: sessionmaker[Session]) -> Ticker:
-    """The outbox ticker, sending with the bot token (single-token mode).
+    """The outbox ticker, sending with the token of each partnership's workspace.
 
-    Its client doesn't wait out 429s or retry 5xx itself: the outbox retries on a later tick.
+    Its clients don't wait out 429s or retry 5xx themselves: the outbox retries on a later
+    tick. With OAuth, tokens come from the encrypted installation store and are rotated
+    before they expire (Bolt only rotates while authorizing a request).
     """
-    client = make_client(settings)
+    client = make_client(settings, workspace_token=not settings.distribution)
     client.retry_handlers = []
-    return Ticker(sessions, client)
+    store = installation_store(settings, sessions)
+    rotator = None
+    if store is not None and settings.slack_client_id and settings.slack_client_secret:
+        rotator = TokenRotator(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            client=client,
+        )
+    return Ticker(sessions, client, clients=WorkspaceClients(client, store, rotator))
 
 
 def build_runtime(settings: Settings) -> Runtime:

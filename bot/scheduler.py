@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.outbox import Delivery, Outcome
-from storage.models import Occurrence
+from bot.installations import WorkspaceClients
+from storage.models import Occurrence, Partnership
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,12 @@ class Ticker:
         senders: Mapping[str, Sender] | None = None,
         materializers: list[Materializer] | None = None,
         batch: int = BATCH,
+        clients: WorkspaceClients | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
+        # Which token sends an occurrence: its partnership's workspace's.
+        self.clients = clients or WorkspaceClients(client)
         self.name = name or worker_name()
         self.senders = senders if senders is not None else default_senders()
         self.materializers = materializers if materializers is not None else default_materializers()
@@ -127,7 +131,11 @@ class Ticker:
             delivery = Delivery.permanent(f"no sender for kind {occurrence.kind!r}")
         else:
             try:
-                delivery = sender(self.client, session, occurrence)
+                client = self.client_for(session, occurrence)
+                if client is None and self.clients.store is not None:
+                    delivery = Delivery.skipped("partnerbot is no longer installed there")
+                else:
+                    delivery = sender(client, session, occurrence)
             except Exception as error:  # a bug in one sender must not stop the others
                 session.rollback()
                 log.exception("sender for %s failed", occurrence.key)
@@ -149,6 +157,17 @@ class Ticker:
             delivery.ts,
             delivery.reason,
         )
+
+    def client_for(self, session: Session, occurrence: Occurrence) -> WebClient | None:
+        """The client for an occurrence's workspace; None when that workspace uninstalled."""
+        if self.clients.store is None:
+            return self.client  # one workspace, one token
+        partnership = (
+            session.get(Partnership, occurrence.partnership_id)
+            if occurrence.partnership_id is not None
+            else None
+        )
+        return self.clients.for_team(partnership.vendor_team_id if partnership else None)
 
     def tick_safely(self) -> None:
         """The interval job: a failed tick (database down) is logged and tried again later."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 from wsgiref.util import setup_testing_defaults
 
@@ -14,10 +14,17 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import select
 
 from bot.app import BOT_SCOPES, installation_store, make_client
+from bot.domain import review_schedules
+from bot.domain.people import Actor
+from bot.domain.review_schedules import CadenceForm
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore, WorkspaceClients
 from bot.server import make_wsgi
-from storage.models import Installation, OAuthState, Workspace
+from handlers.ids import Block as B
+from storage.models import Installation, OAuthState, Partnership, Workspace
+from tests.bench import requests as rq
 from tests.bench.harness import SECRET, SlackBench, bench_settings
+from tests.bench.scenarios import setup_values
+from tests.reviews.helpers import tick
 from tests.test_manifest import load_manifest
 
 KEY = Fernet.generate_key().decode()
@@ -172,3 +179,45 @@ def test_uninstall_forgets_the_tokens(oauth_bench, engine, sessions):
 def test_single_token_mode_keeps_working(bench):
     assert bench.app.oauth_flow is None
     assert bench.command("/partner").status == 200
+
+
+def test_scheduled_prompts_use_the_partnerships_workspace_token(oauth_bench, engine, fake_slack):
+
+    install(oauth_bench, engine)
+    fake_slack.add_user("U_NEWTM", "T_NEW", "Nia")
+    fake_slack.add_user("U_NEWPARTNER", "T_NEWPARTNER", "Pete")
+    linked_at = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    with freeze_time(linked_at):
+        oauth_bench.command("/partner", user="U_NEWTM", team="T_NEW", channel="C0NEWCHAN")
+        values = setup_values(
+            **{
+                B.CHANNEL: rq.conversation("C0NEWCHAN"),
+                B.OWNERS: rq.users("U_NEWTM"),
+                B.CONTACTS_SALES: rq.users("U_NEWPARTNER"),
+                B.CONTACTS_OPERATIONS: rq.users(),
+            }
+        )
+        response = oauth_bench.submit(values, user="U_NEWTM", user_team="T_NEW", app_team="T_NEW")
+        assert response.status == 200
+
+    with oauth_bench.session() as session:
+        partnership = session.scalar(select(Partnership))
+    assert partnership.vendor_team_id == "T_NEW"
+    with freeze_time(linked_at), oauth_bench.session() as session:
+        review_schedules.set_cadence(
+            session,
+            session.get(Partnership, partnership.id),
+            CadenceForm("1", "0", "10:00", date(2026, 11, 30)),
+            Actor("U_NEWTM", "T_NEW"),
+        )
+        session.commit()
+    fake_slack.reset_calls()
+    tick(oauth_bench, datetime(2026, 11, 30, 15, 1, tzinfo=UTC))
+    posts = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "C0NEWCHAN"]
+    assert len(posts) == 1
+    # the install's token had expired by then: the ticker rotated it and used the new one
+    stored = installation_store(oauth_bench.settings, oauth_bench.sessions).find_bot(
+        enterprise_id=None, team_id="T_NEW"
+    )
+    assert stored.bot_token.startswith("xoxb-rotated-")
+    assert posts[0].args["token"] == stored.bot_token

@@ -182,10 +182,11 @@ class SlackBench:
         user: str = "U_TM",
         user_team: str = VENDOR,
         view: dict[str, Any] | None = None,
+        app_team: str = VENDOR,
     ) -> BoltResponse:
         return self.send(
             rq.view_submission_body(
-                view or self.last_view(), values, user=user, user_team=user_team, app_team=VENDOR
+                view or self.last_view(), values, user=user, user_team=user_team, app_team=app_team
             )
         )
 

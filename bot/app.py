@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore
+from bot.pacing import ChannelPacer, PacedWebClient
 from bot.settings import Settings
 from handlers import register_handlers
 from handlers.config import HandlerConfig
@@ -57,7 +58,11 @@ def installation_store(
 
 
 def make_client(
-    settings: Settings, token: str | None = None, *, workspace_token: bool = True
+    settings: Settings,
+    token: str | None = None,
+    *,
+    workspace_token: bool = True,
+    pacer: ChannelPacer | None = None,
 ) -> WebClient:
     """A WebClient on SLACK_API_URL that retries rate limits, 5xx and dropped connections.
 
@@ -66,6 +71,10 @@ def make_client(
     """
     if token is None and workspace_token and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
+    if pacer is not None:
+        return PacedWebClient(
+            token=token, base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_S, pacer=pacer
+        )
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,

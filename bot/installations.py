@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import people
 from bot.domain.clock import utcnow
+from bot.pacing import PacedWebClient
 from storage.models import Installation as InstallationRow
 from storage.models import OAuthState
 
@@ -201,6 +202,14 @@ class WorkspaceClients:
             if refreshed is not None:
                 self.store.save(refreshed)
                 installation = refreshed
+        if isinstance(self.base, PacedWebClient):
+            return PacedWebClient(
+                token=installation.bot_token,
+                base_url=self.base.base_url,
+                timeout=self.base.timeout,
+                retry_handlers=list(self.base.retry_handlers),
+                pacer=self.base.pacer,  # one channel, one pace, whichever token posts
+            )
         return WebClient(
             token=installation.bot_token,
             base_url=self.base.base_url,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, installation_store, make_client
 from bot.installations import WorkspaceClients
+from bot.pacing import ChannelPacer
 from bot.scheduler import SqliteTickerLock, Ticker, create_scheduler
 from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
 from bot.settings import ConfigError, Settings
@@ -60,7 +61,11 @@ def make_ticker(settings: Settings, sessions: sessionmaker[Session]) -> Ticker:
     tick. With OAuth, tokens come from the encrypted installation store and are rotated
     before they expire (Bolt only rotates while authorizing a request).
     """
-    client = make_client(settings, workspace_token=not settings.distribution)
+    client = make_client(
+        settings,
+        workspace_token=not settings.distribution,
+        pacer=ChannelPacer(settings.channel_post_interval_seconds),
+    )
     client.retry_handlers = []
     store = installation_store(settings, sessions)
     rotator = None

@@ -41,6 +41,7 @@ HOW_TO_FIX = {
         "generate one with `python -c 'from cryptography.fernet import Fernet; "
         "print(Fernet.generate_key().decode())'` and keep it safe: it decrypts stored tokens"
     ),
+    "CHANNEL_POST_INTERVAL_SECONDS": "use a number of seconds from 0 to 10 (default 1)",
     "WINS_CHANNEL_ID": "use a channel id such as C0123ABCD (right-click the channel → Copy link)",
 }
 
@@ -70,6 +71,8 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(default=1, ge=1, le=32)
     listener_threads: int = Field(default=32, ge=1, le=256)
     wins_channel_id: str | None = None
+    # Scheduled posts to one channel are spaced this far apart (Slack: about 1 per second).
+    channel_post_interval_seconds: float = Field(default=1.0, ge=0, le=10)
     # Multi-workspace distribution (OAuth): set both to serve /slack/install.
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None

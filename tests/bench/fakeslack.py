@@ -80,6 +80,9 @@ class FakeSlack:
         self.channel_errors: dict[str, str] = {}  # channel -> error for posts there
         self.files: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []  # what listeners sent to response_url
+        self.post_interval: float | None = None  # see enforce_channel_rate
+        self.rate_limited = 0
+        self._last_post: dict[str, float] = {}
         self._faults: dict[str, list[Fault]] = defaultdict(list)
         self._lock = threading.RLock()
         self._ts = itertools.count(1)
@@ -125,6 +128,23 @@ class FakeSlack:
         """Answer the next calls of ``method`` with these faults, in order."""
         with self._lock:
             self._faults[method].extend(faults)
+
+    def enforce_channel_rate(self, interval: float = 1.0, tolerance: float = 0.05) -> None:
+        """Answer 429 to a post that comes sooner than ``interval`` after the last one in the
+        same channel, as Slack does for bursts (counted in ``rate_limited``)."""
+        self.post_interval = interval - tolerance
+
+    def too_soon(self, channel: str) -> bool:
+        if self.post_interval is None:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            last = self._last_post.get(channel)
+            if last is not None and now - last < self.post_interval:
+                self.rate_limited += 1
+                return True
+            self._last_post[channel] = now
+        return False
 
     # -- what happened -----------------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -435,6 +455,10 @@ class FakeSlack:
                             fault.status, json.dumps(body).encode(), "application/json", headers
                         )
                         return
+                if method == "chat.postMessage" and fake.too_soon(str(args.get("channel", ""))):
+                    body = b'{"ok": false, "error": "ratelimited"}'
+                    self._send(429, body, "application/json", {"Retry-After": "1"})
+                    return
                 answer = fake.answer(method, args)
                 self._send(200, json.dumps(answer).encode(), "application/json")
 

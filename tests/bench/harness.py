@@ -54,6 +54,8 @@ def bench_settings(fake: FakeSlack, database_url: str = "sqlite://", **overrides
         "slack_signing_secret": SECRET,
         "slack_app_token": "",
         "slack_api_url": fake.url,
+        # frozen clocks would turn every same-channel pause into a full second
+        "channel_post_interval_seconds": 0,
         "database_url": database_url,
     }
     values.update(overrides)

@@ -1,0 +1,1 @@
+"""The authorization matrix: every action that changes something, by every kind of person."""

@@ -10,7 +10,6 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import make_client
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
@@ -31,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
 
 def check(settings: Settings) -> int:
     """Print what the configuration amounts to; non-zero if something is wrong."""
+    from bot.app import make_client  # the Slack app's modules load only when needed
+
     problems = 0
     mode = "Socket Mode" if settings.socket_mode else f"HTTP on port {settings.port}"
     print(f"mode: {mode}")
@@ -151,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"database at revision {migrate.current_revision(engine)}")
             engine.dispose()
             return 0
-        from bot.runtime import serve
+        from bot.serve import serve
 
         serve(settings)
         return 0

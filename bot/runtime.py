@@ -1,4 +1,4 @@
-"""Putting the pieces together for a running process."""
+"""What one serving process holds: the database, the Slack app and the scheduler."""
 
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ from bot.app import create_app, installation_store, make_client
 from bot.installations import WorkspaceClients
 from bot.pacing import ChannelPacer
 from bot.scheduler import SqliteTickerLock, Ticker, create_scheduler
-from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
-from bot.settings import ConfigError, Settings
-from storage import migrate
+from bot.settings import Settings
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 
 log = logging.getLogger(__name__)
@@ -42,7 +40,9 @@ class Runtime:
             if path and path != ":memory:":
                 self.sqlite_lock = SqliteTickerLock(path)
                 self.sqlite_lock.acquire()
-        self.scheduler = create_scheduler(make_ticker(self.settings, self.sessions))
+        self.scheduler = create_scheduler(
+            make_ticker(self.settings, self.sessions), self.settings.scheduler_interval_seconds
+        )
         self.scheduler.start()
         log.info("scheduler started: the reminder outbox is checked every few seconds")
 
@@ -81,48 +81,6 @@ def make_ticker(settings: Settings, sessions: sessionmaker[Session]) -> Ticker:
 def build_runtime(settings: Settings) -> Runtime:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    app = create_app(settings, sessions)
+    # The token was checked once at start-up (verify_slack), not again in every worker.
+    app = create_app(settings, sessions, token_verification=False)
     return Runtime(settings=settings, engine=engine, sessions=sessions, app=app)
-
-
-def check_deployment(settings: Settings) -> None:
-    """Refuse set-ups that would misbehave: several processes on one SQLite file."""
-    settings.require_slack()
-    if settings.web_concurrency > 1 and is_sqlite(settings.database_url):
-        raise ConfigError(
-            "WEB_CONCURRENCY is above 1 with a SQLite database: SQLite serves one process; "
-            "set DATABASE_URL to PostgreSQL or WEB_CONCURRENCY=1"
-        )
-
-
-def upgrade_database(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
-    try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
-
-
-def serve(settings: Settings) -> None:
-    """``partnerbot run``: migrate, then serve over Socket Mode or HTTP until told to stop."""
-    check_deployment(settings)
-    upgrade_database(settings)
-    if settings.socket_mode:
-        runtime = build_runtime(settings)
-        runtime.start_scheduler()
-        assert settings.slack_app_token is not None
-        run_socket_mode(runtime.app, settings.slack_app_token.get_secret_value(), runtime.stop)
-        return
-
-    def build_worker() -> WSGIApp:
-        runtime = build_runtime(settings)
-        runtime.start_scheduler()
-        log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
-        return make_wsgi(runtime.app, runtime.engine)
-
-    HttpServer(
-        build_worker,
-        port=settings.port,
-        workers=settings.web_concurrency,
-        log_level=settings.log_level,
-    ).run()

@@ -7,12 +7,13 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
+
+if TYPE_CHECKING:
+    from slack_bolt import App
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ GRACEFUL_TIMEOUT_S = 25
 
 def make_wsgi(app: App, engine: Engine) -> WSGIApp:
     """``POST /slack/events`` for Slack and ``GET /healthz`` for load balancers."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
     slack = SlackRequestHandler(app, path="/slack/events")
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -57,9 +60,17 @@ def make_wsgi(app: App, engine: Engine) -> WSGIApp:
 class HttpServer(BaseApplication):  # type: ignore[misc]
     """gunicorn with one process of threads by default; ``build`` runs in each worker."""
 
-    def __init__(self, build: Callable[[], WSGIApp], *, port: int, workers: int, log_level: str):
+    def __init__(
+        self,
+        build: Callable[[], WSGIApp],
+        *,
+        port: int,
+        workers: int,
+        log_level: str,
+        on_worker_exit: Callable[..., None] | None = None,
+    ):
         self.build = build
-        self.options = {
+        self.options: dict[str, Any] = {
             "bind": f"0.0.0.0:{port}",
             "workers": workers,
             "worker_class": "gthread",
@@ -71,6 +82,8 @@ class HttpServer(BaseApplication):  # type: ignore[misc]
             "loglevel": log_level.lower(),
             "proc_name": "partnerbot",
         }
+        if on_worker_exit is not None:
+            self.options["worker_exit"] = on_worker_exit
         super().__init__()
 
     def load_config(self) -> None:

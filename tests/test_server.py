@@ -120,3 +120,22 @@ def test_http_server_serves_slack_and_health_and_stops_on_sigterm(tmp_path, fake
     assert process.returncode == 0, output
     assert TOKEN not in output and SECRET not in output
     assert "command /partner by U_TM: ok" in output
+
+
+def test_run_with_a_refused_token_or_unreachable_slack_says_so(tmp_path, fake_slack):
+    from tests.bench.fakeslack import Fault
+
+    fake_slack.fail("auth.test", Fault(error="invalid_auth"))
+    env = base_env(tmp_path) | {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+                                "SLACK_API_URL": fake_slack.url, "PORT": str(free_port())}
+    process = partnerbot("run", env=env, cwd=tmp_path)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)" in output.splitlines()[-1]
+
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"
+    process = partnerbot("run", env=env, cwd=tmp_path)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "can't be reached" in output.splitlines()[-1]
+    assert "Traceback" not in output

@@ -1,0 +1,98 @@
+"""``partnerbot run``: check the set-up, migrate, then serve over HTTP or Socket Mode.
+
+This module is what gunicorn's master process runs. It loads neither the Slack app nor the
+scheduler: each worker builds its own (``bot.runtime``) after the fork, so the master stays
+small and no Web API connection or scheduler thread is shared across a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
+from bot.settings import HOW_TO_FIX, ConfigError, Settings
+from storage import migrate
+from storage.engine import is_sqlite, make_engine
+
+log = logging.getLogger(__name__)
+
+
+def check_deployment(settings: Settings) -> None:
+    """Refuse set-ups that would misbehave: several processes on one SQLite file."""
+    settings.require_slack()
+    if settings.web_concurrency > 1 and is_sqlite(settings.database_url):
+        raise ConfigError(
+            "WEB_CONCURRENCY is above 1 with a SQLite database: SQLite serves one process; "
+            "set DATABASE_URL to PostgreSQL or WEB_CONCURRENCY=1"
+        )
+
+
+def upgrade_database(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def verify_slack(settings: Settings) -> None:
+    """Stop with one clear line if Slack refuses the bot token or can't be reached."""
+    if settings.distribution or settings.slack_bot_token is None:
+        return  # with OAuth each workspace's token is checked when it is used
+    try:
+        WebClient(
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_url,
+            timeout=10,
+        ).auth_test()
+    except SlackApiError as error:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({error.response.get('error')}): "
+            f"{HOW_TO_FIX['SLACK_BOT_TOKEN']}"
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"SLACK_API_URL {settings.slack_api_url} can't be reached ({error}): check the "
+            "network, or the URL if you changed it"
+        ) from None
+
+
+def serve(settings: Settings) -> None:
+    """``partnerbot run``: migrate, then serve over Socket Mode or HTTP until told to stop."""
+    check_deployment(settings)
+    verify_slack(settings)
+    upgrade_database(settings)
+    from bot.runtime import Runtime, build_runtime
+
+    if settings.socket_mode:
+        runtime = build_runtime(settings)
+        runtime.start_scheduler()
+        assert settings.slack_app_token is not None
+        run_socket_mode(runtime.app, settings.slack_app_token.get_secret_value(), runtime.stop)
+        return
+
+    worker: list[Runtime] = []
+
+    def build_worker() -> WSGIApp:
+        runtime = build_runtime(settings)
+        runtime.start_scheduler()
+        worker.append(runtime)
+        log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
+        return make_wsgi(runtime.app, runtime.engine)
+
+    def stop_worker(_server: Any, _worker: Any) -> None:
+        # On SIGTERM: after in-flight requests, let a running tick finish and close the pool.
+        for runtime in worker:
+            runtime.stop()
+
+    HttpServer(
+        build_worker,
+        port=settings.port,
+        workers=settings.web_concurrency,
+        log_level=settings.log_level,
+        on_worker_exit=stop_worker,
+    ).run()

@@ -33,6 +33,7 @@ HOW_TO_FIX = {
         "use a number of worker processes from 1 to 32 (more than 1 needs PostgreSQL)"
     ),
     "LISTENER_THREADS": "use a number of listener threads from 1 to 256",
+    "SCHEDULER_INTERVAL_SECONDS": "use a number of seconds from 1 to 3600 (default 15)",
     "SLACK_CLIENT_ID": f"copy the Client ID from {APPS_PAGE} → your app → Basic Information",
     "SLACK_CLIENT_SECRET": (
         f"copy the Client Secret from {APPS_PAGE} → your app → Basic Information"
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     log_format: LogFormat = LogFormat.TEXT
     web_concurrency: int = Field(default=1, ge=1, le=32)
     listener_threads: int = Field(default=32, ge=1, le=256)
+    scheduler_interval_seconds: float = Field(default=15, ge=1, le=3600)
     wins_channel_id: str | None = None
     # Scheduled posts to one channel are spaced this far apart (Slack: about 1 per second).
     channel_post_interval_seconds: float = Field(default=1.0, ge=0, le=10)

@@ -157,19 +157,23 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> lis
     """Atomically take up to ``limit`` due occurrences for ``worker``; commit right after.
 
     PostgreSQL: the inner SELECT locks rows with FOR UPDATE SKIP LOCKED, so concurrent
-    tickers take disjoint batches. SQLite ignores the lock clause; there the status guard
-    repeated in the UPDATE's WHERE is what makes a row go to one claimer only.
+    tickers take disjoint batches. It is a materialized CTE, run once: as a plain ``IN``
+    subquery the planner may re-run it for every row (a semi join), each run skipping the
+    rows already locked, and the claim then takes every due row whatever the limit.
+    SQLite ignores the lock clause; there the status guard repeated in the UPDATE's WHERE is
+    what makes a row go to one claimer only.
     """
     candidates = (
         select(Occurrence.id)
         .where(claimable(now))
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        .cte("candidates")
+        .prefix_with("MATERIALIZED")
     )
     statement = (
         update(Occurrence)
-        .where(Occurrence.id.in_(candidates), claimable(now))
+        .where(Occurrence.id.in_(select(candidates.c.id)), claimable(now))
         .values(
             status=OccurrenceStatus.SENDING,
             claimed_by=worker,

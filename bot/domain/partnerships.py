@@ -117,6 +117,15 @@ def require_vendor(partnership: Partnership, actor: Actor, doing: str) -> None:
         )
 
 
+def require_owner(partnership: Partnership, actor: Actor, doing: str) -> None:
+    """Only the partnership's named owners may do this (the setup names who they are)."""
+    if not is_owner(partnership, actor.user_id):
+        raise NotAllowed(
+            f"Only the partnership's owners can {doing}. "
+            f"Ask one of them: {mentions(owners(partnership))}."
+        )
+
+
 def owners(partnership: Partnership) -> list[str]:
     return [m.user_id for m in partnership.members if m.is_owner]
 
@@ -303,7 +312,8 @@ def update_partnership(
 ) -> Partnership:
     """Change a partnership's setup; only the vendor side may."""
     partnership = get_partnership(session, partnership_id)
-    require_vendor(partnership, actor, "change the partnership setup")
+    # Owners only: whoever edits the setup can name owners, and owners may end the partnership.
+    require_owner(partnership, actor, "change the partnership setup")
     if partnership.status is PartnershipStatus.ENDED:
         raise Conflict("This partnership has ended; its record can't be changed.")
     errors, partner_team = _validate(session, form, partnership.vendor_team_id, partnership)

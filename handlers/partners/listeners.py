@@ -87,7 +87,7 @@ def edit(
     partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
     if partnership is None:
         raise DomainError("This channel isn't linked to a partner yet. Run /partner to link it.")
-    partnerships.require_vendor(partnership, directory.actor_of(body), "change the setup")
+    partnerships.require_owner(partnership, directory.actor_of(body), "change the setup")
     ack()
     open_setup(client, session, body, partnership)
 
@@ -151,7 +151,7 @@ def edit_from_button(
 ) -> None:
     ack()
     partnership = partnership_from_button(session, body)
-    partnerships.require_vendor(partnership, directory.actor_of(body), "change the setup")
+    partnerships.require_owner(partnership, directory.actor_of(body), "change the setup")
     open_setup(client, session, body, partnership)
 
 

@@ -74,7 +74,7 @@ ACTIONS = [
         setup=lambda world: world.new_partnership()[1],
         act=run("/partner", "edit"),
         effect=modal_opened(Callback.PARTNERSHIP_SETUP),
-        refusal=says(NOT_VENDOR.format("change the setup")),
+        refusal=says("Only the partnership's owners can change the setup."),
     ),
     Action(
         "/partner cadence",

@@ -1,4 +1,4 @@
-"""The partnership itself: both sides see its summary; only the vendor side edits its setup."""
+"""The partnership itself: both sides see its summary; only its owners edit its setup."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tests.bench import requests as rq
 from tests.bench.harness import block_texts
 from tests.bench.scenarios import setup_values
 
-NOT_VENDOR = "Only the vendor team can change the setup."
-NOT_VENDOR_SETUP = "Only the vendor team can change the partnership setup."
+NOT_VENDOR = "Only the partnership's owners can change the setup."
+NOT_VENDOR_SETUP = "Only the partnership's owners can change the partnership setup."
 
 
 def edit_modal(world: World) -> dict[str, Any]:

@@ -38,10 +38,10 @@ Y, N, ONCE = ALLOWED, REFUSED, COUNTED_ONCE
 # fmt: off
 MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     #                                                    owner member contact approver outsider
-    # the partnership: its summary for both sides, its setup for the vendor side only
+    # the partnership: its summary for both sides, its setup for its owners only
     "partnership: show the summary (button)":            (Y,    Y,     Y,      Y,       N),
-    "partnership: Edit (button)":                        (Y,    Y,     N,      N,       N),
-    "partnership: edit the setup (modal)":               (Y,    Y,     N,      N,       N),
+    "partnership: Edit (button)":                        (Y,    N,     N,      N,       N),
+    "partnership: edit the setup (modal)":               (Y,    N,     N,      N,       N),
     # wins: anyone on either side logs one; only its logger changes it, for 24 hours
     "wins: Log a win (button)":                          (Y,    Y,     Y,      Y,       N),
     "wins: log a win (modal)":                           (Y,    Y,     Y,      Y,       N),
@@ -102,7 +102,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "exit: step back (modal)":                           (Y,    N,     N,      Y,       N),
     "exit: Resume the partnership (button)":             (Y,    N,     N,      N,       N),
     # slash commands, as sent when the person's own workspace has partnerbot installed too
-    "/partner edit":                                     (Y,    Y,     N,      N,       N),
+    "/partner edit":                                     (Y,    N,     N,      N,       N),
     "/partner cadence":                                  (Y,    Y,     N,      N,       N),
     "/partner cadence pause":                            (Y,    Y,     N,      N,       N),
     "/partner cadence resume":                           (Y,    Y,     N,      N,       N),

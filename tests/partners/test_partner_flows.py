@@ -91,7 +91,7 @@ def test_partner_side_cannot_edit(bench, fake_slack):
     fake_slack.reset_calls()
     bench.click(Action.EDIT_PARTNERSHIP, str(partnership.id), user="U_DANA", user_team=PARTNER)
     assert not fake_slack.calls_to("views.open")
-    assert "Only the vendor team can change the setup" in fake_slack.responses[-1]["text"]
+    assert "Only the partnership's owners can change the setup" in fake_slack.responses[-1]["text"]
 
 
 def test_vendor_edits_the_setup(bench, fake_slack):

@@ -125,8 +125,9 @@ def tell_people(
 ) -> Delivery:
     """DM each person once, remembering in the occurrence who already got it (for retries).
 
-    A person Slack won't let us DM is logged and passed over; a passing error retries the
-    rest later.
+    Each DM carries the occurrence key: a retry after a timeout first looks in the DM for
+    the message the earlier attempt may have posted. A person Slack won't let us DM is
+    logged and passed over; a passing error retries the rest later.
     """
     payload = dict(occurrence.payload or {})
     done = list(payload.get("told") or [])
@@ -135,8 +136,19 @@ def tell_people(
         if user_id in done:
             continue
         try:
-            answer = client.chat_postMessage(channel=user_id, **message(user_id))
-            last = Delivery.sent(str(answer.get("channel")), str(answer.get("ts")))
+            found = None
+            if occurrence.attempts > 1:
+                channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+                oldest = occurrence.due_at.timestamp() - 60
+                found = already_posted(client, channel, occurrence, oldest)
+            if found is not None:
+                log.info("%s was already told about %s", user_id, occurrence.key)
+                last = Delivery.sent(channel, found)
+            else:
+                answer = client.chat_postMessage(
+                    channel=user_id, metadata=metadata(occurrence), **message(user_id)
+                )
+                last = Delivery.sent(str(answer.get("channel")), str(answer.get("ts")))
         except (SlackApiError, OSError) as error:
             delivery = delivery_for(error)
             if delivery.outcome.value == "retry":

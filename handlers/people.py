@@ -35,6 +35,9 @@ def refresh(client: WebClient, session: Session, user_ids: list[str]) -> None:
         except SlackApiError as exc:
             log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
             continue
+        except OSError as exc:  # no answer in time, a dropped connection: keep what we know
+            log.warning("users.info %s failed: %s", user_id, exc)
+            continue
         profile = user.get("profile") or {}
         people.remember(
             session,

@@ -29,20 +29,27 @@ def _message(session: Session, win: Win) -> tuple[str, dict[str, Any]]:
     return partnership.channel_id, messages.celebration(win, partnership)
 
 
+def _error_of(exc: Exception) -> str:
+    """Slack's error code, or what went wrong on the way (no answer in time, a reset)."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error"))
+    return "timeout" if isinstance(exc, TimeoutError) else "connection_error"
+
+
 def _post(client: WebClient, session: Session, win: Win) -> Outcome:
     channel, message = _message(session, win)
     try:
         posted = client.chat_postMessage(channel=channel, **message)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
+    except (SlackApiError, OSError) as exc:
+        error = _error_of(exc)
         log.warning("celebration of win %s in %s failed: %s", win.id, channel, error)
         return Outcome(posted=False, error=error, channel_id=channel)
     wins.record_posts(session, win, channel, posted["ts"])
     try:
         client.reactions_add(channel=channel, timestamp=posted["ts"], name=messages.REACTION)
-    except SlackApiError as exc:
-        if exc.response.get("error") != "already_reacted":
-            log.warning("reaction on win %s failed: %s", win.id, exc.response.get("error"))
+    except (SlackApiError, OSError) as exc:
+        if _error_of(exc) != "already_reacted":
+            log.warning("reaction on win %s failed: %s", win.id, _error_of(exc))
     return Outcome(posted=True, channel_id=channel)
 
 
@@ -60,13 +67,13 @@ def celebrate(
             posted = client.chat_postMessage(
                 channel=copy_to, **messages.celebration(win, partnership)
             )
-        except SlackApiError as exc:
+        except (SlackApiError, OSError) as exc:
             log.warning(
                 "copy of win %s to WINS_CHANNEL_ID %s failed: %s; invite partnerbot to that "
                 "channel or correct the setting",
                 win.id,
                 copy_to,
-                exc.response.get("error"),
+                _error_of(exc),
             )
         else:
             wins.record_posts(session, win, None, None, copy_to, posted["ts"])
@@ -124,7 +131,7 @@ def show(
             view_id=view["id"], view=views.outcome_view(win, outcome, edited=edited)
         )
         return
-    except (SlackApiError, KeyError) as exc:
+    except (SlackApiError, OSError, KeyError) as exc:
         log.info("outcome modal for win %s not shown (%s); sending a DM", win.id, exc)
     if outcome.posted:
         return
@@ -132,5 +139,5 @@ def show(
     what = "update its message" if edited else "celebrate it"
     try:
         client.chat_postMessage(channel=user, text=views.not_posted_text(outcome, what=what))
-    except SlackApiError as exc:
+    except (SlackApiError, OSError) as exc:
         log.warning("could not tell %s that win %s wasn't posted: %s", user, win.id, exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import socket
 import threading
 import time
@@ -33,6 +34,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     reset: bool = False
+    done_first: bool = False  # with a delay: do what was asked, then answer late
 
 
 @dataclass
@@ -84,6 +86,8 @@ class FakeSlack:
         self.rate_limited = 0
         self._last_post: dict[str, float] = {}
         self._faults: dict[str, list[Fault]] = defaultdict(list)
+        self._flaky: tuple[float, random.Random, float] | None = None
+        self.injected: list[tuple[str, str]] = []  # (method, fault kind) of random faults
         self._lock = threading.RLock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -128,6 +132,35 @@ class FakeSlack:
         """Answer the next calls of ``method`` with these faults, in order."""
         with self._lock:
             self._faults[method].extend(faults)
+
+    def flaky(self, rate: float = 0.1, seed: int = 0, timeout: float = 1.0) -> None:
+        """Answer about ``rate`` of all Web API calls with a random fault, from then on.
+
+        The faults, in turn: 429 with Retry-After 1, 500, 503, an answer ``timeout`` seconds
+        late (longer than the client waits; Slack still does what was asked, as it does when
+        a client gives up) and a reset connection. ``rate=0`` turns it off. Each injected
+        fault is recorded in ``injected``.
+        """
+        with self._lock:
+            self._flaky = (rate, random.Random(seed), timeout) if rate else None
+
+    def _random_fault(self, method: str) -> Fault | None:
+        """Called under the lock for a call no queued fault applies to."""
+        if self._flaky is None:
+            return None
+        rate, rng, timeout = self._flaky
+        if rng.random() >= rate:
+            return None
+        kinds = ("429", "500", "503", "timeout", "reset")
+        kind = kinds[len(self.injected) % len(kinds)]  # each kind in turn
+        self.injected.append((method, kind))
+        return {
+            "429": Fault(status=429, error="ratelimited", retry_after=1),
+            "500": Fault(status=500, error="internal_error"),
+            "503": Fault(status=503, error="service_unavailable"),
+            "timeout": Fault(delay=timeout, done_first=True),
+            "reset": Fault(reset=True),
+        }[kind]
 
     def enforce_channel_rate(self, interval: float = 1.0, tolerance: float = 0.05) -> None:
         """Answer 429 to a post that comes sooner than ``interval`` after the last one in the
@@ -435,7 +468,8 @@ class FakeSlack:
                     args["token"] = auth[len("Bearer ") :]
                 with fake._lock:
                     fake.calls.append(Call(method, args, time.time()))
-                    fault = fake._faults[method].pop(0) if fake._faults[method] else None
+                    queued = fake._faults[method]
+                    fault = queued.pop(0) if queued else fake._random_fault(method)
                 if fault is not None:
                     if fault.reset:
                         self.connection.setsockopt(
@@ -443,6 +477,14 @@ class FakeSlack:
                         )
                         self.connection.close()
                         self.close_connection = True
+                        return
+                    if fault.delay and fault.done_first:
+                        answer = fake.answer(method, args)
+                        time.sleep(fault.delay)
+                        try:  # the client has usually given up by now
+                            self._send(200, json.dumps(answer).encode(), "application/json")
+                        except OSError:
+                            self.close_connection = True
                         return
                     if fault.delay:
                         time.sleep(fault.delay)

@@ -29,3 +29,9 @@ def publish_home(client: WebClient, session: Session, user_id: str) -> bool:
         log.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
         return False
     return True
+
+
+def refresh_homes(client: WebClient, session: Session, user_ids: list[str | None]) -> None:
+    """Republish the dashboards of the people a change concerns (each once)."""
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        publish_home(client, session, user_id)

@@ -14,6 +14,7 @@ from bot.domain.errors import Conflict, DomainError
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.promises import messaging, modals, views
@@ -44,6 +45,7 @@ def confirm(
         promise,
         f":tada: <@{promise.closed_by}> confirmed you made good: your promise is kept ({timing}).",
     )
+    refresh_homes(client, session, [promise.maker_id])
 
 
 @listener

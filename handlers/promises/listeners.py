@@ -21,6 +21,7 @@ from handlers import forms
 from handlers import people as directory
 from handlers.blocks import local_time
 from handlers.boundary import TrackedAck, listener
+from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.promises import answers, messaging, modals, views
@@ -109,6 +110,7 @@ def submit_make(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     )
     session.commit()
     messaging.dm_after_commit(client, actor.user_id, views.maker_card(promise, utcnow(), trouble))
+    refresh_homes(client, session, [promise.maker_id])
 
 
 # -- the maker's buttons -----------------------------------------------------------------------
@@ -142,6 +144,7 @@ def submit_made_good(
     )
     text = trouble or f"I asked <@{promise.owed_to_id}> to confirm you made good. Well done!"
     messaging.tell_maker(client, promise, text)
+    refresh_homes(client, session, [promise.maker_id])
 
 
 @listener

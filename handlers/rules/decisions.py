@@ -15,6 +15,7 @@ from bot.domain.rules import Outcome
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.rules import modals, publish
@@ -57,6 +58,7 @@ def _shown(
     failed = publish.publish(client, session, outcome, actor, version)
     if failed:
         tell(publish.refused_note(RECORDED[outcome.kind], failed, outcome.proposal.channel_id))
+    refresh_homes(client, session, [actor.user_id, outcome.proposal.proposed_by])
 
 
 def _respond(respond: Respond) -> Any:

@@ -18,6 +18,7 @@ from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.config import HandlerConfig
+from handlers.home import refresh_homes
 from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
 from handlers.wins import messages, views
@@ -194,6 +195,7 @@ def submit_win(
     session.commit()  # the win stands even if Slack refuses the celebration below
     outcome = celebrate(client, session, win, config)
     show(client, body, win, outcome)
+    refresh_homes(client, session, [actor.user_id])
 
 
 @listener

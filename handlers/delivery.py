@@ -63,14 +63,10 @@ def is_channel_error(delivery: Delivery) -> bool:
     return delivery.reason in CHANNEL_ERRORS
 
 
-def already_posted(
-    client: WebClient, channel: str, occurrence: Occurrence, oldest: float
+def find_keyed_message(
+    client: WebClient, channel: str, event_type: str, key: str, oldest: float
 ) -> str | None:
-    """The ts of a message in ``channel`` already carrying this occurrence's key, if any.
-
-    Asked only when an earlier attempt may have reached Slack (a lease ran out, or a retry
-    after a timeout), never on the first attempt.
-    """
+    """The ts of a message in ``channel`` since ``oldest`` whose metadata carries ``key``."""
     cursor: str | None = None
     for _page in range(5):
         answer = client.conversations_history(
@@ -83,14 +79,25 @@ def already_posted(
         for message in answer.get("messages") or []:
             meta = message.get("metadata") or {}
             if (
-                meta.get("event_type") == METADATA_EVENT
-                and (meta.get("event_payload") or {}).get("key") == occurrence.key
+                meta.get("event_type") == event_type
+                and (meta.get("event_payload") or {}).get("key") == key
             ):
                 return str(message["ts"])
         cursor = (answer.get("response_metadata") or {}).get("next_cursor")
         if not answer.get("has_more") or not cursor:
             return None
     return None
+
+
+def already_posted(
+    client: WebClient, channel: str, occurrence: Occurrence, oldest: float
+) -> str | None:
+    """The ts of a message in ``channel`` already carrying this occurrence's key, if any.
+
+    Asked only when an earlier attempt may have reached Slack (a lease ran out, or a retry
+    after a timeout), never on the first attempt.
+    """
+    return find_keyed_message(client, channel, METADATA_EVENT, occurrence.key, oldest)
 
 
 def post(

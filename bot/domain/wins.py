@@ -6,7 +6,7 @@ only for a day. Every change keeps what was there before in the audit trail.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -257,22 +257,37 @@ def record_posts(
     session.flush()
 
 
-POSTING = "posting"  # message_ts while a post is under way
+# message_ts while a post is under way: "posting:" and when it began (epoch seconds, fixed
+# width so they compare as text). A claim older than POSTING_EXPIRES (its process died
+# mid-post) can be taken again.
+POSTING = "posting:"
+POSTING_EXPIRES = timedelta(minutes=2)
+
+
+def _posting_mark(moment: datetime) -> str:
+    return f"{POSTING}{int(moment.timestamp()):012d}"
 
 
 def is_posted(win: Win) -> bool:
-    return bool(win.message_ts) and win.message_ts != POSTING
+    return bool(win.message_ts) and not str(win.message_ts).startswith(POSTING)
 
 
 def claim_posting(session: Session, win: Win) -> bool:
-    """Mark an unposted win as being posted; False if someone else got there first."""
+    """Mark an unposted win as being posted; False if someone else is posting it right now."""
+    now = utcnow()
+    free = Win.message_ts.is_(None) | (
+        Win.message_ts.startswith(POSTING)
+        & (Win.message_ts < _posting_mark(now - POSTING_EXPIRES))
+    )
     claimed = session.execute(
-        update(Win).where(Win.id == win.id, Win.message_ts.is_(None)).values(message_ts=POSTING)
+        update(Win).where(Win.id == win.id, free).values(message_ts=_posting_mark(now))
     )
     return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 def release_posting(session: Session, win: Win) -> None:
     session.execute(
-        update(Win).where(Win.id == win.id, Win.message_ts == POSTING).values(message_ts=None)
+        update(Win)
+        .where(Win.id == win.id, Win.message_ts.startswith(POSTING))
+        .values(message_ts=None)
     )

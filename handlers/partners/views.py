@@ -198,9 +198,9 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
             block_id=B.SUMMARY_ACTIONS,
             elements=[
                 button("Edit setup", Action.EDIT_PARTNERSHIP, str(p.id)),
+                button("Log a win", Action.LOG_WIN, str(p.id)),
                 button("Propose a rule", Action.ROE_PROPOSE, str(p.id)),
                 button("Rulebook", Action.ROE_RULEBOOK, str(p.id)),
-                button("Log a win", Action.LOG_WIN, str(p.id)),
                 button("KPIs", Action.SHOW_KPIS, str(p.id)),
             ],
         ),
@@ -236,6 +236,11 @@ HELP_ENTRIES: list[tuple[str, str]] = [
     ),
     ("/partner export", "A zip of CSVs of the partnership's records, sent to your DM."),
     ("/partner exit", "Step back from your role, or end the partnership gracefully."),
+    (
+        "/partner cadence",
+        "Set the review cadence (every 1 to 8 weeks, weekday, local time); "
+        "`/partner cadence move` moves just the next review; `pause` and `resume`.",
+    ),
     ("/win", "Log a closed deal or a milestone and celebrate it in the shared channel."),
     ("/win list", "The partnership's recent wins (only you see them)."),
     ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),
@@ -246,11 +251,6 @@ HELP_ENTRIES: list[tuple[str, str]] = [
         "Record a make-good promise to a partner contact; I remind you until they confirm it.",
     ),
     ("/promise list", "Your open promises (owners: all on their partnerships), only to you."),
-    (
-        "/partner cadence",
-        "Set the review cadence (every 1 to 8 weeks, weekday, local time); "
-        "`/partner cadence move` moves just the next review; `pause` and `resume`.",
-    ),
     ("/partner help", "This list."),
 ]
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import partnerships, win_records, wins
 from bot.domain.errors import Conflict
+from handlers import delivery
 from handlers.config import HandlerConfig
 from handlers.wins import messages, views
 from handlers.wins.views import Outcome
@@ -36,10 +37,18 @@ def _error_of(exc: Exception) -> str:
     return "timeout" if isinstance(exc, TimeoutError) else "connection_error"
 
 
+WIN_EVENT = "partnerbot_win"
+
+
+def _key(win: Win) -> dict[str, Any]:
+    """Message metadata naming the win, so a post whose answer never came can be found."""
+    return {"event_type": WIN_EVENT, "event_payload": {"key": f"win:{win.id}"}}
+
+
 def _post(client: WebClient, session: Session, win: Win) -> Outcome:
     channel, message = _message(session, win)
     try:
-        posted = client.chat_postMessage(channel=channel, **message)
+        posted = client.chat_postMessage(channel=channel, metadata=_key(win), **message)
     except (SlackApiError, OSError) as exc:
         error = _error_of(exc)
         log.warning("celebration of win %s in %s failed: %s", win.id, channel, error)
@@ -102,6 +111,22 @@ def update_posts(client: WebClient, session: Session, win: Win) -> Outcome:
     return outcome
 
 
+def _found_earlier_post(client: WebClient, session: Session, win: Win) -> Outcome | None:
+    """An earlier post Slack made though its answer never reached us (a timeout), if any."""
+    channel, _ = _message(session, win)
+    try:
+        ts = delivery.find_keyed_message(
+            client, channel, WIN_EVENT, f"win:{win.id}", win.created_at.timestamp() - 60
+        )
+    except (SlackApiError, OSError) as exc:
+        log.info("could not look for an earlier post of win %s: %s", win.id, _error_of(exc))
+        return None
+    if ts is None:
+        return None
+    wins.record_posts(session, win, channel, ts)
+    return Outcome(posted=True, channel_id=channel)
+
+
 def repost(client: WebClient, session: Session, win: Win) -> Outcome:
     """Post a win whose celebration failed before (once, however often the button is pressed)."""
     if win.deleted_at is not None:
@@ -113,7 +138,7 @@ def repost(client: WebClient, session: Session, win: Win) -> Outcome:
     session.commit()  # the claim keeps a second click from posting it twice
     outcome = Outcome(posted=False, error="internal_error")
     try:
-        outcome = _post(client, session, win)
+        outcome = _found_earlier_post(client, session, win) or _post(client, session, win)
     finally:
         if not outcome.posted:
             wins.release_posting(session, win)

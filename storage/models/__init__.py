@@ -36,8 +36,6 @@ from storage.models.rules import (
 from storage.models.wins import ProductLine, Win, WinChange, WinChangeKind, WinCredit, WinKind
 
 __all__ = [
-    "Installation",
-    "OAuthState",
     "OPEN_PROPOSAL",
     "OPEN_STATES",
     "WINS_BY_CLOSE_DATE",
@@ -45,7 +43,9 @@ __all__ = [
     "ContactRole",
     "Decision",
     "DecisionKind",
+    "Installation",
     "Member",
+    "OAuthState",
     "Occurrence",
     "OccurrenceStatus",
     "Partnership",

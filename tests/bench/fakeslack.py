@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -89,7 +90,10 @@ class FakeSlack:
         self._flaky: tuple[float, random.Random, float] | None = None
         self.injected: list[tuple[str, str]] = []  # (method, fault kind) of random faults
         self._lock = threading.RLock()
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
+        # Where message timestamps come from; a test whose scheduler runs at a made-up "now"
+        # in another process points this at that moment.
+        self.clock: Callable[[], float] = lambda: time.time()  # a frozen clock, when frozen
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -210,7 +214,11 @@ class FakeSlack:
 
     # -- the API -----------------------------------------------------------------------------
     def _next_ts(self) -> str:
-        return f"{1_800_000_000 + next(self._ts)}.{next(self._ids):06d}"
+        """Like Slack's: the posting time (the test's frozen clock, if any), unique."""
+        with self._lock:
+            moment = max(self.clock(), self._last_ts + 0.000001)
+            self._last_ts = moment
+        return f"{moment:.6f}"
 
     def _dm_channel(self, user: str) -> str:
         return "D" + user
@@ -237,18 +245,33 @@ class FakeSlack:
         """An install for team T_NEW, or a refreshed token when rotating."""
         if args.get("grant_type") == "refresh_token":
             n = next(self._ids)
-            return {"ok": True, "access_token": f"xoxb-rotated-{n}", "token_type": "bot",
-                    "refresh_token": f"xoxe-refresh-{n}", "expires_in": 43200,
-                    "team": {"id": "T_NEW"}, "bot_user_id": "UBOTNEW", "app_id": "A0PARTNER",
-                    "scope": "commands,chat:write"}
+            return {
+                "ok": True,
+                "access_token": f"xoxb-rotated-{n}",
+                "token_type": "bot",
+                "refresh_token": f"xoxe-refresh-{n}",
+                "expires_in": 43200,
+                "team": {"id": "T_NEW"},
+                "bot_user_id": "UBOTNEW",
+                "app_id": "A0PARTNER",
+                "scope": "commands,chat:write",
+            }
         if args.get("code") != "good-code":
             return {"ok": False, "error": "invalid_code"}
-        return {"ok": True, "access_token": "xoxb-new-workspace", "token_type": "bot",
-                "scope": "commands,chat:write", "bot_user_id": "UBOTNEW", "app_id": "A0PARTNER",
-                "refresh_token": "xoxe-refresh-0", "expires_in": 43200,
-                "team": {"id": "T_NEW", "name": "New Co"}, "enterprise": None,
-                "is_enterprise_install": False,
-                "authed_user": {"id": "U_INSTALLER"}}
+        return {
+            "ok": True,
+            "access_token": "xoxb-new-workspace",
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": "UBOTNEW",
+            "app_id": "A0PARTNER",
+            "refresh_token": "xoxe-refresh-0",
+            "expires_in": 43200,
+            "team": {"id": "T_NEW", "name": "New Co"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "U_INSTALLER"},
+        }
 
     def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(args.get("user", ""))

@@ -63,6 +63,8 @@ def test_a_tick_killed_mid_batch_is_finished_by_the_next_one_without_doubles(
     sessions = make_session_factory(engine)
     with freeze_time(NOW):
         seed(sessions, PROMPTS, NOW)
+    # The killed process ticks at NOW: Slack stamps what it posts then.
+    fake_slack.clock = NOW.timestamp
     # Slack answers the first posts at once, then takes one and hangs before answering.
     fake_slack.fail(
         "chat.postMessage",

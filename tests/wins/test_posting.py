@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import update
+
+from bot.domain.wins import POSTING
 from handlers.ids import Action
 from handlers.ids import Block as B
+from storage.models import Win
 from tests.bench import requests as rq
 from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL, PARTNER, block_texts
@@ -97,3 +103,39 @@ def test_a_win_never_goes_to_another_partners_channel(wins_bench, fake_slack):
     log_win(wins_bench)
     assert not [m for m in fake_slack.posts(WINS_CHANNEL) if "Acme renewal" in (m.text or "")]
     assert [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+
+
+def test_a_post_abandoned_mid_way_can_be_taken_up_again(bench, fake_slack):
+    link_partnership(bench)
+    fake_slack.channel_errors[CHANNEL] = "not_in_channel"
+    win = log_win(bench)
+    del fake_slack.channel_errors[CHANNEL]
+    started = datetime.now(UTC)
+    with bench.session() as session:  # a process died after claiming the post
+        mark = f"{POSTING}{int(started.timestamp()):012d}"
+        session.execute(update(Win).where(Win.id == win.id).values(message_ts=mark))
+        session.commit()
+    view = list(fake_slack.views.values())[-1]
+    bench.click(Action.WIN_REPOST, str(win.id), view=view)  # still someone else's claim
+    assert not [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+    with freeze_time(started + timedelta(minutes=3)):
+        bench.click(Action.WIN_REPOST, str(win.id), view=view)
+    [posted] = wins(bench)
+    celebrations = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+    assert len(celebrations) == 1 and posted.message_ts == celebrations[0].ts
+
+
+def test_post_it_now_finds_a_post_slack_made_without_answering(bench, fake_slack):
+    link_partnership(bench)
+    win = log_win(bench)
+    [first] = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+    assert first.metadata["event_payload"]["key"] == f"win:{win.id}"
+    with bench.session() as session:  # the answer never came: nothing recorded
+        session.execute(update(Win).where(Win.id == win.id).values(message_ts=None))
+        session.commit()
+    view = list(fake_slack.views.values())[-1]
+    bench.click(Action.WIN_REPOST, str(win.id), view=view)
+    celebrations = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+    assert celebrations == [first]
+    [posted] = wins(bench)
+    assert posted.message_ts == first.ts

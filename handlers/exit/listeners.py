@@ -24,6 +24,7 @@ from handlers.home import publish_home
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.kpis.files import send_file
+from handlers.linked import channel_partnership
 from storage.models import Partnership
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,7 @@ def open_exit(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
 ) -> None:
     """/partner exit in the partnership's channel."""
-    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
-    if partnership is None:
-        raise DomainError("This channel isn't linked to a live partnership, so there's no exit.")
+    partnership = channel_partnership(session, body)
     partnerships.require_vendor(partnership, directory.actor_of(body), "leave the partnership")
     ack()
     client.views_open(trigger_id=body["trigger_id"], view=views.exit_modal(partnership))

@@ -10,37 +10,22 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import kpis, partnerships
+from bot.domain import kpis
 from bot.domain.errors import DomainError
 from bot.domain.exit import partnership_for_records
 from bot.domain.export import export_partnership, require_export
 from bot.domain.kpis import KpiReport
-from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.ids import Action
 from handlers.kpis import views
 from handlers.kpis.chart import render_chart
 from handlers.kpis.files import send_file
-from storage.models import Partnership
+from handlers.linked import button_partnership, channel_partnership
 
 log = logging.getLogger(__name__)
 
 CHART_NOTE = "The chart (revenue by quarter and the 80/20 curve) is in your DM with partnerbot."
-
-
-def channel_partnership(session: Session, body: dict[str, Any]) -> Partnership:
-    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
-    if partnership is None:
-        raise DomainError("This channel isn't linked to a partner yet. Run /partner to link it.")
-    return partnership
-
-
-def button_partnership(session: Session, body: dict[str, Any]) -> Partnership:
-    value = forms.action_value(body)
-    if not value.isdigit():
-        raise DomainError("That button is out of date. Run /partner again.")
-    return partnerships.get_partnership(session, int(value))
 
 
 def send_chart(client: WebClient, user_id: str, report: KpiReport) -> None:

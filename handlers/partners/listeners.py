@@ -21,19 +21,12 @@ from handlers.exit import listeners as exit_listeners
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.kpis import listeners as kpis_listeners
+from handlers.linked import button_partnership, channel_partnership
 from handlers.partners import views
 from handlers.reviews import listeners as reviews_listeners
 from storage.models import ContactRole, Partnership
 
 log = logging.getLogger(__name__)
-
-
-def partnership_from_button(session: Session, body: dict[str, Any]) -> Partnership:
-    """The partnership a button on our message points at (its value is the partnership id)."""
-    value = forms.action_value(body)
-    if not value.isdigit():
-        raise DomainError("That button is out of date. Run /partner again.")
-    return partnerships.get_partnership(session, int(value))
 
 
 def open_setup(
@@ -84,9 +77,7 @@ def link_or_summary(
 def edit(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
 ) -> None:
-    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
-    if partnership is None:
-        raise DomainError("This channel isn't linked to a partner yet. Run /partner to link it.")
+    partnership = channel_partnership(session, body)
     partnerships.require_owner(partnership, directory.actor_of(body), "change the setup")
     ack()
     open_setup(client, session, body, partnership)
@@ -133,7 +124,7 @@ def show_summary(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
 ) -> None:
     ack()
-    partnership = partnership_from_button(session, body)
+    partnership = button_partnership(session, body)
     partnerships.require_side(partnership, directory.actor_of(body))
     respond(
         response_type="ephemeral",
@@ -150,7 +141,7 @@ def edit_from_button(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
 ) -> None:
     ack()
-    partnership = partnership_from_button(session, body)
+    partnership = button_partnership(session, body)
     partnerships.require_owner(partnership, directory.actor_of(body), "change the setup")
     open_setup(client, session, body, partnership)
 

@@ -23,6 +23,7 @@ from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from handlers.linked import channel_partnership
 from handlers.reviews import views
 from storage.models import Partnership, Review
 
@@ -132,13 +133,6 @@ def skip(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Sess
 # -- /partner cadence --------------------------------------------------------------------------
 
 
-def _linked(session: Session, body: dict[str, Any]) -> Partnership:
-    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
-    if partnership is None:
-        raise DomainError("This channel isn't linked to a partner yet. Run /partner to link it.")
-    return partnership
-
-
 def _reader_tz(client: WebClient, session: Session, user_id: str) -> str:
     return directory.time_zone(client, session, user_id)
 
@@ -147,7 +141,7 @@ def cadence_command(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
 ) -> None:
     """``/partner cadence [pause|resume|move]``."""
-    partnership = _linked(session, body)
+    partnership = channel_partnership(session, body)
     actor = directory.actor_of(body)
     word = args.strip().lower()
     if word == "pause":

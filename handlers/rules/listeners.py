@@ -16,6 +16,7 @@ from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from handlers.linked import channel_partnership
 from handlers.rules import decisions, modals, publish
 from handlers.rules import rulebook_views as book
 from handlers.rules.form import read_rule_form
@@ -27,16 +28,6 @@ def _int(value: Any, what: str = "That button") -> int:
     if not text.isdigit():
         raise DomainError(f"{what} is out of date. Run /roe again.")
     return int(text)
-
-
-def linked_partnership(session: Session, body: dict[str, Any]) -> Partnership:
-    partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
-    if partnership is None:
-        raise DomainError(
-            "This channel isn't linked to a partner yet. Run `/partner` here to link it, then "
-            "`/roe` to propose rules of engagement."
-        )
-    return partnership
 
 
 def open_rule_modal(
@@ -76,13 +67,13 @@ def open_retire_modal(
 def propose_command(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
 ) -> None:
-    partnership = linked_partnership(session, body)
+    partnership = channel_partnership(session, body, "`/roe` to propose rules of engagement")
     ack()
     open_rule_modal(client, session, body, partnership)
 
 
 def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
-    partnership = linked_partnership(session, body)
+    partnership = channel_partnership(session, body, "`/roe` to propose rules of engagement")
     partnerships.require_side(partnership, directory.actor_of(body))
     page = book.rulebook_page(partnership, rulebook.rulebook(session, partnership.id))
     ack(response_type="ephemeral", **page)
@@ -91,7 +82,7 @@ def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: A
 def show_command(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
 ) -> None:
-    partnership = linked_partnership(session, body)
+    partnership = channel_partnership(session, body, "`/roe` to propose rules of engagement")
     actor = directory.actor_of(body)
     partnerships.require_side(partnership, actor)
     if not args.strip():
@@ -104,7 +95,7 @@ def show_command(
 def retire_command(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
 ) -> None:
-    partnership = linked_partnership(session, body)
+    partnership = channel_partnership(session, body, "`/roe` to propose rules of engagement")
     rule = rulebook.rule_numbered(session, partnership.id, rulebook.parse_label(args))
     ack()
     open_retire_modal(client, body, partnership, rule)

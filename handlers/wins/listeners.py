@@ -21,6 +21,7 @@ from handlers.config import HandlerConfig
 from handlers.home import refresh_homes
 from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
+from handlers.linked import button_partnership
 from handlers.wins import messages, views
 from handlers.wins.posting import celebrate, repost, show, update_posts
 from storage.models import Partnership, Side
@@ -112,18 +113,11 @@ def win_command(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     open_new_win(ack, client, session, body, partnership, text)
 
 
-def partnership_from_button(session: Session, body: dict[str, Any]) -> Partnership:
-    value = forms.action_value(body)
-    if not value.isdigit():
-        raise DomainError("That button is out of date. Run /partner again.")
-    return partnerships.get_partnership(session, int(value))
-
-
 @listener
 def log_from_button(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
 ) -> None:
-    open_new_win(ack, client, session, body, partnership_from_button(session, body))
+    open_new_win(ack, client, session, body, button_partnership(session, body))
 
 
 def read_form(body: dict[str, Any]) -> WinForm:

@@ -8,15 +8,18 @@ small and no Web API connection or scheduler thread is shared across a fork.
 from __future__ import annotations
 
 import logging
-from typing import Any
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
 from bot.settings import HOW_TO_FIX, ConfigError, Settings
-from storage import migrate
-from storage.engine import is_sqlite, make_engine
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +27,19 @@ log = logging.getLogger(__name__)
 def check_deployment(settings: Settings) -> None:
     """Refuse set-ups that would misbehave: several processes on one SQLite file."""
     settings.require_slack()
-    if settings.web_concurrency > 1 and is_sqlite(settings.database_url):
+    if settings.web_concurrency > 1 and settings.uses_sqlite:
         raise ConfigError(
             "WEB_CONCURRENCY is above 1 with a SQLite database: SQLite serves one process; "
             "set DATABASE_URL to PostgreSQL or WEB_CONCURRENCY=1"
         )
 
 
-def upgrade_database(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
-    try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
+def upgrade_database() -> None:
+    """Migrate in a child process (``partnerbot migrate``), so the master never holds Alembic
+    and the models: gunicorn's master only supervises, and stays small."""
+    done = subprocess.run([sys.executable, "-m", "bot", "migrate"], check=False)
+    if done.returncode != 0:
+        raise ConfigError("the database could not be upgraded (the reason is above)")
 
 
 def verify_slack(settings: Settings) -> None:
@@ -65,10 +68,10 @@ def serve(settings: Settings) -> None:
     """``partnerbot run``: migrate, then serve over Socket Mode or HTTP until told to stop."""
     check_deployment(settings)
     verify_slack(settings)
-    upgrade_database(settings)
-    from bot.runtime import Runtime, build_runtime
-
+    upgrade_database()
     if settings.socket_mode:
+        from bot.runtime import build_runtime
+
         runtime = build_runtime(settings)
         runtime.start_scheduler()
         assert settings.slack_app_token is not None
@@ -78,6 +81,8 @@ def serve(settings: Settings) -> None:
     worker: list[Runtime] = []
 
     def build_worker() -> WSGIApp:
+        from bot.runtime import build_runtime  # in the worker, after the fork
+
         runtime = build_runtime(settings)
         runtime.start_scheduler()
         worker.append(runtime)

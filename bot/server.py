@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
-from sqlalchemy import Engine, text
 
 if TYPE_CHECKING:
     from slack_bolt import App
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,9 @@ GRACEFUL_TIMEOUT_S = 25
 
 def make_wsgi(app: App, engine: Engine) -> WSGIApp:
     """``POST /slack/events`` for Slack and ``GET /healthz`` for load balancers."""
+    # Imported here: gunicorn's master imports this module but never serves requests.
     from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from sqlalchemy import text
 
     slack = SlackRequestHandler(app, path="/slack/events")
 

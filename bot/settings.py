@@ -141,6 +141,10 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 

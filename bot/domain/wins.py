@@ -276,8 +276,7 @@ def claim_posting(session: Session, win: Win) -> bool:
     """Mark an unposted win as being posted; False if someone else is posting it right now."""
     now = utcnow()
     free = Win.message_ts.is_(None) | (
-        Win.message_ts.startswith(POSTING)
-        & (Win.message_ts < _posting_mark(now - POSTING_EXPIRES))
+        Win.message_ts.startswith(POSTING) & (Win.message_ts < _posting_mark(now - POSTING_EXPIRES))
     )
     claimed = session.execute(
         update(Win).where(Win.id == win.id, free).values(message_ts=_posting_mark(now))

@@ -126,8 +126,12 @@ def test_run_with_a_refused_token_or_unreachable_slack_says_so(tmp_path, fake_sl
     from tests.bench.fakeslack import Fault
 
     fake_slack.fail("auth.test", Fault(error="invalid_auth"))
-    env = base_env(tmp_path) | {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                                "SLACK_API_URL": fake_slack.url, "PORT": str(free_port())}
+    env = base_env(tmp_path) | {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "PORT": str(free_port()),
+    }
     process = partnerbot("run", env=env, cwd=tmp_path)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 2

@@ -190,7 +190,7 @@ def create_app(
         token_verification_enabled=token_verification and oauth is None,
         # Nothing is lazy here: listeners ack themselves within Slack's 3 seconds.
         process_before_response=False,
-        # An unrecognized request is logged by Bolt; say so plainly in our log too.
+        # A request no listener matches is logged by Bolt and answered 404.
         raise_error_for_unhandled_request=False,
     )
     config = HandlerConfig(wins_channel_id=settings.wins_channel_id)

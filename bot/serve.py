@@ -43,25 +43,30 @@ def upgrade_database() -> None:
 
 
 def verify_slack(settings: Settings) -> None:
-    """Stop with one clear line if Slack refuses the bot token or can't be reached."""
+    """Stop with one clear line if Slack refuses a token or can't be reached."""
     if settings.distribution or settings.slack_bot_token is None:
         return  # with OAuth each workspace's token is checked when it is used
-    try:
-        WebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=settings.slack_api_url,
-            timeout=10,
-        ).auth_test()
-    except SlackApiError as error:
-        raise ConfigError(
-            f"SLACK_BOT_TOKEN was refused by Slack ({error.response.get('error')}): "
-            f"{HOW_TO_FIX['SLACK_BOT_TOKEN']}"
-        ) from None
-    except OSError as error:
-        raise ConfigError(
-            f"SLACK_API_URL {settings.slack_api_url} can't be reached ({error}): check the "
-            "network, or the URL if you changed it"
-        ) from None
+    client = WebClient(base_url=settings.slack_api_url, timeout=10)
+    bot_token = settings.slack_bot_token.get_secret_value()
+    checks = [("SLACK_BOT_TOKEN", lambda: client.auth_test(token=bot_token))]
+    if settings.slack_app_token is not None:
+        app_token = settings.slack_app_token.get_secret_value()
+        # The same call Socket Mode makes to connect; the URL it hands out just goes unused.
+        checks.append(
+            ("SLACK_APP_TOKEN", lambda: client.apps_connections_open(app_token=app_token))
+        )
+    for name, check in checks:
+        try:
+            check()
+        except SlackApiError as error:
+            raise ConfigError(
+                f"{name} was refused by Slack ({error.response.get('error')}): {HOW_TO_FIX[name]}"
+            ) from None
+        except OSError as error:
+            raise ConfigError(
+                f"SLACK_API_URL {settings.slack_api_url} can't be reached ({error}): check the "
+                "network, or the URL if you changed it"
+            ) from None
 
 
 def serve(settings: Settings) -> None:

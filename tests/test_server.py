@@ -143,3 +143,21 @@ def test_run_with_a_refused_token_or_unreachable_slack_says_so(tmp_path, fake_sl
     assert process.returncode == 2
     assert "can't be reached" in output.splitlines()[-1]
     assert "Traceback" not in output
+
+
+def test_socket_mode_with_a_refused_app_token_says_so(tmp_path, fake_slack):
+    from tests.bench.fakeslack import Fault
+
+    fake_slack.fail("apps.connections.open", Fault(error="invalid_auth"))
+    env = base_env(tmp_path) | {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_APP_TOKEN": "xapp-1-revoked",
+        "SLACK_API_URL": fake_slack.url,
+    }
+    process = partnerbot("run", env=env, cwd=tmp_path)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 2
+    last = output.splitlines()[-1]
+    assert "SLACK_APP_TOKEN was refused by Slack (invalid_auth)" in last
+    assert "App-Level Tokens" in last
+    assert fake_slack.calls_to("apps.connections.open")[0].args["token"] == "xapp-1-revoked"

@@ -241,6 +241,12 @@ class FakeSlack:
             "bot_id": "BBOT",
         }
 
+    def api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        # Socket Mode's first step; no WebSocket server stands behind this URL.
+        if not str(args.get("token", "")).startswith("xapp-"):
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": "ws://127.0.0.1:9/link"}
+
     def api_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
         """An install for team T_NEW, or a refreshed token when rotating."""
         if args.get("grant_type") == "refresh_token":

@@ -36,6 +36,25 @@ CHANNEL_ERRORS = frozenset(
 )
 
 
+# What a person can do about each channel error (no final full stop: callers add what next).
+CHANNEL_FIXES = {
+    "not_in_channel": (
+        "I'm not a member of <#{channel}>. Invite me there with `/invite @partnerbot`"
+    ),
+    "is_archived": "<#{channel}> is archived. Ask someone to unarchive it",
+    "channel_not_found": (
+        "I can't see the partnership's channel any more (it may have been deleted, or stopped "
+        "being shared). Ask an owner to check it with `/partner`"
+    ),
+}
+
+
+def how_to_fix(error: str | None, channel: str) -> str:
+    """The advice for a Slack error about a channel, or "wait a minute" for anything else."""
+    fix = CHANNEL_FIXES.get(error or "") or f"Slack answered `{error}`. Wait a minute"
+    return fix.format(channel=channel)
+
+
 def metadata(occurrence: Occurrence) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"key": occurrence.key}}
 

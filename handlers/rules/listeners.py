@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain import partnerships, rulebook, rules
@@ -14,6 +15,7 @@ from bot.domain.errors import DomainError
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.linked import channel_partnership
@@ -171,8 +173,15 @@ def share_rulebook(
     messages = book.shared_rulebook(
         partnership, rulebook.rulebook(session, partnership.id), actor.user_id
     )
-    for message in messages:
-        client.chat_postMessage(channel=partnership.channel_id, **message)
+    try:
+        for message in messages:
+            client.chat_postMessage(channel=partnership.channel_id, **message)
+    except (SlackApiError, OSError) as error:
+        code = error.response.get("error") if isinstance(error, SlackApiError) else "timeout"
+        raise DomainError(
+            f"I couldn't share the rulebook in <#{partnership.channel_id}>. "
+            f"{how_to_fix(code, partnership.channel_id)}, then share it again."
+        ) from None
     respond(
         response_type="ephemeral",
         replace_original=False,

@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 from bot.domain import win_form
 from bot.domain.win_form import WinForm
 from handlers.blocks import button, context, field_input, truncate
+from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.wins.messages import escape
@@ -200,18 +201,6 @@ class Outcome:
     channel_id: str = ""
 
 
-FIXES = {
-    "not_in_channel": (
-        "I'm not a member of <#{channel}>. Invite me there with `/invite @partnerbot`"
-    ),
-    "is_archived": "<#{channel}> is archived. Ask someone to unarchive it",
-    "channel_not_found": (
-        "I can't see the partnership's channel any more (it may have been deleted, or stopped "
-        "being shared). Ask an owner to check it with `/partner`"
-    ),
-}
-
-
 def not_posted_text(
     outcome: Outcome,
     *,
@@ -220,11 +209,10 @@ def not_posted_text(
     retry: bool = True,
 ) -> str:
     """Why a win's message could not be posted or updated, and what to do about it."""
-    fix = FIXES.get(outcome.error or "") or f"Slack answered `{outcome.error}`. Wait a minute"
     then = ", then press *Post it now*." if retry else ", and the message will follow next time."
     return (
         f"{done}, but I couldn't {what} in <#{outcome.channel_id}>. "
-        + fix.format(channel=outcome.channel_id)
+        + how_to_fix(outcome.error, outcome.channel_id)
         + (then if retry else ".")
     )
 

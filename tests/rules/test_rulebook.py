@@ -142,3 +142,15 @@ def test_rule_activity_since_for_the_review_agenda(bench):
     assert activity.proposed == ["Agreed one", "Still pending"] and activity.proposed_count == 2
     assert activity.agreed == ["R-1 Agreed one"] and activity.agreed_count == 1
     assert (later.proposed_count, later.agreed_count) == (0, 0)
+
+
+def test_sharing_in_an_archived_channel_says_what_to_do(bench, fake_slack):
+    partnership = link_partnership(bench)
+    proposal = propose(bench, "U_TM")
+    approve(bench, proposal.id, "U_DANA")
+    fake_slack.channel_errors[CHANNEL] = "is_archived"
+    bench.click(Action.ROE_SHARE, str(partnership.id), user="U_DANA", user_team=PARTNER)
+    text = fake_slack.responses[-1]["text"]
+    assert f"I couldn't share the rulebook in <#{CHANNEL}>" in text
+    assert "is archived. Ask someone to unarchive it, then share it again." in text
+    assert "Something went wrong" not in text

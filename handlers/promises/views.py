@@ -295,3 +295,14 @@ def list_message(promises: PromiseList, now: datetime) -> dict[str, Any]:
         text = "No open promises. Make one with `/promise` in a shared channel."
         return _message(text, [SectionBlock(text=text)])
     return _message("Open promises", blocks)
+
+
+def reminder_lost(promise: Promise, reason: str | None) -> dict[str, Any]:
+    """To the other owners: a reminder to the maker could not be delivered at all."""
+    text = (
+        f":warning: I couldn't remind <@{promise.maker_id}> of their promise to "
+        f"<@{promise.owed_to_id}> ({reason}), so its reminders have stopped: "
+        f"“{promise.promise}”, due {promise.due_date:%a %d %b %Y}. It is still owed; please "
+        "follow it up with them, or make good on it for them."
+    )
+    return {"text": text}

@@ -194,3 +194,18 @@ def test_a_ticker_dying_after_slack_answered_does_not_dm_twice(
     assert len(reminder_dms(bench)) == 1
     assert events(bench, promise.id).count("reminded") == 1
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]
+
+
+def test_a_reminder_slack_will_never_take_tells_the_other_owners(
+    bench, fake_slack, partnership, clock
+):
+    promise = make_promise(bench)
+    fake_slack.fail("conversations.open", Fault(error="user_disabled"))
+    clock.move_to(at(1, 14))
+    report = ticker(bench).tick()
+    assert [d.outcome.value for d in report.deliveries] == ["permanent"]
+    assert reminder_dms(bench) == []
+    [note] = dms(bench, "U_CAM")  # U_CAM co-owns the partnership with the maker, U_TM
+    assert "I couldn't remind <@U_TM>" in note.text and "(user_disabled)" in note.text
+    assert "Register your next three Globex opportunities first" in note.text
+    assert stored(bench, promise.id).state is PromiseState.OPEN

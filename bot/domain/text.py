@@ -1,0 +1,52 @@
+"""Cleaning what people type before it is stored: no invisible format characters.
+
+Zero-width spaces, bidi overrides and other Unicode format characters (category Cf) make
+look-alikes ("Cloud\u200bBackup" beside "Cloud Backup") and reversed text; names, headlines,
+titles and product lines are stored without them. The zero-width joiner stays inside emoji
+sequences (a family emoji is one picture), nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWJ = "\u200d"
+_SPACES = re.compile(r"\s+")
+
+
+def _is_symbol(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk") or char == "\ufe0f"
+
+
+def strip_format_characters(text: str) -> str:
+    """``text`` without Unicode format characters (a ZWJ between two emoji stays)."""
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if unicodedata.category(char) != "Cf":
+            out.append(char)
+        elif (
+            char == ZWJ
+            and out
+            and _is_symbol(out[-1])
+            and i + 1 < len(text)
+            and _is_symbol(text[i + 1])
+        ):
+            out.append(char)
+    return "".join(out)
+
+
+def clean_line(text: str | None) -> str:
+    """A one-line value (name, headline, title, product line): no format characters, no
+    line breaks, single spaces, trimmed."""
+    return _SPACES.sub(" ", strip_format_characters(text or "")).strip()
+
+
+def clean_text(text: str | None) -> str:
+    """A free text (a story, a note, a rule): no format characters, trimmed; lines kept."""
+    return strip_format_characters(text or "").strip()
+
+
+def match_key(text: str) -> str:
+    """The form two names are compared in: look-alikes and case don't make a new one."""
+    return clean_line(unicodedata.normalize("NFKC", text)).casefold()

@@ -23,6 +23,7 @@ from bot.pacing import ChannelPacer, PacedWebClient
 from bot.settings import Settings
 from handlers import register_handlers
 from handlers.config import HandlerConfig
+from handlers.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,18 @@ def make_client(
             ConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def make_request_client(settings: Settings, *, workspace_token: bool = True) -> WebClient:
+    """The client listeners use: it never sleeps on a 429 or a 5xx inside an interaction.
+
+    A listener must answer Slack within 3 s, and a sleeping retry holds one of the listener
+    threads that other people's requests wait for. What fails after the commit goes back to
+    the outbox (handlers.dispatch) and is retried there; a refused ``views.open`` is told.
+    """
+    client = make_client(settings, workspace_token=workspace_token)
+    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]
+    return client
 
 
 class ProvideDependencies(Middleware):  # type: ignore[misc]
@@ -156,7 +169,7 @@ def create_app(
     settings.require_slack()
     store = installation_store(settings, session_factory)
     # With OAuth, each request is authorized with its workspace's token from the store.
-    client = client or make_client(settings, workspace_token=store is None)
+    client = client or make_request_client(settings, workspace_token=store is None)
     oauth = None
     if store is not None and settings.slack_client_secret is not None:
         oauth = OAuthSettings(
@@ -198,7 +211,12 @@ def create_app(
     app.use(RefuseMalformedPayloads())
     app.use(
         ProvideDependencies(
-            {"session_factory": session_factory, "config": config, "installation_store": store}
+            {
+                "session_factory": session_factory,
+                "config": config,
+                "installation_store": store,
+                "dispatcher": Dispatcher(),
+            }
         )
     )
 

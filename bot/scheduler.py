@@ -25,6 +25,7 @@ from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.outbox import Delivery, Outcome
 from bot.installations import WorkspaceClients
+from handlers.dispatch import Dispatcher, Sender
 from storage.models import Occurrence, Partnership
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,6 @@ TICK_SECONDS = 15
 BATCH = 25  # claimed together; small enough that a batch finishes well inside its lease
 MAX_BATCHES_PER_TICK = 400
 
-Sender = Callable[[WebClient, Session, Occurrence], Delivery]
 Materializer = Callable[[Session, datetime], int]
 
 
@@ -71,12 +71,6 @@ def default_materializers() -> list[Materializer]:
     return [review_schedules.materialize_due]
 
 
-def default_senders() -> Mapping[str, Sender]:
-    from handlers.reminders import SENDERS
-
-    return SENDERS
-
-
 def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -100,7 +94,8 @@ class Ticker:
         # Which token sends an occurrence: its partnership's workspace's.
         self.clients = clients or WorkspaceClients(client)
         self.name = name or worker_name()
-        self.senders = senders if senders is not None else default_senders()
+        # Tests hand in their own senders; then nobody is told how a failure went.
+        self.dispatcher = Dispatcher(senders, {} if senders is not None else None)
         self.materializers = materializers if materializers is not None else default_materializers()
         self.batch = batch
 
@@ -126,29 +121,22 @@ class Ticker:
 
     def deliver(self, session: Session, occurrence: Occurrence) -> Sent:
         """Send one claimed occurrence and record the outcome in its own transaction."""
-        sender = self.senders.get(occurrence.kind)
-        if sender is None:
-            delivery = Delivery.permanent(f"no sender for kind {occurrence.kind!r}")
-        else:
-            try:
-                client = self.client_for(session, occurrence)
-                if client is None and self.clients.store is not None:
-                    delivery = Delivery.skipped("partnerbot is no longer installed there")
-                else:
-                    delivery = sender(client, session, occurrence)
-            except Exception as error:  # a bug in one sender must not stop the others
-                session.rollback()
-                log.exception("sender for %s failed", occurrence.key)
-                delivery = Delivery.retry(f"unexpected {error.__class__.__name__}: {error}")
-        if outbox.record(session, occurrence, delivery, self.name):
-            session.commit()
-        else:
+        try:
+            client = self.client_for(session, occurrence)
+        except Exception as error:  # a token that can't be had now is a passing failure
             session.rollback()
-            log.warning("lost the claim on %s before recording it", occurrence.key)
-        if delivery.outcome is Outcome.RETRY:
-            log.warning("%s will be retried: %s", occurrence.key, delivery.reason)
-        elif delivery.outcome is Outcome.PERMANENT:
-            log.error("%s failed: %s", occurrence.key, delivery.reason)
+            log.exception("no client for %s", occurrence.key)
+            client, delivery = None, Delivery.retry(f"no client: {error}")
+            outbox.record(session, occurrence, delivery, self.name)
+            session.commit()
+            return Sent(occurrence.key, occurrence.kind, delivery.outcome, reason=delivery.reason)
+        delivery = self.dispatcher.deliver(
+            client,
+            session,
+            occurrence,
+            self.name,
+            uninstalled=client is None and self.clients.store is not None,
+        )
         return Sent(
             occurrence.key,
             occurrence.kind,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import lifecycle
+from handlers import effects, lifecycle
 from handlers.exit import listeners as exits
 from handlers.home import listeners as home
 from handlers.kpis import listeners as kpis
@@ -17,5 +17,5 @@ from handlers.wins import listeners as wins
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (partners, lifecycle, home, kpis, exits, promises, reviews, rules, wins):
+    for feature in (effects, partners, lifecycle, home, kpis, exits, promises, reviews, rules, wins):
         feature.register(app)

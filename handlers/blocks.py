@@ -35,7 +35,9 @@ def truncate(text: str, limit: int) -> str:
 
 
 def button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
-    return ButtonElement(text=plain(text, 75), action_id=action_id, value=value or None, style=style)
+    return ButtonElement(
+        text=plain(text, 75), action_id=action_id, value=value or None, style=style
+    )
 
 
 # The only builders of mrkdwn in Block Kit: each takes Mrkdwn (see handlers.text) and refuses

@@ -5,6 +5,10 @@ middleware can neither hold a session open for the listener nor catch what it ra
 listener is therefore registered through ``listener()``: it opens the session, commits or
 rolls back, turns domain errors into a message for the person, logs anything unexpected with
 its stack trace, makes sure Slack got its ack, and logs one line per request.
+
+After the commit and the ack it sends the Slack effects the listener declared
+(``handlers.effects.declare``) through the dispatcher: the change stands before Slack is
+asked for anything, and whatever Slack answers, the person was already answered in time.
 """
 
 from __future__ import annotations
@@ -19,25 +23,29 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain import outbox
 from bot.domain.errors import DomainError, FormErrors
+from handlers import tell as people
+from handlers.blocks import section
+from handlers.text import Mrkdwn, md, ours, require
 
 log = logging.getLogger("partnerbot.requests")
 
-DATABASE_DOWN = (
+DATABASE_DOWN = Mrkdwn(
     "partnerbot can't reach its database right now, so nothing was changed. "
     "Please try again in a minute."
 )
 
 
-def unexpected(reference: str) -> str:
-    return (
+def unexpected(reference: str) -> Mrkdwn:
+    return md(
         "Something went wrong on our side and nothing was changed. Please try again; if it "
-        f"keeps happening, tell your Slack admin (reference {reference})."
+        "keeps happening, tell your Slack admin (reference {}).",
+        reference,
     )
 
 
@@ -82,43 +90,33 @@ def view_block_ids(body: dict[str, Any]) -> set[str]:
     return {b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")}
 
 
-def message_view(title: str, text: str) -> dict[str, Any]:
-    return View(
-        type="modal",
-        title=title[:24],
-        close="Close",
-        blocks=[SectionBlock(text=text[:3000])],
-    ).to_dict()
+def message_view(title: str, text: Mrkdwn) -> dict[str, Any]:
+    return View(type="modal", title=title[:24], close="Close", blocks=[section(text)]).to_dict()
 
 
 def tell(
-    body: dict[str, Any], ack: TrackedAck, client: WebClient, respond: Respond | None, text: str
+    body: dict[str, Any], ack: TrackedAck, client: WebClient, respond: Respond | None, text: Mrkdwn
 ) -> None:
     """Show ``text`` to the person behind the request, wherever Slack lets us."""
+    require(text)
     kind = body.get("type")
     if kind == "view_submission" and not ack.called:
-        ack(response_action="update", view=message_view("partnerbot", f":warning: {text}"))
+        ack(response_action="update", view=message_view("partnerbot", md(":warning: {}", text)))
         return
     if "command" in body and not ack.called:
         ack(text=text)
         return
     ack()
     user = user_of(body)
-    try:
-        if respond is not None and body.get("response_url"):
+    if respond is not None and body.get("response_url"):
+        try:
             respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
-        container = body.get("container") or {}
-        channel = channel or container.get("channel_id")
-        if channel and user:
-            client.chat_postEphemeral(channel=channel, user=user, text=text)
-        elif user:
-            client.chat_postMessage(channel=user, text=text)
-    except SlackApiError as exc:
-        log.warning("could not tell %s: %s", user, exc.response.get("error"))
-    except Exception:
-        log.exception("could not tell %s", user)
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not answer %s through response_url: %s", user, exc)
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    channel = channel or (body.get("container") or {}).get("channel_id")
+    people.tell(client, user, text, channel=channel)
 
 
 def field_errors(body: dict[str, Any], error: DomainError) -> dict[str, str] | None:
@@ -153,6 +151,7 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
         started = time.perf_counter()
         outcome = "ok"
         session: Session = context["session_factory"]()
+        declared: list[str] = []
         available = {
             "ack": tracked,
             "body": body,
@@ -166,6 +165,7 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
         try:
             fn(**{name: available[name] for name in wanted})
             session.commit()
+            declared = outbox.declared(session)
         except DomainError as error:
             session.rollback()
             outcome = "refused"
@@ -173,7 +173,13 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             if errors and not tracked.called:
                 tracked(response_action="errors", errors=errors)
             else:
-                tell(body, tracked, client, respond, error.message)
+                tell(body, tracked, client, respond, ours(error.message))
+        except IntegrityError:
+            # A unique key refused a second copy of something: a double click or a retried
+            # request racing the first. What the first did stands; this one changes nothing.
+            session.rollback()
+            outcome = "duplicate"
+            log.info("%s raced an identical request; the first one stands", describe(body))
         except DBAPIError:
             session.rollback()
             outcome = "database unavailable"
@@ -188,13 +194,18 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
         finally:
             session.close()
             tracked()
-            log.info(
-                "%s by %s: %s in %.0f ms",
-                describe(body),
-                user_of(body),
-                outcome,
-                (time.perf_counter() - started) * 1000,
-            )
+        if declared:
+            try:
+                context["dispatcher"].run_declared(client, context["session_factory"], declared)
+            except Exception:  # the change stands; the outbox's tick will send what's left
+                log.exception("effects of %s not sent; the outbox will retry", describe(body))
+        log.info(
+            "%s by %s: %s in %.0f ms",
+            describe(body),
+            user_of(body),
+            outcome,
+            (time.perf_counter() - started) * 1000,
+        )
 
     run.__name__ = fn.__name__
     run.__qualname__ = fn.__qualname__

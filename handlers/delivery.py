@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.outbox import Delivery
+from handlers.text import Mrkdwn, md
+from handlers.text import channel as channel_link
 from storage.models import Occurrence
 
 log = logging.getLogger(__name__)
@@ -38,21 +40,28 @@ CHANNEL_ERRORS = frozenset(
 
 # What a person can do about each channel error (no final full stop: callers add what next).
 CHANNEL_FIXES = {
-    "not_in_channel": (
-        "I'm not a member of <#{channel}>. Invite me there with `/invite @partnerbot`"
-    ),
-    "is_archived": "<#{channel}> is archived. Ask someone to unarchive it",
+    "not_in_channel": "I'm not a member of {}. Invite me there with `/invite @partnerbot`",
+    "is_archived": "{} is archived. Ask someone to unarchive it",
     "channel_not_found": (
         "I can't see the partnership's channel any more (it may have been deleted, or stopped "
         "being shared). Ask an owner to check it with `/partner`"
     ),
+    "access_denied": "Slack doesn't let me post in {}. Ask a Slack admin of your workspace why",
+    "team_access_not_granted": (
+        "partnerbot isn't allowed in {} by its organization's settings. Ask an admin to allow it"
+    ),
+    "msg_too_long": "The message is longer than Slack takes. Shorten the text and try again",
+    "user_not_found": "Slack can't find that person any more",
+    "user_disabled": "That person's Slack account is deactivated",
 }
 
 
-def how_to_fix(error: str | None, channel: str) -> str:
+def how_to_fix(error: str | None, channel: str) -> Mrkdwn:
     """The advice for a Slack error about a channel, or "wait a minute" for anything else."""
-    fix = CHANNEL_FIXES.get(error or "") or f"Slack answered `{error}`. Wait a minute"
-    return fix.format(channel=channel)
+    fix = CHANNEL_FIXES.get(error or "")
+    if fix is None:
+        return md("Slack is having trouble right now ({}). Wait a minute", error or "no answer")
+    return md(fix, channel_link(channel))
 
 
 def metadata(occurrence: Occurrence) -> dict[str, Any]:

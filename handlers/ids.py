@@ -34,6 +34,8 @@ class Callback(StrEnum):
 
 
 class Action(StrEnum):
+    # any effect Slack refused for good, tried again once the person fixed the channel
+    EFFECT_RETRY = "effect_try_again"
     # partnerships
     SHOW_SUMMARY = "partnership_show_summary"
     EDIT_PARTNERSHIP = "partnership_edit"

@@ -27,11 +27,11 @@ from datetime import datetime
 from bot.domain.text import strip_format_characters
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,20}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,40}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9_]{1,40}$")
 _URL = re.compile(r"^https?://[^\s<>|]+$")
 # In a text partnerbot wrote, the only markup kept: mentions of people and channels.
-_OWN_TOKENS = re.compile(r"(<@[UW][A-Z0-9]{1,20}>|<#[CG][A-Z0-9]{1,20}>)")
+_OWN_TOKENS = re.compile(r"(<@[UW][A-Z0-9_]{1,40}>|<#[CG][A-Z0-9_]{1,40}>)")
 
 
 class Mrkdwn(str):

@@ -238,13 +238,81 @@ def record(session: Session, occurrence: Occurrence, delivery: Delivery, worker:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def pending_of(session: Session, kind: str, subject_id: int) -> list[Occurrence]:
-    return list(
-        session.scalars(
-            select(Occurrence).where(
-                Occurrence.kind == kind,
-                Occurrence.subject_id == subject_id,
-                Occurrence.status == OccurrenceStatus.PENDING,
-            )
+DECLARED = "partnerbot.declared_effects"
+
+
+def declare(
+    session: Session,
+    kind: str,
+    key: str,
+    *,
+    partnership_id: int | None = None,
+    subject_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Declare a change's effect on the world (a post, an update, a DM) in its transaction.
+
+    The effect is an occurrence due now, committed with the change it follows: once the
+    change stands, the effect is sent (right after the commit by the request that made it,
+    or by a tick if that attempt fails or the process dies), once, under the outbox's policy.
+    A key that exists already (a double click, a retried request) declares nothing new.
+    Returns True if it is new.
+    """
+    if not enqueue(
+        session,
+        kind,
+        key,
+        utcnow(),
+        partnership_id=partnership_id,
+        subject_id=subject_id,
+        payload=payload,
+    ):
+        return False
+    session.info.setdefault(DECLARED, []).append(key)
+    return True
+
+
+def declared(session: Session) -> list[str]:
+    """The keys of the effects declared in this session since the last call (then forgotten)."""
+    return list(session.info.pop(DECLARED, []))
+
+
+def claim_keys(
+    session: Session, worker: str, keys: Sequence[str], now: datetime
+) -> list[Occurrence]:
+    """Claim these occurrences for ``worker`` if they are still pending; commit right after."""
+    if not keys:
+        return []
+    statement = (
+        update(Occurrence)
+        .where(Occurrence.key.in_(list(keys)), claimable(now))
+        .values(
+            status=OccurrenceStatus.SENDING,
+            claimed_by=worker,
+            lease_until=now + LEASE,
+            next_attempt_at=now + LEASE,
+            attempts=Occurrence.attempts + 1,
         )
+        .returning(Occurrence)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
+    order = {key: i for i, key in enumerate(keys)}
+    return sorted(session.scalars(statement), key=lambda o: order.get(o.key, 0))
+
+
+def by_key(session: Session, key: str) -> Occurrence | None:
+    return session.scalars(select(Occurrence).where(Occurrence.key == key)).one_or_none()
+
+
+def try_again(session: Session, occurrence_id: int, now: datetime) -> Occurrence | None:
+    """A failed occurrence made pending again (someone fixed the channel); None if it isn't
+    failed (already sent, or being sent)."""
+    result = session.execute(
+        update(Occurrence)
+        .where(Occurrence.id == occurrence_id, Occurrence.status == OccurrenceStatus.FAILED)
+        .values(status=OccurrenceStatus.PENDING, next_attempt_at=now, finished_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return session.get(Occurrence, occurrence_id, populate_existing=True)

@@ -121,7 +121,7 @@ def after_ending(
     text = views.ended_notice(partnership, sent, failed)
     client.chat_postMessage(channel=actor.user_id, text=text)
     for user_id in dict.fromkeys([actor.user_id, *outcome.recipients]):
-        publish_home(client, session, user_id)
+        publish_home(session, user_id)
 
 
 def after_stepping_back(
@@ -139,7 +139,7 @@ def after_stepping_back(
         except SlackApiError as exc:
             log.warning("hand-over note failed: %s", exc.response.get("error"))
     for user_id in filter(None, [actor.user_id, outcome.successor]):
-        publish_home(client, session, user_id)
+        publish_home(session, user_id)
 
 
 def offer_resume(client: WebClient, partnership: Partnership) -> None:
@@ -169,7 +169,7 @@ def resume(
     )
     if changed:
         for user_id in partnerships.owners(partnership):
-            publish_home(client, session, user_id)
+            publish_home(session, user_id)
 
 
 def register(app: App) -> None:

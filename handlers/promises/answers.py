@@ -45,7 +45,7 @@ def confirm(
         promise,
         f":tada: <@{promise.closed_by}> confirmed you made good: your promise is kept ({timing}).",
     )
-    refresh_homes(client, session, [promise.maker_id])
+    refresh_homes(session, [promise.maker_id])
 
 
 @listener

@@ -110,7 +110,7 @@ def submit_make(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     )
     session.commit()
     messaging.dm_after_commit(client, actor.user_id, views.maker_card(promise, utcnow(), trouble))
-    refresh_homes(client, session, [promise.maker_id])
+    refresh_homes(session, [promise.maker_id])
 
 
 # -- the maker's buttons -----------------------------------------------------------------------
@@ -144,7 +144,7 @@ def submit_made_good(
     )
     text = trouble or f"I asked <@{promise.owed_to_id}> to confirm you made good. Well done!"
     messaging.tell_maker(client, promise, text)
-    refresh_homes(client, session, [promise.maker_id])
+    refresh_homes(session, [promise.maker_id])
 
 
 @listener

@@ -58,7 +58,7 @@ def _shown(
     failed = publish.publish(client, session, outcome, actor, version)
     if failed:
         tell(publish.refused_note(RECORDED[outcome.kind], failed, outcome.proposal.channel_id))
-    refresh_homes(client, session, [actor.user_id, outcome.proposal.proposed_by])
+    refresh_homes(session, [actor.user_id, outcome.proposal.proposed_by])
 
 
 def _respond(respond: Respond) -> Any:

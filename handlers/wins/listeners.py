@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships, people, win_form, win_records, wins
+from bot.domain import outbox, partnerships, people, win_form, win_records, wins
 from bot.domain.errors import DomainError
 from bot.domain.money import format_plain, split_amount
 from bot.domain.people import Actor
@@ -18,13 +19,14 @@ from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.config import HandlerConfig
+from handlers.effects import declare
 from handlers.home import refresh_homes
 from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
 from handlers.linked import button_partnership
 from handlers.wins import messages, views
-from handlers.wins.posting import celebrate, repost, show, update_posts
-from storage.models import Partnership, Side
+from handlers.wins.senders import CELEBRATE, COPY, UPDATE, celebration_key
+from storage.models import OccurrenceStatus, Partnership, Side, Win
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +188,56 @@ def submit_win(
         ack()
         return
     ack(response_action="update", view=views.saving_view(win))
-    session.commit()  # the win stands even if Slack refuses the celebration below
-    outcome = celebrate(client, session, win, config)
-    show(client, body, win, outcome)
-    refresh_homes(client, session, [actor.user_id])
+    celebrate(session, win, actor, body["view"]["id"], config)
+    refresh_homes(session, [actor.user_id])
+
+
+def celebrate(
+    session: Session, win: Win, actor: Actor, view_id: str | None, config: HandlerConfig | None
+) -> None:
+    """Declare a new win's celebration in its channel, and its copy in the wins channel."""
+    partnership = partnerships.get_partnership(session, win.partnership_id)
+    declare(
+        session,
+        CELEBRATE,
+        celebration_key(win.id),
+        actor=actor.user_id,
+        what="The win",
+        where=partnership.channel_id,
+        partnership_id=partnership.id,
+        subject_id=win.id,
+        view_id=view_id,
+    )
+    copy_to = win_records.copy_channel_for(
+        session, partnership, config.wins_channel_id if config else None
+    )
+    if copy_to:
+        declare(
+            session,
+            COPY,
+            f"win:{win.id}:copy",
+            actor=None,
+            what="The win's copy",
+            where=copy_to,
+            partnership_id=partnership.id,
+            subject_id=win.id,
+        )
+
+
+def update_posts(session: Session, win: Win, actor: Actor, view_id: str | None) -> None:
+    """Declare bringing a win's messages in line with it (edited or withdrawn)."""
+    partnership = partnerships.get_partnership(session, win.partnership_id)
+    declare(
+        session,
+        UPDATE,
+        f"win:{win.id}:update:{uuid.uuid4().hex[:12]}",
+        actor=actor.user_id,
+        what="The change",
+        where=partnership.channel_id,
+        partnership_id=partnership.id,
+        subject_id=win.id,
+        view_id=view_id,
+    )
 
 
 @listener
@@ -206,9 +254,7 @@ def submit_edit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
         ack()
         return
     ack(response_action="update", view=views.saving_view(win))
-    session.commit()
-    outcome = update_posts(client, session, win)
-    show(client, body, win, outcome, edited=True)
+    update_posts(session, win, actor, body["view"]["id"])
 
 
 def _menu_choice(body: dict[str, Any]) -> tuple[str, int]:
@@ -239,30 +285,42 @@ def win_menu(
         return
     if what == "withdraw":
         wins.withdraw_win(session, win_id, actor)
-        session.commit()
-        outcome = update_posts(client, session, win)
-        if not outcome.posted:
-            text = views.not_posted_text(
-                outcome, done="The win is withdrawn", what="mark its message", retry=False
-            )
-            respond(text=text, response_type="ephemeral", replace_original=False)
+        update_posts(session, win, actor, None)
         return
     raise DomainError("That menu is out of date.")
 
 
 @listener
-def repost_win(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
-    """After fixing the channel (inviting the bot, unarchiving), post or update the win."""
+def repost_win(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, context: Any
+) -> None:
+    """**Post it now**, after fixing the channel (inviting the bot, unarchiving)."""
     ack()
     value = forms.action_value(body)
     if not value.isdigit():
         raise DomainError("That button is out of date.")
     win = wins.get_win(session, int(value))
-    partnerships.require_side(
-        partnerships.get_partnership(session, win.partnership_id), directory.actor_of(body)
-    )
-    outcome = repost(client, session, win)
-    show(client, body, win, outcome)
+    actor = directory.actor_of(body)
+    partnerships.require_side(partnerships.get_partnership(session, win.partnership_id), actor)
+    if win.deleted_at is not None:
+        raise DomainError("This win was withdrawn, so it isn't posted again.")
+    view_id = (body.get("view") or {}).get("id")
+    occurrence = outbox.by_key(session, celebration_key(win.id))
+    if occurrence is None:  # logged before celebrations went through the outbox
+        celebrate(session, win, actor, view_id, None)
+        return
+    if occurrence.status is OccurrenceStatus.FAILED:
+        occurrence.payload = {**(occurrence.payload or {}), "view_id": view_id}
+        session.commit()
+        context["dispatcher"].try_again(client, context["session_factory"], occurrence.id)
+        return
+    if occurrence.status is OccurrenceStatus.SENT or wins.is_posted(win):
+        if view_id:  # a second press: it is out there already
+            channel = partnerships.get_partnership(session, win.partnership_id).channel_id
+            outcome = views.Outcome(posted=True, channel_id=channel)
+            client.views_update(view_id=view_id, view=views.outcome_view(win, outcome))
+        return
+    raise DomainError("This win is being posted right now; give it a minute.")
 
 
 def register(app: App) -> None:

@@ -12,7 +12,7 @@ from wsgiref.util import setup_testing_defaults
 from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app, make_client
+from bot.app import create_app, make_client, make_request_client
 from bot.settings import Settings, load_settings
 from tests.bench import requests as rq
 from tests.bench.fakeslack import FakeSlack
@@ -73,7 +73,7 @@ class SlackBench:
         self.app: App = create_app(
             settings,
             sessions,
-            client=make_client(settings),
+            client=make_request_client(settings),
             listener_executor=self.executor,
             token_verification=False,
         )

@@ -5,19 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import update
 
-from bot.domain.wins import POSTING
+from bot.app import make_client
+from bot.scheduler import Ticker
 from handlers.ids import Action
 from handlers.ids import Block as B
-from storage.models import Win
+from storage.models import Occurrence, OccurrenceStatus
 from tests.bench import requests as rq
 from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL, PARTNER, block_texts
 from tests.bench.scenarios import link_partnership
 from tests.wins.conftest import WINS_CHANNEL
 from tests.wins.helpers import log_win, win_values, wins
+
+
+def celebrations(fake_slack):
+    return [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+
+
+def ticker(bench):
+    return Ticker(bench.sessions, make_client(bench.settings), name="t", materializers=[])
 
 
 def outcome_texts(fake_slack) -> str:
@@ -105,37 +113,60 @@ def test_a_win_never_goes_to_another_partners_channel(wins_bench, fake_slack):
     assert [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
 
 
-def test_a_post_abandoned_mid_way_can_be_taken_up_again(bench, fake_slack):
+def test_a_post_abandoned_mid_way_is_taken_up_by_the_next_tick(bench, fake_slack):
+    """A process died after claiming the celebration: once its lease runs out, a tick posts
+    it, once."""
     link_partnership(bench)
-    fake_slack.channel_errors[CHANNEL] = "not_in_channel"
+    fake_slack.fail("chat.postMessage", Fault(error="not_in_channel"))
     win = log_win(bench)
-    del fake_slack.channel_errors[CHANNEL]
-    started = datetime.now(UTC)
-    with bench.session() as session:  # a process died after claiming the post
-        mark = f"{POSTING}{int(started.timestamp()):012d}"
-        session.execute(update(Win).where(Win.id == win.id).values(message_ts=mark))
+    with bench.session() as session:  # as if the request's process died mid-send
+        session.execute(
+            update(Occurrence)
+            .where(Occurrence.key == f"win:{win.id}")
+            .values(
+                status=OccurrenceStatus.SENDING,
+                claimed_by="dead",
+                next_attempt_at=datetime.now(UTC) + timedelta(minutes=2),
+            )
+        )
         session.commit()
-    view = list(fake_slack.views.values())[-1]
-    bench.click(Action.WIN_REPOST, str(win.id), view=view)  # still someone else's claim
-    assert not [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
-    with freeze_time(started + timedelta(minutes=3)):
-        bench.click(Action.WIN_REPOST, str(win.id), view=view)
+    ticker(bench).tick(datetime.now(UTC) + timedelta(minutes=1))  # still someone else's
+    assert not celebrations(fake_slack)
+    ticker(bench).tick(datetime.now(UTC) + timedelta(minutes=3))
+    ticker(bench).tick(datetime.now(UTC) + timedelta(minutes=4))
     [posted] = wins(bench)
-    celebrations = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
-    assert len(celebrations) == 1 and posted.message_ts == celebrations[0].ts
+    [celebration] = celebrations(fake_slack)
+    assert posted.message_ts == celebration.ts
 
 
-def test_post_it_now_finds_a_post_slack_made_without_answering(bench, fake_slack):
+def test_a_post_slack_made_without_answering_is_found_not_repeated(bench, fake_slack):
+    """chat.postMessage answered too late: the win is saved, the person hears it will
+    appear, and the retry finds the message by its key instead of posting it again."""
     link_partnership(bench)
+    bench.app.client.timeout = 0.3
+    fake_slack.fail("chat.postMessage", Fault(delay=0.6, done_first=True))
     win = log_win(bench)
-    [first] = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
+    [first] = celebrations(fake_slack)
     assert first.metadata["event_payload"]["key"] == f"win:{win.id}"
-    with bench.session() as session:  # the answer never came: nothing recorded
-        session.execute(update(Win).where(Win.id == win.id).values(message_ts=None))
-        session.commit()
-    view = list(fake_slack.views.values())[-1]
-    bench.click(Action.WIN_REPOST, str(win.id), view=view)
-    celebrations = [m for m in fake_slack.posts(CHANNEL) if "Acme renewal" in (m.text or "")]
-    assert celebrations == [first]
+    assert "will appear in <#C0SHARED>" in outcome_texts(fake_slack)
+    [saved] = wins(bench)
+    assert saved.message_ts is None
+    ticker(bench).tick(datetime.now(UTC) + timedelta(minutes=1))
+    assert celebrations(fake_slack) == [first]
     [posted] = wins(bench)
     assert posted.message_ts == first.ts
+
+
+def test_a_burst_of_rate_limits_loses_no_celebration_and_never_holds_the_ack(bench, fake_slack):
+    """Slack answers 429 to 3 of every 10 posts: every win is celebrated once in the end,
+    and no submission waits for Slack."""
+    link_partnership(bench)
+    for n in range(10):
+        if n % 10 in (1, 4, 7):
+            fake_slack.fail("chat.postMessage", Fault(status=429, retry_after=1))
+        log_win(bench, **{B.WIN_HEADLINE: rq.text(f"Deal {n}")})
+    for minute in range(1, 4):
+        ticker(bench).tick(datetime.now(UTC) + timedelta(minutes=minute))
+    posted = [m for m in fake_slack.posts(CHANNEL) if "Deal " in (m.text or "")]
+    assert sorted(m.text.split("Deal ")[1][0] for m in posted) == [str(n) for n in range(10)]
+    assert all(w.message_ts for w in wins(bench))

@@ -1,0 +1,136 @@
+"""Declaring what a change does in Slack, and telling its author how that went.
+
+A listener declares each effect of its change (``declare``) inside the request's transaction;
+the error boundary commits, acks, and sends them through ``handlers.dispatch`` under the
+outbox's policy. This module also holds the generic notice (what a person is told when an
+effect is delayed or refused) and the **Post it now** button that tries a refused one again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import outbox
+from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.outbox import Outcome
+from handlers import forms
+from handlers.boundary import TrackedAck, listener
+from handlers.delivery import how_to_fix
+from handlers.dispatch import Attempt
+from handlers.ids import Action
+from handlers.tell import show_in_modal, tell, try_again_button
+from handlers.text import channel, md
+from storage.models import Occurrence, OccurrenceStatus
+
+log = logging.getLogger(__name__)
+
+
+def declare(
+    session: Session,
+    kind: str,
+    key: str,
+    *,
+    actor: str | None,
+    what: str,
+    where: str | None,
+    partnership_id: int | None = None,
+    subject_id: int | None = None,
+    reply_in: str | None = None,
+    view_id: str | None = None,
+    **extra: Any,
+) -> bool:
+    """Declare an effect: ``what`` (e.g. "Your proposal") goes to channel ``where``; ``actor``
+    is told if it is delayed or refused, in modal ``view_id`` or channel ``reply_in``."""
+    payload = {
+        "actor": actor,
+        "what": what,
+        "where": where,
+        "reply_in": reply_in,
+        "view_id": view_id,
+        **extra,
+    }
+    return outbox.declare(
+        session,
+        kind,
+        key,
+        partnership_id=partnership_id,
+        subject_id=subject_id,
+        payload={k: v for k, v in payload.items() if v is not None},
+    )
+
+
+def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
+    """The generic notice: a delay is mentioned once; a refusal says what to fix, with a
+    button to try again."""
+    occurrence, delivery = attempt.occurrence, attempt.delivery
+    payload = occurrence.payload or {}
+    actor, where = payload.get("actor"), str(payload.get("where") or "")
+    what = str(payload.get("what") or "Your change")
+    retry = None
+    if delivery.outcome is Outcome.RETRY and attempt.first:
+        text = md(
+            "{} is saved. Slack is busy right now, so it will appear in {} shortly; there is "
+            "nothing else to do.",
+            what,
+            channel(where),
+        )
+    elif delivery.outcome is Outcome.PERMANENT:
+        text = md(
+            "{} is saved, but I couldn't post it in {}. {}, then press *Post it now*.",
+            what,
+            channel(where),
+            how_to_fix(delivery.reason, where),
+        )
+        retry = try_again_button(Action.EFFECT_RETRY, str(occurrence.id))
+    else:
+        return
+    view_id = payload.get("view_id") if attempt.first else None
+    if show_in_modal(client, view_id, "Saved", text, retry=retry):
+        return
+    tell(
+        client,
+        actor,
+        text,
+        channel=payload.get("reply_in") if attempt.first else None,
+        blocks=_with_button(text, retry),
+    )
+
+
+def _with_button(text: Any, retry: Any) -> Any:
+    from slack_sdk.models.blocks import ActionsBlock
+
+    from handlers.blocks import section
+
+    if retry is None:
+        return None
+    return [section(text), ActionsBlock(elements=[retry])]
+
+
+@listener
+def try_again(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, context: Any
+) -> None:
+    """**Post it now**: send an effect Slack refused, after its author fixed the channel."""
+    ack()
+    value = forms.action_value(body)
+    occurrence = session.get(Occurrence, int(value)) if value.isdigit() else None
+    if occurrence is None:
+        raise DomainError("That button is out of date.")
+    user = (body.get("user") or {}).get("id")
+    if (occurrence.payload or {}).get("actor") != user:
+        raise NotAllowed("Only the person who made this change can post it again.")
+    if occurrence.status is OccurrenceStatus.SENT:
+        raise DomainError("It's posted already.")
+    if occurrence.status is not OccurrenceStatus.FAILED:
+        raise DomainError("It's being posted right now; give it a minute.")
+    session.rollback()  # the dispatcher takes it in its own transactions
+    context["dispatcher"].try_again(client, context["session_factory"], occurrence.id)
+
+
+def register(app: App) -> None:
+    app.action(Action.EFFECT_RETRY)(try_again)

@@ -1,0 +1,45 @@
+"""The senders of the outbox, by occurrence kind: the one place messages to Slack come from.
+
+A sender loads what its occurrence names, asks the domain whether it is still due, renders it
+with its feature's pure views and sends it through ``handlers.delivery`` (which carries the
+occurrence key), then records the result through the domain. It never commits: the
+dispatcher records the delivery and commits. ``NOTICES`` says, per kind, how the person
+behind an effect is told when it was delayed or refused (reminders have none).
+
+Each feature keeps its senders in its own module and adds them here.
+"""
+
+from __future__ import annotations
+
+from handlers import effects
+from handlers.dispatch import Notice, Sender
+from handlers.home import publish as home
+from handlers.promises import reminders as promises
+from handlers.reviews import reminders as reviews
+from handlers.rules import reminders as rules
+from handlers.wins import senders as wins
+
+SENDERS: dict[str, Sender] = {
+    # reviews
+    reviews.PROMPT: reviews.send_prompt,
+    reviews.OVERDUE: reviews.send_overdue,
+    reviews.SNOOZED: reviews.send_snoozed,
+    reviews.PAUSED: reviews.send_paused,
+    # rules of engagement
+    rules.KIND: rules.send_nudge,
+    # promises
+    promises.KIND: promises.send_reminder,
+    # wins
+    wins.CELEBRATE: wins.send_celebration,
+    wins.COPY: wins.send_copy,
+    wins.UPDATE: wins.send_update,
+    # App Home
+    home.HOME: home.send_home,
+}
+
+NOTICES: dict[str, Notice] = {
+    wins.CELEBRATE: wins.celebration_notice,
+    wins.UPDATE: wins.update_notice,
+}
+
+GENERIC_NOTICE = effects.notice

@@ -9,7 +9,8 @@ import jsonschema
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+# Slack's app manifest schema, kept in the repository (MIT: fixtures/LICENSE.manifest-schema).
+SCHEMA = Path(__file__).resolve().parent / "fixtures" / "manifest.schema.1.0.0.json"
 
 
 def load_manifest() -> dict:

@@ -221,10 +221,10 @@ def test_unsigned_wrongly_signed_and_stale_requests_get_401(bench, fake_slack):
 
 def test_failing_web_api_call_after_ack_still_answers_200(bench, fake_slack):
     fake_slack.fail("views.open", Fault(error="expired_trigger_id"))
-    started = time.monotonic()
     response = bench.command("/partner")
     assert response.status == 200
-    assert time.monotonic() - started < 2.5
+    # refused for good, so not retried (how long this takes: python -m benchmarks failures)
+    assert len(fake_slack.calls_to("views.open")) == 1
     [reply] = fake_slack.responses
     assert "Something went wrong on our side" in reply["text"]
     assert reply["response_type"] == "ephemeral"

@@ -20,6 +20,7 @@ test: $(BIN)/partnerbot
 lint: $(BIN)/partnerbot
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot storage handlers
 
 bench: $(BIN)/partnerbot
 	$(BIN)/python -m benchmarks
@@ -31,4 +32,4 @@ check: $(BIN)/partnerbot
 	$(BIN)/partnerbot check
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -11,12 +12,19 @@ from sqlalchemy.orm import Session
 from storage.models.base import Base
 
 
+def _table(model: type[Base]) -> Table:
+    """The model's table (declared with ``__tablename__``, so always a Table)."""
+    table = model.__table__
+    assert isinstance(table, Table), f"{model.__name__} is not mapped to a table"
+    return table
+
+
 def insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING; returns how many rows were actually inserted."""
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = model.__table__
+    table = _table(model)
     # rowcount is -1 for this statement under psycopg 3; count the rows RETURNING gives back.
     statement = (
         insert(table).values(rows).on_conflict_do_nothing().returning(*table.primary_key.columns)
@@ -32,6 +40,6 @@ def insert_ignore_many(session: Session, model: type[Base], rows: list[dict[str,
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = model.__table__  # Core: no ORM bookkeeping per row
+    table = _table(model)  # Core: no ORM bookkeeping per row
     result = session.execute(insert(table).on_conflict_do_nothing(), rows)
     return max(0, int(result.rowcount or 0))  # type: ignore[attr-defined]

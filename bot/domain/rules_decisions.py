@@ -71,15 +71,16 @@ def _put_in_force(session: Session, proposal: Proposal) -> Rule:
         session.flush()
         proposal.rule_id = rule.id
         return rule
-    rule = session.get(Rule, proposal.rule_id)
-    assert rule is not None
+    existing = session.get(Rule, proposal.rule_id)
+    assert existing is not None
     if version.retires:
-        rule.status, rule.retired_at = RuleStatus.RETIRED, now
+        existing.status, existing.retired_at = RuleStatus.RETIRED, now
     else:
-        rule.title, rule.text, rule.category = version.title, version.text, version.category
-        rule.version, rule.agreed_at = version.number, now
-    rule.updated_at = now
-    return rule
+        existing.title, existing.text = version.title, version.text
+        existing.category, existing.version = version.category, version.number
+        existing.agreed_at = now
+    existing.updated_at = now
+    return existing
 
 
 def _settle(session: Session, proposal: Proposal) -> Rule | None:

@@ -18,6 +18,7 @@ from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.partnerships import is_owner, mentions, owners, require_vendor, side_of
 from bot.domain.people import Actor, known
+from bot.domain.text import clean_text
 from storage.models import Member, Partnership, PartnershipStatus, Side
 from storage.models.outbox import Occurrence, OccurrenceStatus
 from storage.models.rules import OPEN_PROPOSAL, DecisionKind, Proposal, ProposalStatus
@@ -91,7 +92,7 @@ def leave(
     if partnership.status is PartnershipStatus.ENDED:
         raise Conflict(f"The partnership with {partnership.partner_name} has already ended.")
     errors: dict[str, str] = {}
-    note = form.closing_note.strip()
+    note = clean_text(form.closing_note)
     if form.choice is None:
         errors[CHOICE_FIELD] = "Choose whether to step back or to end the partnership."
     if len(note) > MAX_CLOSING_NOTE:

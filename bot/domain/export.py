@@ -19,13 +19,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
 from bot.domain.partnerships import side_of
 from bot.domain.people import Actor
+from bot.domain.text import strip_format_characters
 from storage.models import Base, Member, Partnership, Person, Side
 
 # Machinery, not records: what the scheduler and the event dedup keep for themselves.
@@ -47,8 +48,24 @@ def require_export(partnership: Partnership, actor: Actor) -> None:
         )
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): it starts with one of
+# these, possibly after spaces a spreadsheet skips, or with a tab or carriage return.
+FORMULA_START = ("=", "+", "-", "@")
+CONTROL_START = ("\t", "\r")
+
+
+def neutralized(text: str) -> str:
+    """Text a spreadsheet shows as typed: a leading ``'`` where it would start a formula."""
+    if text.startswith(CONTROL_START) or strip_format_characters(text).lstrip().startswith(
+        FORMULA_START
+    ):
+        return "'" + text
+    return text
+
+
 def cell(value: Any) -> str:
-    """One value as CSV text: ISO dates, exact decimals, JSON for structured values."""
+    """One value as CSV text: ISO dates, exact decimals, JSON for structured values; text that
+    would start a spreadsheet formula is neutralized (numbers and dates are ours, never text)."""
     if value is None:
         return ""
     if isinstance(value, Enum):
@@ -60,8 +77,10 @@ def cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+        return neutralized(json.dumps(value, ensure_ascii=False, default=str))
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralized(str(value))
 
 
 def record_tables() -> list[tuple[Table, Select[Any]]]:
@@ -70,7 +89,7 @@ def record_tables() -> list[tuple[Table, Select[Any]]]:
     The queries take ``:partnership_id``; a table is in scope when it has a partnership_id
     column, or a foreign key to a table already in scope.
     """
-    wanted = bindparam("partnership_id")
+    wanted: BindParameter[Any] = bindparam("partnership_id")
     scoped: dict[str, Any] = {}  # table name -> condition on that table
     order: list[tuple[Table, Select[Any]]] = []
     for table in Base.metadata.sorted_tables:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.people import Actor, ensure_workspace, known
+from bot.domain.text import clean_line
 from storage.models import ContactRole, Member, Partnership, PartnershipStatus, Side
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -165,7 +166,7 @@ def _validate(
 ) -> tuple[dict[str, str], str | None]:
     """Check a setup form; returns field errors and the partner's workspace id."""
     errors: dict[str, str] = {}
-    name = form.partner_name.strip()
+    name = clean_line(form.partner_name)
     if not name:
         errors["partner_name"] = "Enter the partner organization's name."
     elif len(name) > MAX_NAME:
@@ -283,7 +284,7 @@ def link_partnership(session: Session, form: PartnershipForm, actor: Actor) -> P
     now = utcnow()
     partnership = Partnership(
         channel_id=form.channel_id,
-        partner_name=form.partner_name.strip(),
+        partner_name=clean_line(form.partner_name),
         vendor_team_id=actor.team_id,
         partner_team_id=partner_team,
         status=PartnershipStatus.ACTIVE,
@@ -318,7 +319,7 @@ def update_partnership(
         raise Conflict("This partnership has ended; its record can't be changed.")
     errors, partner_team = _validate(session, form, partnership.vendor_team_id, partnership)
     collect(errors)
-    partnership.partner_name = form.partner_name.strip()
+    partnership.partner_name = clean_line(form.partner_name)
     partnership.partner_team_id = partner_team
     partnership.time_zone = form.time_zone
     partnership.holiday_country = (form.holiday_country or "").strip().upper() or None

@@ -28,6 +28,7 @@ from bot.domain.rules_log import (
     record,
     set_status,
 )
+from bot.domain.text import clean_line, clean_text
 from storage.models import (
     OPEN_PROPOSAL,
     DecisionKind,
@@ -79,7 +80,7 @@ class RuleForm:
 
 def _checked(form: RuleForm) -> tuple[str, str, RuleCategory]:
     errors: dict[str, str] = {}
-    title, text = form.title.strip(), form.text.strip()
+    title, text = clean_line(form.title), clean_text(form.text)
     if not title:
         errors[TITLE] = "Give the rule a short title, e.g. “Deal registration window”."
     elif len(title) > MAX_TITLE:
@@ -200,7 +201,7 @@ def propose_retirement(
     partnership = get_partnership(session, partnership_id)
     side = side_in(partnership, actor)
     _live(partnership)
-    reason = checked_comment(reason, "Say why the rule should be retired.")
+    reason = checked_comment(clean_text(reason), "Say why the rule should be retired.")
     rule = _rule_in(session, partnership, rule_id, COMMENT)
     content = (rule.title, rule.text, rule.category)
     return _open(session, partnership, actor, side, content, rule, retires=True, comment=reason)
@@ -264,7 +265,7 @@ def withdraw(session: Session, proposal_id: int, actor: Actor, note: str | None 
     _require_proposer(proposal, actor, "withdraw it")
     partnership = get_partnership(session, proposal.partnership_id)
     side = side_in(partnership, actor)
-    record(session, proposal, actor, side, DecisionKind.WITHDRAW, note)
+    record(session, proposal, actor, side, DecisionKind.WITHDRAW, clean_text(note) or None)
     set_status(session, proposal, ProposalStatus.WITHDRAWN, when=OPEN_PROPOSAL)
     nudges.cancel(session, proposal)
     return Outcome(proposal, DecisionKind.WITHDRAW, side, changed=True)

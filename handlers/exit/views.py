@@ -11,16 +11,17 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain.exit import MAX_CLOSING_NOTE, ExitChoice, default_closing_note
 from bot.domain.partnerships import owners
-from handlers.blocks import button, context, field_input, mentions, truncate
+from handlers.blocks import button, field_input, message, section
+from handlers.blocks import note as note_block
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, channel, escape, md, plain, user, users
 from storage.models import Partnership
 
 CHOICES = {
@@ -39,15 +40,15 @@ CHOICES = {
 def exit_modal(partnership: Partnership) -> dict[str, Any]:
     """Step back or end: one modal, the successor and closing note apply to one choice each."""
     options = [
-        Option(value=choice.value, text=label, description=truncate(what, 75))
+        Option(value=choice.value, text=label, description=plain(what, 75))
         for choice, (label, what) in CHOICES.items()
     ]
     blocks: list[Block] = [
-        SectionBlock(
-            text=truncate(
-                f"*Leaving the partnership with {partnership.partner_name}*\n"
-                f"Owners now: {mentions(owners(partnership))}.",
-                3000,
+        section(
+            md(
+                "*Leaving the partnership with {}*\nOwners now: {}.",
+                partnership.partner_name,
+                users(owners(partnership)),
             )
         ),
         field_input(B.EXIT_CHOICE, "What do you want to do?", RadioButtonsElement(options=options)),
@@ -64,7 +65,7 @@ def exit_modal(partnership: Partnership) -> dict[str, Any]:
             PlainTextInputElement(
                 multiline=True,
                 max_length=MAX_CLOSING_NOTE,
-                initial_value=default_closing_note(partnership),
+                initial_value=plain(default_closing_note(partnership)),
             ),
             optional=True,
             hint="Posted in the shared channel when you end the partnership. "
@@ -83,47 +84,56 @@ def exit_modal(partnership: Partnership) -> dict[str, Any]:
 
 
 def closing_message(partnership: Partnership, note: str, ended_by: str) -> dict[str, Any]:
-    """The closing note in the shared channel, seen by both sides."""
+    """The closing note in the shared channel, seen by both sides (the note shown as text)."""
     blocks: list[Block] = [
-        SectionBlock(text=truncate(f":wave: {note}", 3000)),
-        context(f"<@{ended_by}> ended the partnership with {partnership.partner_name}."),
+        section(md(":wave: {}", note)),
+        note_block(
+            md("{} ended the partnership with {}.", user(ended_by), partnership.partner_name)
+        ),
     ]
-    return {"text": truncate(note, 3000), "blocks": [b.to_dict() for b in blocks]}
+    return message(escape(note), blocks)
 
 
-def ended_notice(partnership: Partnership, exported_to: list[str], failed: list[str]) -> str:
-    text = (
-        f"The partnership with {partnership.partner_name} has ended. Reviews and reminders "
-        "stopped, open rule proposals were withdrawn, and unresolved promises stay open until "
-        f"they are made good or released. The export went to {mentions(exported_to)} by DM."
+def ended_notice(partnership: Partnership, exported_to: list[str], failed: list[str]) -> Mrkdwn:
+    text = md(
+        "The partnership with {} has ended. Reviews and reminders stopped, open rule proposals "
+        "were withdrawn, and unresolved promises stay open until they are made good or "
+        "released. The export went to {} by DM.",
+        partnership.partner_name,
+        users(exported_to),
     )
     if failed:
-        text += f" I couldn't send it to {mentions(failed)}: run `/partner export` there."
+        text = md("{} I couldn't send it to {}: run `/partner export` there.", text, users(failed))
     return text
 
 
-def stepped_back_notice(partnership: Partnership, successor: str | None) -> str:
-    text = f"You stepped back from the partnership with {partnership.partner_name}."
+def stepped_back_notice(partnership: Partnership, successor: str | None) -> Mrkdwn:
+    text = md("You stepped back from the partnership with {}.", partnership.partner_name)
     if successor:
-        text += f" <@{successor}> is an owner now."
-    return text + f" Owners: {mentions(owners(partnership))}."
+        text = md("{} {} is an owner now.", text, user(successor))
+    return md("{} Owners: {}.", text, users(owners(partnership)))
 
 
-def handed_over_notice(partnership: Partnership, by: str) -> str:
-    return (
-        f"<@{by}> stepped back and handed you the partnership with {partnership.partner_name} "
-        f"in <#{partnership.channel_id}>: you are one of its owners now."
+def handed_over_notice(partnership: Partnership, by: str) -> Mrkdwn:
+    return md(
+        "{} stepped back and handed you the partnership with {} in {}: you are one of its "
+        "owners now.",
+        user(by),
+        partnership.partner_name,
+        channel(partnership.channel_id),
     )
 
 
 def resume_offer(partnership: Partnership) -> dict[str, Any]:
     """A DM to each owner when the channel is shared again: nothing resumes on its own."""
-    text = (
-        f"<#{partnership.channel_id}> is shared with {partnership.partner_name} again. "
-        "The partnership is paused: resume it to bring back reviews and reminders."
+    text = md(
+        "{} is shared with {} again. The partnership is paused: resume it to bring back "
+        "reviews and reminders.",
+        channel(partnership.channel_id),
+        partnership.partner_name,
     )
     blocks: list[Block] = [
-        SectionBlock(text=truncate(text, 3000)),
+        section(text),
         ActionsBlock(
             elements=[
                 button(
@@ -135,10 +145,14 @@ def resume_offer(partnership: Partnership) -> dict[str, Any]:
             ]
         ),
     ]
-    return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+    return message(text, blocks)
 
 
-def resumed_notice(partnership: Partnership, by: str, changed: bool) -> str:
+def resumed_notice(partnership: Partnership, by: str, changed: bool) -> Mrkdwn:
     if changed:
-        return f"<@{by}> resumed the partnership with {partnership.partner_name}."
-    return f"The partnership with {partnership.partner_name} is {partnership.status.value} already."
+        return md("{} resumed the partnership with {}.", user(by), partnership.partner_name)
+    return md(
+        "The partnership with {} is {} already.",
+        partnership.partner_name,
+        partnership.status.value,
+    )

@@ -1,17 +1,21 @@
-"""Pure view builders for the KPI report (vendor-internal) and the summary shared in channel."""
+"""Pure view builders for the KPI report (vendor-internal) and the summary shared in channel.
+
+Partner names and product lines are arguments of ``md`` (escaped), never templates.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 
 from bot.domain.focus import PERCENT, FocusList, to_decimal
 from bot.domain.kpis import KpiReport, QuarterFigures
-from handlers.blocks import button, context, truncate
+from handlers.blocks import button, header, message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, escape, join, md, user
 
 MAX_CURRENCIES = 3
 MAX_REPS = 10
@@ -49,74 +53,95 @@ def _quarter_row(report: KpiReport, q: QuarterFigures) -> str:
     return " │ ".join(cells)
 
 
-def focus_lines(focus: FocusList) -> str:
+def focus_lines(focus: FocusList) -> Mrkdwn:
     reps = focus.reps[:MAX_REPS]
     group = focus.focus
-    head = (
-        f"*Focus, {focus.currency}:* {len(group)} of {len(focus.reps)} partner reps bring "
-        f"{to_decimal(focus.focus_share * 100, PERCENT)}% of the credited revenue"
-    )
-    lines = [head]
+    lines = [
+        md(
+            "*Focus, {}:* {} of {} partner reps bring {}% of the credited revenue",
+            focus.currency,
+            len(group),
+            len(focus.reps),
+            to_decimal(focus.focus_share * 100, PERCENT),
+        )
+    ]
     for i, rep in enumerate(reps, 1):
-        mark = " :dart:" if rep.in_focus else ""
         lines.append(
-            f"{i}. <@{rep.user_id}> {money(focus.currency, rep.amount)} · "
-            f"{plural(rep.wins, 'win')} · "
-            f"{rep.share_percent}% (cumulative {rep.cumulative_percent}%){mark}"
+            md(
+                "{}. {} {} · {} · {}% (cumulative {}%){}",
+                i,
+                user(rep.user_id),
+                money(focus.currency, rep.amount),
+                plural(rep.wins, "win"),
+                rep.share_percent,
+                rep.cumulative_percent,
+                " :dart:" if rep.in_focus else "",
+            )
         )
     if len(focus.reps) > MAX_REPS:
-        lines.append(f"…and {len(focus.reps) - MAX_REPS} more reps.")
+        lines.append(md("…and {} more reps.", len(focus.reps) - MAX_REPS))
     if focus.uncredited:
-        lines.append(f"Not credited to a partner rep: {money(focus.currency, focus.uncredited)}.")
-    return "\n".join(lines)
+        lines.append(
+            md("Not credited to a partner rep: {}.", money(focus.currency, focus.uncredited))
+        )
+    return join("\n", lines)
 
 
-def report_blocks(report: KpiReport, *, chart_note: str | None = None) -> list[dict[str, Any]]:
-    """The full report, for vendor-side eyes only: at most about 20 blocks."""
+def report_blocks(
+    report: KpiReport, *, chart_note: Mrkdwn | str | None = None
+) -> list[dict[str, Any]]:
+    """The full report, for vendor-side eyes only: at most about 20 blocks.
+
+    ``chart_note`` is Mrkdwn; a plain str is escaped (shown as text)."""
     p = report.partnership
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f"KPIs: {p.partner_name}", 150)),
-        context(
-            f"{report.period} · quarters in {p.time_zone} · internal to your team: "
-            "the partner doesn't see this unless an owner shares it."
+        header(f"KPIs: {p.partner_name}"),
+        note(
+            md(
+                "{} · quarters in {} · internal to your team: the partner doesn't see this "
+                "unless an owner shares it.",
+                report.period,
+                p.time_zone,
+            )
         ),
     ]
     if report.sections:
         rows = "\n".join(_quarter_row(report, q) for q in report.quarters)
-        blocks.append(SectionBlock(text=truncate(f"```{rows}```", 3000)))
+        blocks.append(section(md("```{}```", rows)))
     else:
-        blocks.append(SectionBlock(text="Nothing to measure yet."))
+        blocks.append(section(md("Nothing to measure yet.")))
     facts = []
     if "wins" in report.sections:
-        facts.append(f"*Revenue, {report.period}:* {revenue_text(report.total_revenue())}")
+        facts.append(md("*Revenue, {}:* {}", report.period, revenue_text(report.total_revenue())))
     if "rules" in report.sections:
         facts.append(
-            f"*Rules:* {report.rules_in_force} in force, {report.proposals_pending} proposals "
-            "waiting for approval"
+            md(
+                "*Rules:* {} in force, {} proposals waiting for approval",
+                report.rules_in_force,
+                report.proposals_pending,
+            )
         )
     if "promises" in report.sections:
-        facts.append(f"*Promises:* {report.promises_open} open")
+        facts.append(md("*Promises:* {} open", report.promises_open))
     if facts:
-        blocks.append(SectionBlock(text=truncate("\n".join(facts), 3000)))
+        blocks.append(section(join("\n", facts)))
     if report.product_lines:
         lines = [
-            f"• {line}: {revenue_text(amounts)}"
+            md("• {}: {}", line, revenue_text(amounts))
             for line, amounts in list(report.product_lines.items())[:20]
         ]
-        blocks.append(
-            SectionBlock(text=truncate("*Revenue by product line*\n" + "\n".join(lines), 3000))
-        )
+        blocks.append(section(md("*Revenue by product line*\n{}", join("\n", lines))))
     if "wins" in report.sections:
         blocks.append(DividerBlock())
         if not report.focus:
-            blocks.append(context("No revenue credited to partner reps yet: no focus list."))
+            blocks.append(note(md("No revenue credited to partner reps yet: no focus list.")))
         for focus in report.focus[:MAX_CURRENCIES]:
-            blocks.append(SectionBlock(text=truncate(focus_lines(focus), 3000)))
+            blocks.append(section(focus_lines(focus)))
         if len(report.focus) > MAX_CURRENCIES:
             others = ", ".join(f.currency for f in report.focus[MAX_CURRENCIES:])
-            blocks.append(context(f"Also revenue in {others}: see the export."))
+            blocks.append(note(md("Also revenue in {}: see the export.", others)))
     if chart_note:
-        blocks.append(context(chart_note))
+        blocks.append(note(escape(chart_note)))
     blocks.append(
         ActionsBlock(
             block_id=B.KPI_ACTIONS,
@@ -130,32 +155,38 @@ def shared_summary(report: KpiReport, shared_by: str) -> dict[str, Any]:
     """What both sides see when an owner shares: totals, not who earned what."""
     p = report.partnership
     this = report.quarters[-1]
-    lines = [f"*{this.quarter.label} so far*"]
-    year: list[str] = []
+    lines = [md("*{} so far*", this.quarter.label)]
+    year: list[Mrkdwn] = []
     if "wins" in report.sections:
-        lines.append(f"• {this.wins} wins · {revenue_text(this.revenue)}")
+        lines.append(md("• {} wins · {}", this.wins, revenue_text(this.revenue)))
         year.append(
-            f"• {sum(q.wins for q in report.quarters)} wins · "
-            f"{revenue_text(report.total_revenue())}"
+            md(
+                "• {} wins · {}",
+                sum(q.wins for q in report.quarters),
+                revenue_text(report.total_revenue()),
+            )
         )
     if "reviews" in report.sections:
-        lines.append(f"• reviews held {ratio(this.reviews_held, this.reviews_due)}")
+        lines.append(md("• reviews held {}", ratio(this.reviews_held, this.reviews_due)))
         held = sum(q.reviews_held for q in report.quarters)
-        year.append(f"• reviews held {ratio(held, sum(q.reviews_due for q in report.quarters))}")
+        due = sum(q.reviews_due for q in report.quarters)
+        year.append(md("• reviews held {}", ratio(held, due)))
     if "promises" in report.sections:
         kept = sum(q.promises_kept_on_time for q in report.quarters)
         due = sum(q.promises_due for q in report.quarters)
-        year.append(f"• promises kept on time {ratio(kept, due)}")
+        year.append(md("• promises kept on time {}", ratio(kept, due)))
     if "rules" in report.sections:
         year.append(
-            f"• rules agreed {sum(q.rules_agreed for q in report.quarters)}, "
-            f"{report.rules_in_force} in force"
+            md(
+                "• rules agreed {}, {} in force",
+                sum(q.rules_agreed for q in report.quarters),
+                report.rules_in_force,
+            )
         )
-    text = f"Partnership scorecard with {p.partner_name}"
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f":bar_chart: {text}", 150)),
-        SectionBlock(text=truncate("\n".join(lines), 3000)),
-        SectionBlock(text=truncate(f"*{report.period}*\n" + "\n".join(year), 3000)),
-        context(f"Shared by <@{shared_by}>."),
+        header(f":bar_chart: Partnership scorecard with {p.partner_name}"),
+        section(join("\n", lines)),
+        section(md("*{}*\n{}", report.period, join("\n", year))),
+        note(md("Shared by {}.", user(shared_by))),
     ]
-    return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+    return message(md("Partnership scorecard with {}", p.partner_name), blocks)

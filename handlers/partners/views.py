@@ -12,18 +12,16 @@ from slack_sdk.models.blocks import (
     ConversationFilter,
     ConversationSelectElement,
     DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
     PlainTextInputElement,
-    SectionBlock,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain.partnerships import contacts, named_approvers, owners
-from handlers.blocks import button, context, field_input, mentions, truncate
+from handlers.blocks import FIELD_LIMIT, button, field_input, header, message, note, section
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, channel, cut, escape, join, md, plain, user, users
 from storage.models import ContactRole, Partnership, PartnershipStatus, Side
 
 ROLE_LABELS = {
@@ -55,9 +53,11 @@ class SetupDefaults:
 
 @dataclass(frozen=True)
 class SummaryExtras:
-    """Lines other features add to the summary card (next review, open promises, ...)."""
+    """Lines other features add to the summary card (next review, open promises, ...).
 
-    lines: list[str] = field(default_factory=list)
+    Each line is Mrkdwn; a plain str is escaped (shown as text, whatever it holds)."""
+
+    lines: list[Mrkdwn | str] = field(default_factory=list)
 
 
 def _users(
@@ -99,7 +99,7 @@ def setup_modal(defaults: SetupDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="e.g. Acme Resellers",
                 max_length=200,
-                initial_value=p.partner_name if p else None,
+                initial_value=plain(p.partner_name) if p else None,
             ),
         ),
         _users(
@@ -170,28 +170,26 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
     """The partnership card: who is who, settings, and buttons for what people do next."""
     roles = contacts(p)
     fields = [
-        MarkdownTextObject(text=f"*Channel*\n<#{p.channel_id}>"),
-        MarkdownTextObject(text=f"*Status*\n{STATUS_LABELS[p.status]}"),
-        MarkdownTextObject(text=f"*Owners*\n{truncate(mentions(owners(p)), 1900)}"),
-        MarkdownTextObject(
-            text=f"*Time zone · holidays*\n{p.time_zone} · {p.holiday_country or 'none'}"
-        ),
+        md("*Channel*\n{}", channel(p.channel_id)),
+        md("*Status*\n{}", STATUS_LABELS[p.status]),
+        md("*Owners*\n{}", cut(users(owners(p)), FIELD_LIMIT - 100)),
+        md("*Time zone · holidays*\n{} · {}", p.time_zone, p.holiday_country or "none"),
     ]
     people = [
-        f"*{ROLE_LABELS[role]}:* {mentions(roles[role])}" for role in ContactRole if roles[role]
+        md("*{}:* {}", ROLE_LABELS[role], users(roles[role])) for role in ContactRole if roles[role]
     ]
     approvers = []
     for side, label in ((Side.VENDOR, "vendor"), (Side.PARTNER, "partner")):
         named = named_approvers(p, side)
-        who = mentions(named) if named else f"anyone on the {label} side"
-        approvers.append(f"*Rule approvers, {label}:* {who}")
+        who = users(named) if named else md("anyone on the {} side", label)
+        approvers.append(md("*Rule approvers, {}:* {}", label, who))
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f"Partnership with {p.partner_name}", 150)),
-        SectionBlock(fields=fields),
-        SectionBlock(text=truncate("\n".join(people + approvers), 3000)),
+        header(f"Partnership with {p.partner_name}"),
+        section(fields=fields),
+        section(join("\n", people + approvers)),
     ]
     for line in extras.lines if extras else []:
-        blocks.append(SectionBlock(text=truncate(line, 3000)))
+        blocks.append(section(escape(line)))
     blocks += [
         DividerBlock(),
         ActionsBlock(
@@ -210,16 +208,18 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
 
 def linked_message(p: Partnership, linked_by: str) -> dict[str, Any]:
     """The notice posted in the channel once it is linked (both sides see it)."""
-    text = (
-        f"<@{linked_by}> linked this channel to the partnership with *{p.partner_name}*. "
-        f"Owners: {mentions(owners(p))}."
+    text = md(
+        "{} linked this channel to the partnership with *{}*. Owners: {}.",
+        user(linked_by),
+        p.partner_name,
+        users(owners(p)),
     )
     blocks: list[Block] = [
-        SectionBlock(text=truncate(":handshake: " + text, 3000)),
-        context("Partner-side people: use the button to see the partnership and what you can do."),
+        section(md(":handshake: {}", text)),
+        note(md("Partner-side people: use the button to see the partnership and what you can do.")),
         ActionsBlock(elements=[button("Partnership summary", Action.SHOW_SUMMARY, str(p.id))]),
     ]
-    return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+    return message(text, blocks)
 
 
 # (command, what it does) — every slash command partnerbot answers, for /partner help.
@@ -256,16 +256,18 @@ HELP_ENTRIES: list[tuple[str, str]] = [
 
 
 def help_blocks() -> list[dict[str, Any]]:
-    lines = "\n".join(f"• `{command}` — {what}" for command, what in HELP_ENTRIES)
+    lines = join("\n", (md("• `{}` — {}", command, what) for command, what in HELP_ENTRIES))
     blocks: list[Block] = [
-        SectionBlock(text=truncate("*partnerbot commands*\n" + lines, 3000)),
-        context(
-            "People at the partner can't run these commands; they use the buttons on "
-            "partnerbot's messages in the shared channel."
+        section(md("*partnerbot commands*\n{}", lines)),
+        note(
+            md(
+                "People at the partner can't run these commands; they use the buttons on "
+                "partnerbot's messages in the shared channel."
+            )
         ),
     ]
     return [b.to_dict() for b in blocks]
 
 
-def help_text() -> str:
-    return "partnerbot commands: " + ", ".join(command for command, _ in HELP_ENTRIES)
+def help_text() -> Mrkdwn:
+    return md("partnerbot commands: {}", ", ".join(command for command, _ in HELP_ENTRIES))

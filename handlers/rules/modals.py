@@ -5,28 +5,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    Block,
-    Option,
-    PlainTextInputElement,
-    SectionBlock,
-    StaticSelectElement,
-)
+from slack_sdk.models.blocks import Block, Option, PlainTextInputElement, StaticSelectElement
 from slack_sdk.models.views import View
 
 from bot.domain.rules import MAX_TEXT, MAX_TITLE
 from bot.domain.rules_log import MAX_COMMENT
-from handlers.blocks import field_input, truncate
+from handlers.blocks import field_input, section
 from handlers.ids import Block as B
 from handlers.ids import Callback
 from handlers.rules.views import CATEGORY_LABELS
+from handlers.text import Mrkdwn, escape, plain
 from storage.models import Rule, RuleVersion
 
 MAX_SELECT_OPTIONS = 100
 
 
 def _option(text: str, value: str) -> Option:
-    return Option(text=truncate(text, 75), value=value)
+    return Option(text=plain(text, 75), value=value)
 
 
 def rule_modal(
@@ -49,7 +44,7 @@ def rule_modal(
             PlainTextInputElement(
                 placeholder="e.g. Deal registration window",
                 max_length=MAX_TITLE,
-                initial_value=start.title if start else None,
+                initial_value=plain(start.title) if start else None,
             ),
         ),
         field_input(
@@ -59,7 +54,7 @@ def rule_modal(
                 multiline=True,
                 max_length=MAX_TEXT,
                 placeholder="What both sides agree to do, in plain words.",
-                initial_value=start.text if start else None,
+                initial_value=plain(start.text) if start else None,
             ),
         ),
         field_input(
@@ -107,18 +102,25 @@ def rule_modal(
 
 
 def comment_modal(
-    callback: str, title: str, label: str, submit: str, metadata: dict[str, Any], intro: str
+    callback: str,
+    title: str,
+    label: str,
+    submit: str,
+    metadata: dict[str, Any],
+    intro: Mrkdwn | str,
 ) -> dict[str, Any]:
-    """A modal asking for a reason or a comment (reject, request changes, retire)."""
+    """A modal asking for a reason or a comment (reject, request changes, retire).
+
+    ``intro`` is Mrkdwn; a plain str is escaped (shown as text, whatever it holds)."""
     return View(
         type="modal",
         callback_id=callback,
-        title=truncate(title, 24),
-        submit=truncate(submit, 24),
+        title=plain(title, 24),
+        submit=plain(submit, 24),
         close="Cancel",
         private_metadata=json.dumps(metadata),
         blocks=[
-            SectionBlock(text=truncate(intro, 3000)),
+            section(escape(intro)),
             field_input(
                 B.RULE_COMMENT,
                 label,

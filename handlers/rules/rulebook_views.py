@@ -1,29 +1,34 @@
-"""Pure view builders for the rulebook (paged, and shared in the channel) and a rule's history."""
+"""Pure view builders for the rulebook (paged, and shared in the channel) and a rule's history.
+
+Rule titles and texts, names and comments are arguments of ``md`` (escaped), never templates.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    DividerBlock,
-    HeaderBlock,
-    Option,
-    OverflowMenuElement,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, Option, OverflowMenuElement
 
 from bot.domain.rulebook import RuleHistory
-from handlers.blocks import MAX_MESSAGE_BLOCKS, button, context, local_time, truncate
+from handlers.blocks import (
+    MAX_MESSAGE_BLOCKS,
+    button,
+    header,
+    local_time,
+    message,
+    note,
+    section,
+)
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.rules.views import CATEGORY_LABELS
+from handlers.text import Mrkdwn, cut, escape, join, md, user
 from storage.models import DecisionKind, Partnership, Rule, RuleStatus, Side
 
 PAGE_SIZE = 15  # rules per ephemeral page: 15 sections + header, context, divider, actions
 SHARED_PER_MESSAGE = 45  # rules per message when the rulebook is shared in the channel
 RULE_TEXT_SHOWN = 1200
+HISTORY_SECTION = 2900
 VERBS = {
     DecisionKind.PROPOSE: "proposed",
     DecisionKind.APPROVE: "approved",
@@ -34,11 +39,14 @@ VERBS = {
 }
 
 
-def rule_text(rule: Rule) -> str:
-    return truncate(
-        f"*{rule.label} · {rule.title}*  _{CATEGORY_LABELS[rule.category]} · v{rule.version}_\n"
-        f"{truncate(rule.text, RULE_TEXT_SHOWN)}",
-        3000,
+def rule_text(rule: Rule) -> Mrkdwn:
+    return md(
+        "*{} · {}*  _{} · v{}_\n{}",
+        rule.label,
+        rule.title,
+        CATEGORY_LABELS[rule.category],
+        rule.version,
+        escape(rule.text, RULE_TEXT_SHOWN),
     )
 
 
@@ -51,25 +59,31 @@ def rulebook_page(p: Partnership, rules: list[Rule], page: int = 0) -> dict[str,
     total = pages(rules)
     page = min(max(page, 0), total - 1)
     shown = rules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    blocks: list[Block] = [HeaderBlock(text=truncate(f"Rulebook: {p.partner_name}", 150))]
+    blocks: list[Block] = [header(f"Rulebook: {p.partner_name}")]
     if not rules:
         blocks.append(
-            SectionBlock(
-                text="No rules are in force yet. Propose one with `/roe` or the *Propose a "
-                "rule* button on the partnership summary."
+            section(
+                md(
+                    "No rules are in force yet. Propose one with `/roe` or the *Propose a "
+                    "rule* button on the partnership summary."
+                )
             )
         )
-        return {"text": f"Rulebook of {p.partner_name}", "blocks": [b.to_dict() for b in blocks]}
+        return message(md("Rulebook of {}", p.partner_name), blocks)
     blocks.append(
-        context(
-            f"{len(rules)} rule{'s' if len(rules) != 1 else ''} in force, agreed by both sides"
-            + (f" · page {page + 1} of {total}" if total > 1 else "")
+        note(
+            md(
+                "{} rule{} in force, agreed by both sides{}",
+                len(rules),
+                "s" if len(rules) != 1 else "",
+                f" · page {page + 1} of {total}" if total > 1 else "",
+            )
         )
     )
     for rule in shown:
         blocks.append(
-            SectionBlock(
-                text=rule_text(rule),
+            section(
+                rule_text(rule),
                 accessory=OverflowMenuElement(
                     action_id=Action.ROE_RULE_MENU,
                     options=[
@@ -87,10 +101,7 @@ def rulebook_page(p: Partnership, rules: list[Rule], page: int = 0) -> dict[str,
         )
     elements.append(button("Share in channel", Action.ROE_SHARE, str(p.id)))
     blocks += [DividerBlock(), ActionsBlock(block_id=B.ROE_RULEBOOK_ACTIONS, elements=elements)]
-    return {
-        "text": f"Rulebook of {p.partner_name}: {len(rules)} rules",
-        "blocks": [b.to_dict() for b in blocks],
-    }
+    return message(md("Rulebook of {}: {} rules", p.partner_name, len(rules)), blocks)
 
 
 def shared_rulebook(p: Partnership, rules: list[Rule], shared_by: str) -> list[dict[str, Any]]:
@@ -100,31 +111,53 @@ def shared_rulebook(p: Partnership, rules: list[Rule], shared_by: str) -> list[d
     for n, chunk in enumerate(chunks or [[]]):
         blocks: list[Block] = []
         if n == 0:
-            blocks.append(HeaderBlock(text=truncate(f"Rulebook: {p.partner_name}", 150)))
+            blocks.append(header(f"Rulebook: {p.partner_name}"))
             blocks.append(
-                context(
-                    f"{len(rules)} rules in force, agreed by both sides · shared by <@{shared_by}>"
+                note(
+                    md(
+                        "{} rules in force, agreed by both sides · shared by {}",
+                        len(rules),
+                        user(shared_by),
+                    )
                 )
             )
         else:
-            blocks.append(context(f"Rulebook, continued ({n + 1} of {len(chunks)})"))
-        blocks += [SectionBlock(text=rule_text(rule)) for rule in chunk]
+            blocks.append(note(md("Rulebook, continued ({} of {})", n + 1, len(chunks))))
+        blocks += [section(rule_text(rule)) for rule in chunk]
         if not chunk:
-            blocks.append(SectionBlock(text="No rules are in force yet."))
+            blocks.append(section(md("No rules are in force yet.")))
         assert len(blocks) <= MAX_MESSAGE_BLOCKS
         messages.append(
-            {
-                "text": f"Rulebook of {p.partner_name} ({n + 1} of {max(1, len(chunks))})",
-                "blocks": [b.to_dict() for b in blocks],
-            }
+            message(
+                md("Rulebook of {} ({} of {})", p.partner_name, n + 1, max(1, len(chunks))),
+                blocks,
+            )
         )
     return messages
 
 
 def _who(h: RuleHistory, user_id: str, side: Side) -> str:
+    """“Dana (Acme Resellers, partner side)”: plain text, escaped where it is shown."""
     org = h.org_names.get(side)
     where = f"{org}, {side.value} side" if org else f"{side.value} side"
     return f"{h.names.get(user_id, user_id)} ({where})"
+
+
+def _sections(lines: list[Mrkdwn]) -> list[Mrkdwn]:
+    """Lines gathered into section texts of at most HISTORY_SECTION characters each."""
+    sections: list[Mrkdwn] = []
+    current: list[Mrkdwn] = []
+    size = 0
+    for line in lines:
+        line = cut(line, HISTORY_SECTION)
+        if current and size + len(line) + 1 > HISTORY_SECTION:
+            sections.append(join("\n", current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        sections.append(join("\n", current))
+    return sections
 
 
 def history_blocks(h: RuleHistory, tz: str) -> dict[str, Any]:
@@ -135,40 +168,38 @@ def history_blocks(h: RuleHistory, tz: str) -> dict[str, Any]:
         if rule.status is RuleStatus.RETIRED and rule.retired_at
         else f"in force, version {rule.version}, since {local_time(rule.agreed_at, tz)}"
     )
-    lines: list[str] = []
+    lines: list[Mrkdwn] = []
     for record in h.proposals:
         p = record.proposal
         by_version = {v.number: v for v in record.versions}
         first = record.versions[0]
         kind = "retirement" if first.retires else "wording"
-        lines.append(f"*Proposal of a new {kind}* · {p.status.value.replace('_', ' ')}")
+        lines.append(md("*Proposal of a new {}* · {}", kind, p.status.value.replace("_", " ")))
         for d in record.decisions:
             v = by_version.get(d.version)
-            what = f"version {d.version}" + (f" “{truncate(v.title, 80)}”" if v else "")
-            line = f"• {local_time(d.decided_at, tz)} · {_who(h, d.user_id, d.side)} "
-            line += f"{VERBS[d.kind]} {what}"
+            what = md("version {}", d.version)
+            if v:
+                what = md("{} “{}”", what, escape(v.title, 80))
+            line = md(
+                "• {} · {} {} {}",
+                local_time(d.decided_at, tz),
+                _who(h, d.user_id, d.side),
+                VERBS[d.kind],
+                what,
+            )
             if d.comment:
-                line += f": “{truncate(d.comment, 300)}”"
+                line = md("{}: “{}”", line, escape(d.comment, 300))
             lines.append(line)
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f"{rule.label} · {rule.title}", 150)),
-        SectionBlock(text=rule_text(rule)),
-        context(f"{state} · times in {tz}"),
+        header(f"{rule.label} · {rule.title}"),
+        section(rule_text(rule)),
+        note(md("{} · times in {}", state, tz)),
         DividerBlock(),
     ]
-    sections: list[str] = []
-    section = ""
-    for line in lines:
-        line = truncate(line, 2900)
-        if section and len(section) + len(line) + 1 > 2900:
-            sections.append(section)
-            section = ""
-        section += line + "\n"
-    if section:
-        sections.append(section)
+    sections = _sections(lines)
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1
     if len(sections) > room:
         sections = sections[-room:]
-        blocks.append(context("Earlier entries are left out."))
-    blocks += [SectionBlock(text=text) for text in sections]
-    return {"text": f"History of {rule.label}", "blocks": [b.to_dict() for b in blocks]}
+        blocks.append(note(md("Earlier entries are left out.")))
+    blocks += [section(text) for text in sections]
+    return message(md("History of {}", rule.label), blocks)

@@ -1,20 +1,22 @@
-"""Pure view builders for a rule proposal: the modals, the channel message and its thread."""
+"""Pure view builders for a rule proposal: the modals, the channel message and its thread.
+
+Every mrkdwn string is built with ``handlers.text``: titles, rule texts, comments, names and
+organization names are arguments of ``md`` (escaped), never part of a template.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ConfirmObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
 from bot.domain.rulebook import ProposalState
-from handlers.blocks import button, context, mentions, truncate
+from handlers.blocks import button, message, section
+from handlers.blocks import note as note_block
 from handlers.ids import Action
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, channel, escape, join, md, user, users
+from handlers.text import link as make_link
 from storage.models import DecisionKind, ProposalStatus, RuleCategory, Side
 
 CATEGORY_LABELS = {
@@ -26,76 +28,101 @@ CATEGORY_LABELS = {
     RuleCategory.COMMUNICATION: "Communication",
     RuleCategory.OTHER: "Other",
 }
+COMMENT_SHOWN = 1500
 
 
-def headline(state: ProposalState) -> str:
+def headline(state: ProposalState) -> Mrkdwn:
     v, rule = state.version, state.rule
     if v.retires and rule is not None:
-        return f"Proposal to retire {rule.label}: {v.title}"
+        return md("Proposal to retire {}: {}", rule.label, v.title)
     if v.replaces_rule_id is not None and rule is not None:
-        return f"Proposed replacement for {rule.label}: {v.title}"
+        return md("Proposed replacement for {}: {}", rule.label, v.title)
     if state.proposal.status is ProposalStatus.AGREED and rule is not None:
-        return f"{rule.label}: {v.title}"
-    return f"Proposed rule: {v.title}"
+        return md("{}: {}", rule.label, v.title)
+    return md("Proposed rule: {}", v.title)
 
 
-def _waiting_line(state: ProposalState) -> str:
-    parts = []
+def _who(state: ProposalState, user_id: str, side: Side) -> Mrkdwn:
+    """“Dana (Acme Resellers, partner side)”, the name and organization shown as text."""
+    return escape(state.who(user_id, side))
+
+
+def _waiting_line(state: ProposalState) -> Mrkdwn:
+    parts: list[Mrkdwn] = []
     for side in (Side.VENDOR, Side.PARTNER):
         approved = state.approved_by[side]
         if approved:
-            parts.append(f"{side.value} side ✅ {', '.join(state.name(u) for u in approved)}")
+            names = ", ".join(state.name(u) for u in approved)
+            parts.append(md("{} side ✅ {}", side.value, names))
     for approver in state.waiting_for:
-        org = state.org_names.get(approver.side) or f"the {approver.side.value} side"
-        who = f"anyone at {org}" if approver.anyone else mentions(approver.user_ids)
-        parts.append(f"{approver.side.value} side ⏳ waiting for {who}")
-    return " · ".join(parts)
+        org = state.org_names.get(approver.side)
+        if approver.anyone:
+            who = (
+                md("anyone at {}", org) if org else md("anyone at the {} side", approver.side.value)
+            )
+        else:
+            who = users(approver.user_ids)
+        parts.append(md("{} side ⏳ waiting for {}", approver.side.value, who))
+    return join(" · ", parts)
 
 
-def status_line(state: ProposalState) -> str:
+def _status(state: ProposalState) -> Mrkdwn:
+    """The status without its “Status:” label."""
     p, comment = state.proposal, state.last_comment
     if p.status is ProposalStatus.PENDING:
-        return f"*Status:* waiting for approval of version {p.current_version} · " + _waiting_line(
-            state
+        return md(
+            "waiting for approval of version {} · {}", p.current_version, _waiting_line(state)
         )
     if p.status is ProposalStatus.AGREED and state.rule is not None:
         if state.version.retires:
-            return (
-                f"*Status:* :white_check_mark: agreed by both sides: {state.rule.label} is retired."
-            )
-        return (
-            f"*Status:* :white_check_mark: agreed by both sides: in force as *{state.rule.label}* "
-            f"(version {state.version.number})."
+            return md(":white_check_mark: agreed by both sides: {} is retired.", state.rule.label)
+        return md(
+            ":white_check_mark: agreed by both sides: in force as *{}* (version {}).",
+            state.rule.label,
+            state.version.number,
         )
     if p.status is ProposalStatus.CHANGES_REQUESTED and comment is not None:
-        return (
-            f"*Status:* :pencil2: {state.who(comment.user_id, comment.side)} asked for changes: "
-            f"“{truncate(comment.comment or '', 1500)}”. Waiting for <@{p.proposed_by}> to amend."
+        return md(
+            ":pencil2: {} asked for changes: “{}”. Waiting for {} to amend.",
+            _who(state, comment.user_id, comment.side),
+            escape(comment.comment or "", COMMENT_SHOWN),
+            user(p.proposed_by),
         )
     if p.status is ProposalStatus.REJECTED and comment is not None:
-        return (
-            f"*Status:* :x: rejected by {state.who(comment.user_id, comment.side)}: "
-            f"“{truncate(comment.comment or '', 1500)}”"
+        return md(
+            ":x: rejected by {}: “{}”",
+            _who(state, comment.user_id, comment.side),
+            escape(comment.comment or "", COMMENT_SHOWN),
         )
-    return "*Status:* withdrawn by the proposer."
+    return md("withdrawn by the proposer.")
+
+
+def status_line(state: ProposalState) -> Mrkdwn:
+    return md("*Status:* {}", _status(state))
 
 
 def proposal_message(state: ProposalState) -> dict[str, Any]:
     """The message in the channel: the rule, who proposed it, and its status line."""
     v, p = state.version, state.proposal
-    text = f"{headline(state)} ({state.who(p.proposed_by, p.proposer_side)})"
+    proposer = _who(state, p.proposed_by, p.proposer_side)
     blocks: list[Block] = [
-        SectionBlock(text=truncate(f":scroll: *{headline(state)}*", 3000)),
-        SectionBlock(text=truncate(v.text, 3000)),
-        context(
-            f"{CATEGORY_LABELS[v.category]} · version {v.number} · proposed by "
-            f"{state.who(p.proposed_by, p.proposer_side)}"
+        section(md(":scroll: *{}*", headline(state))),
+        section(escape(v.text)),
+        note_block(
+            md(
+                "{} · version {} · proposed by {}",
+                CATEGORY_LABELS[v.category],
+                v.number,
+                proposer,
+            )
         ),
-        SectionBlock(text=truncate(status_line(state), 3000)),
+        section(status_line(state)),
     ]
     if p.status in (ProposalStatus.PENDING, ProposalStatus.CHANGES_REQUESTED):
-        blocks.append(context("Approve, request changes or reject in this message's thread."))
-    return {"text": truncate(text, 3000), "blocks": [b.to_dict() for b in blocks]}
+        blocks.append(
+            note_block(md("Approve, request changes or reject in this message's thread."))
+        )
+    return message(md("{} ({})", headline(state), proposer), blocks)
 
 
 def decision_buttons(state: ProposalState) -> dict[str, Any]:
@@ -110,7 +137,9 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
         deny="Keep it",
     )
     if p.status is ProposalStatus.PENDING:
-        intro = f"*Version {p.current_version}:* approve it for your side, or say what's wrong."
+        intro = md(
+            "*Version {}:* approve it for your side, or say what's wrong.", p.current_version
+        )
         elements = [
             button("Approve", Action.ROE_APPROVE, value, style="primary"),
             button("Request changes", Action.ROE_REQUEST_CHANGES, value),
@@ -118,9 +147,11 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
             withdraw,
         ]
     elif p.status is ProposalStatus.CHANGES_REQUESTED:
-        intro = (
-            f"*Version {p.current_version}:* changes were requested. <@{p.proposed_by}> can "
-            "amend it, which restarts the approval here."
+        intro = md(
+            "*Version {}:* changes were requested. {} can amend it, which restarts the "
+            "approval here.",
+            p.current_version,
+            user(p.proposed_by),
         )
         elements = [
             button("Amend", Action.ROE_AMEND, value, style="primary"),
@@ -128,31 +159,39 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
             withdraw,
         ]
     else:
-        return superseded(state, f"Decided: {status_line(state).removeprefix('*Status:* ')}")
+        return superseded(state, md("Decided: {}", _status(state)))
     blocks: list[Block] = [
-        SectionBlock(text=intro),
+        section(intro),
         ActionsBlock(block_id=B.ROE_DECISION_ACTIONS, elements=elements),
-        context(
-            "The rule is agreed once both sides approve the same version. Approvers: the "
-            "people named on the partnership, or anyone on a side that named none."
+        note_block(
+            md(
+                "The rule is agreed once both sides approve the same version. Approvers: the "
+                "people named on the partnership, or anyone on a side that named none."
+            )
         ),
     ]
-    return {
-        "text": f"Decide on version {p.current_version}",
-        "blocks": [b.to_dict() for b in blocks],
-    }
+    return message(md("Decide on version {}", p.current_version), blocks)
 
 
-def superseded(state: ProposalState, note: str) -> dict[str, Any]:
-    """What an old buttons message turns into: the buttons go, a note stays."""
-    return {"text": truncate(note, 3000), "blocks": [context(note).to_dict()]}
+def superseded(state: ProposalState, note: Mrkdwn | str) -> dict[str, Any]:
+    """What an old buttons message turns into: the buttons go, a note stays.
+
+    ``note`` is Mrkdwn; a plain str is escaped (shown as text, whatever it holds)."""
+    text = escape(note)
+    return message(text, [note_block(text)])
 
 
 def decision_note(
-    state: ProposalState, user_id: str, side: Side, kind: DecisionKind, version: int
-) -> str:
-    """The line posted in the thread for one decision."""
-    who = state.who(user_id, side)
+    state: ProposalState,
+    user_id: str,
+    side: Side,
+    kind: DecisionKind,
+    version: int,
+    agreed: bool | None = None,
+) -> Mrkdwn:
+    """The line posted in the thread for one decision; ``agreed`` says whether this decision
+    is the one that made both sides agree (None: read it from the proposal's state)."""
+    who = _who(state, user_id, side)
     comment = next(
         (
             d.comment
@@ -161,49 +200,61 @@ def decision_note(
         ),
         None,
     )
+    said = escape(comment or "", 2000)
     if kind is DecisionKind.AMEND:
-        line = (
-            f"{who} amended the proposal: version {version} is up for approval, and approvals "
-            "of earlier versions no longer count."
+        line = md(
+            "{} amended the proposal: version {} is up for approval, and approvals of earlier "
+            "versions no longer count.",
+            who,
+            version,
         )
     elif kind is DecisionKind.WITHDRAW:
-        line = f"{who} withdrew the proposal."
+        line = md("{} withdrew the proposal.", who)
     elif kind is DecisionKind.REJECT:
-        line = f"{who} rejected the proposal: “{truncate(comment or '', 2000)}”"
+        line = md("{} rejected the proposal: “{}”", who, said)
     elif kind is DecisionKind.REQUEST_CHANGES:
-        line = f"{who} requested changes to version {version}: “{truncate(comment or '', 2000)}”"
+        line = md("{} requested changes to version {}: “{}”", who, version, said)
     else:
-        line = f"{who} approved version {version}."
-    if state.proposal.status is ProposalStatus.AGREED and state.rule is not None:
+        line = md("{} approved version {}.", who, version)
+    if agreed is None:
+        agreed = state.proposal.status is ProposalStatus.AGREED
+    if agreed and state.rule is not None:
         if state.version.retires:
-            line += f"\n:white_check_mark: Both sides agreed: {state.rule.label} is retired."
+            outcome = md(":white_check_mark: Both sides agreed: {} is retired.", state.rule.label)
         else:
-            line += (
-                f"\n:white_check_mark: Both sides agreed: *{state.rule.label}* is in force "
-                f"(version {state.version.number})."
+            outcome = md(
+                ":white_check_mark: Both sides agreed: *{}* is in force (version {}).",
+                state.rule.label,
+                state.version.number,
             )
+        line = join("\n", [line, outcome])
     return line
 
 
 def nudge_dm(state: ProposalState, link: str | None, number: int) -> dict[str, Any]:
     """The DM that asks an approver to decide on a proposal that has waited."""
     p = state.proposal
-    where = f"<{link}|its thread>" if link else f"the thread in <#{p.channel_id}>"
-    text = (
-        f"A proposed rule of engagement is waiting for your side's approval: "
-        f"*{truncate(state.version.title, 150)}* (version {p.current_version}), proposed by "
-        f"{state.who(p.proposed_by, p.proposer_side)}. Approve it, request changes or reject "
-        f"it in {where}."
+    where = make_link(link, "its thread") if link else md("the thread in {}", channel(p.channel_id))
+    text = md(
+        "A proposed rule of engagement is waiting for your side's approval: *{}* (version {}), "
+        "proposed by {}. Approve it, request changes or reject it in {}.",
+        escape(state.version.title, 150),
+        p.current_version,
+        _who(state, p.proposed_by, p.proposer_side),
+        where,
     )
     if number > 1:
-        text += f" (reminder {number})"
-    return {"text": truncate(text, 3000)}
+        text = md("{} (reminder {})", text, number)
+    return message(text)
 
 
 def nudge_in_thread(state: ProposalState, user_ids: list[str]) -> dict[str, Any]:
     """The thread mention for approvers we can't DM (external people without a shared DM)."""
-    text = (
-        f"{mentions(user_ids)}: this proposal is waiting for your side's approval of version "
-        f"{state.proposal.current_version}. Use the buttons in this thread."
+    return message(
+        md(
+            "{}: this proposal is waiting for your side's approval of version {}. Use the "
+            "buttons in this thread.",
+            users(user_ids),
+            state.proposal.current_version,
+        )
     )
-    return {"text": truncate(text, 3000)}

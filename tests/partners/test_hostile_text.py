@@ -1,0 +1,90 @@
+"""A partner organization's name and a closing note reach Slack only as text.
+
+Every string in ``HOSTILE`` as the partner's name goes through the partnership views (summary,
+link notice, setup modal) and the exit views (modal, closing note, notices); none may become a
+live ``<!channel>``, mention or link, and the escaped text must still be shown.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain.exit import ExitChoice, ExitForm, leave
+from bot.domain.people import Actor
+from handlers.exit import views as exit_views
+from handlers.partners import views
+from handlers.text import Mrkdwn, escape, md, plain
+from storage.models import Partnership, PartnershipStatus
+from tests.bench import requests as rq
+from tests.bench.harness import CHANNEL, VENDOR
+from tests.bench.hostile import HOSTILE
+from tests.bench.scenarios import link_partnership
+from tests.rules.test_hostile_text import assert_inert, partnership, shown
+
+
+@pytest.mark.parametrize("h", HOSTILE)
+def test_partnership_views_show_a_hostile_partner_name_as_text(h):
+    p = partnership(h)
+    summary = views.summary_blocks(p)
+    assert_inert(summary)
+    assert summary[0]["text"]["text"] == plain(f"Partnership with {h}", 150)  # plain_text
+    extras = views.SummaryExtras(lines=[h, md("*Next review:* {}", h)])
+    assert_inert(views.summary_blocks(p, extras), h)  # a plain str line is escaped
+    notice = views.linked_message(p, "U_TM")
+    assert_inert(notice, h)
+    assert isinstance(notice["text"], Mrkdwn)
+    assert notice["text"].startswith("<@U_TM> linked this channel")
+    setup = views.setup_modal(views.SetupDefaults(CHANNEL, "UTC", ["U_TM"], partnership=p))
+    assert_inert(setup)
+    assert_inert(views.help_blocks())
+    assert_inert(views.help_text())
+
+
+@pytest.mark.parametrize("h", HOSTILE)
+def test_exit_views_show_a_hostile_name_and_closing_note_as_text(h):
+    p = partnership(h)
+    assert_inert(exit_views.exit_modal(p), h)
+    closing = exit_views.closing_message(p, h, "U_TM")
+    assert_inert(closing, h)
+    assert "<@U_TM> ended the partnership with" in shown(closing)
+    for notice in (
+        exit_views.ended_notice(p, ["U_TM"], ["U_CAM"]),
+        exit_views.stepped_back_notice(p, "U_CAM"),
+        exit_views.handed_over_notice(p, "U_TM"),
+        exit_views.resumed_notice(p, "U_TM", True),
+        exit_views.resumed_notice(p, "U_TM", False),
+    ):
+        assert isinstance(notice, Mrkdwn)
+        assert_inert(notice, h)
+    assert_inert(exit_views.resume_offer(p), h)
+
+
+@pytest.mark.parametrize("h", [HOSTILE[0], HOSTILE[2], HOSTILE[3], HOSTILE[4], HOSTILE[5]])
+def test_linking_a_hostile_name_stores_it_clean_and_the_channel_sees_text(bench, fake_slack, h):
+    partnership = link_partnership(bench, **{"partner_name": rq.text(f" {h}\n ")})
+    assert "\u200b" not in partnership.partner_name and "\u202e" not in partnership.partner_name
+    assert partnership.partner_name == partnership.partner_name.strip()
+    notice = fake_slack.last_post(CHANNEL)
+    assert_inert({"text": notice.text, "blocks": notice.blocks}, partnership.partner_name)
+    assert escape(partnership.partner_name)[:24] in notice.text
+
+    fake_slack.reset_calls()
+    response = bench.command("/partner")
+    assert response.status == 200
+
+
+def test_a_closing_note_is_stored_without_format_characters(bench):
+    p = link_partnership(bench)
+    with bench.session() as session:
+        outcome = leave(
+            session,
+            p.id,
+            ExitForm(choice=ExitChoice.END, closing_note="  Bye\u200b \u202e<!channel>\n"),
+            Actor("U_TM", VENDOR),
+        )
+        assert outcome.closing_note == "Bye <!channel>"
+        session.rollback()
+    with bench.session() as session:
+        stored = session.scalar(select(Partnership).where(Partnership.id == p.id))
+        assert stored is not None and stored.status is PartnershipStatus.ACTIVE

@@ -51,6 +51,9 @@ CHANNEL_FIXES = {
         "partnerbot isn't allowed in {} by its organization's settings. Ask an admin to allow it"
     ),
     "msg_too_long": "The message is longer than Slack takes. Shorten the text and try again",
+    "message_not_found": (
+        "Its message in {} was deleted, so there is nothing to update; the record is kept"
+    ),
     "user_not_found": "Slack can't find that person any more",
     "user_disabled": "That person's Slack account is deactivated",
 }
@@ -64,8 +67,8 @@ def how_to_fix(error: str | None, channel: str) -> Mrkdwn:
     return md(fix, channel_link(channel))
 
 
-def metadata(occurrence: Occurrence) -> dict[str, Any]:
-    return {"event_type": METADATA_EVENT, "event_payload": {"key": occurrence.key}}
+def metadata(occurrence: Occurrence, key: str | None = None) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key or occurrence.key}}
 
 
 def delivery_for(error: Exception) -> Delivery:
@@ -92,18 +95,29 @@ def is_channel_error(delivery: Delivery) -> bool:
 
 
 def find_keyed_message(
-    client: WebClient, channel: str, event_type: str, key: str, oldest: float
+    client: WebClient,
+    channel: str,
+    event_type: str,
+    key: str,
+    oldest: float,
+    thread_ts: str | None = None,
 ) -> str | None:
-    """The ts of a message in ``channel`` since ``oldest`` whose metadata carries ``key``."""
+    """The ts of a message in ``channel`` (or in thread ``thread_ts``) since ``oldest`` whose
+    metadata carries ``key``. Thread replies are not in the channel's history: Slack lists
+    them with conversations.replies."""
     cursor: str | None = None
     for _page in range(5):
-        answer = client.conversations_history(
-            channel=channel,
-            oldest=f"{oldest:.6f}",
-            include_all_metadata=True,
-            limit=200,
-            cursor=cursor,
-        )
+        args: dict[str, Any] = {
+            "channel": channel,
+            "oldest": f"{oldest:.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+            "cursor": cursor,
+        }
+        if thread_ts:
+            answer = client.conversations_replies(ts=thread_ts, **args)
+        else:
+            answer = client.conversations_history(**args)
         for message in answer.get("messages") or []:
             meta = message.get("metadata") or {}
             if (
@@ -117,36 +131,38 @@ def find_keyed_message(
     return None
 
 
-def already_posted(
-    client: WebClient, channel: str, occurrence: Occurrence, oldest: float
-) -> str | None:
-    """The ts of a message in ``channel`` already carrying this occurrence's key, if any.
-
-    Asked only when an earlier attempt may have reached Slack (a lease ran out, or a retry
-    after a timeout), never on the first attempt.
-    """
-    return find_keyed_message(client, channel, METADATA_EVENT, occurrence.key, oldest)
-
-
 def post(
     client: WebClient,
     occurrence: Occurrence,
     channel: str,
     message: dict[str, Any],
     *,
+    key: str | None = None,
     check_earlier_attempt: bool = True,
 ) -> Delivery:
-    """Post ``message`` (text, blocks, ...) with the occurrence key; never twice.
+    """Post ``message`` (text, blocks, thread_ts, ...) carrying ``key`` (default: the
+    occurrence's key) in its metadata; never twice.
 
-    On a repeated attempt it first looks for the message an earlier attempt may have posted.
+    On a repeated attempt it first looks for the message an earlier attempt may have posted
+    (an answer that never came, a process that died before recording it).
     """
+    key = key or occurrence.key
     try:
         if check_earlier_attempt and occurrence.attempts > 1:
-            found = already_posted(client, channel, occurrence, occurrence.due_at.timestamp() - 60)
+            found = find_keyed_message(
+                client,
+                channel,
+                METADATA_EVENT,
+                key,
+                occurrence.due_at.timestamp() - 60,
+                thread_ts=message.get("thread_ts"),
+            )
             if found is not None:
-                log.info("occurrence %s was already posted as %s", occurrence.key, found)
+                log.info("%s was already posted as %s", key, found)
                 return Delivery.sent(channel, found)
-        answer = client.chat_postMessage(channel=channel, metadata=metadata(occurrence), **message)
+        answer = client.chat_postMessage(
+            channel=channel, metadata=metadata(occurrence, key), **message
+        )
         return Delivery.sent(str(answer.get("channel") or channel), str(answer.get("ts")))
     except (SlackApiError, OSError) as error:
         return delivery_for(error)
@@ -157,41 +173,38 @@ def tell_people(
     occurrence: Occurrence,
     user_ids: list[str],
     message: Callable[[str], dict[str, Any]],
+    *,
+    refused: frozenset[str] = frozenset(),
 ) -> Delivery:
     """DM each person once, remembering in the occurrence who already got it (for retries).
 
-    Each DM carries the occurrence key: a retry after a timeout first looks in the DM for
-    the message the earlier attempt may have posted. A person Slack won't let us DM is
-    logged and passed over; a passing error retries the rest later.
+    Each DM carries the occurrence key: a retry first looks in the DM for the message an
+    earlier attempt may have posted. A person Slack won't let us DM is logged and passed
+    over (those whose error is in ``refused`` are listed in the payload's "refused", for the
+    caller to reach another way); a passing error retries the rest later.
     """
     payload = dict(occurrence.payload or {})
     done = list(payload.get("told") or [])
+    declined = list(payload.get("refused") or [])
     last: Delivery = Delivery.skipped("nobody to tell")
     for user_id in user_ids:
-        if user_id in done:
+        if user_id in done or user_id in declined:
             continue
         try:
-            found = None
-            if occurrence.attempts > 1:
-                channel = str(client.conversations_open(users=user_id)["channel"]["id"])
-                oldest = occurrence.due_at.timestamp() - 60
-                found = already_posted(client, channel, occurrence, oldest)
-            if found is not None:
-                log.info("%s was already told about %s", user_id, occurrence.key)
-                last = Delivery.sent(channel, found)
-            else:
-                answer = client.chat_postMessage(
-                    channel=user_id, metadata=metadata(occurrence), **message(user_id)
-                )
-                last = Delivery.sent(str(answer.get("channel")), str(answer.get("ts")))
+            channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+            last = post(client, occurrence, channel, message(user_id))
         except (SlackApiError, OSError) as error:
-            delivery = delivery_for(error)
-            if delivery.outcome.value == "retry":
-                occurrence.payload = {**payload, "told": done}
-                return delivery
-            log.warning("could not DM %s about %s: %s", user_id, occurrence.key, delivery.reason)
+            last = delivery_for(error)
+        if last.outcome.value == "retry":
+            occurrence.payload = {**payload, "told": done, "refused": declined}
+            return last
+        if last.outcome.value == "permanent":
+            if last.reason in refused:
+                declined.append(user_id)
+                continue
+            log.warning("could not DM %s about %s: %s", user_id, occurrence.key, last.reason)
         done.append(user_id)
-    occurrence.payload = {**payload, "told": done}
-    if last.outcome.value == "skipped" and done:
+    occurrence.payload = {**payload, "told": done, "refused": declined}
+    if last.outcome.value != "sent" and (done or declined):
         return Delivery.sent(None, None)
     return last

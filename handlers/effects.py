@@ -72,7 +72,9 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
     actor, where = payload.get("actor"), str(payload.get("where") or "")
     what = str(payload.get("what") or "Your change")
     retry = None
-    if delivery.outcome is Outcome.RETRY and attempt.first:
+    if delivery.outcome is Outcome.SENT and attempt.first and payload.get("confirm"):
+        text = md("{} in {}.", str(payload["confirm"]), channel(where))
+    elif delivery.outcome is Outcome.RETRY and attempt.first:
         text = md(
             "{} is saved. Slack is busy right now, so it will appear in {} shortly; there is "
             "nothing else to do.",
@@ -80,12 +82,12 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
             channel(where),
         )
     elif delivery.outcome is Outcome.PERMANENT:
-        text = md(
-            "{} is saved, but I couldn't post it in {}. {}, then press *Post it now*.",
-            what,
-            channel(where),
-            how_to_fix(delivery.reason, where),
+        opening = (
+            md("{} is saved, but I couldn't show it in {}.", what, channel(where))
+            if payload.get("saved", True)
+            else md("I couldn't post {} in {}.", what, channel(where))
         )
+        text = md("{} {}, then press *Post it now*.", opening, how_to_fix(delivery.reason, where))
         retry = try_again_button(Action.EFFECT_RETRY, str(occurrence.id))
     else:
         return

@@ -16,7 +16,7 @@ from handlers.dispatch import Notice, Sender
 from handlers.home import publish as home
 from handlers.promises import reminders as promises
 from handlers.reviews import reminders as reviews
-from handlers.rules import reminders as rules
+from handlers.rules import senders as rules
 from handlers.wins import senders as wins
 
 SENDERS: dict[str, Sender] = {
@@ -26,7 +26,10 @@ SENDERS: dict[str, Sender] = {
     reviews.SNOOZED: reviews.send_snoozed,
     reviews.PAUSED: reviews.send_paused,
     # rules of engagement
-    rules.KIND: rules.send_nudge,
+    rules.NUDGE: rules.send_nudge,
+    rules.PROPOSAL: rules.send_proposal,
+    rules.DECISION: rules.send_decision,
+    rules.SHARE: rules.send_rulebook,
     # promises
     promises.KIND: promises.send_reminder,
     # wins
@@ -38,6 +41,9 @@ SENDERS: dict[str, Sender] = {
 }
 
 NOTICES: dict[str, Notice] = {
+    rules.PROPOSAL: effects.notice,
+    rules.DECISION: effects.notice,
+    rules.SHARE: effects.notice,
     wins.CELEBRATE: wins.celebration_notice,
     wins.UPDATE: wins.update_notice,
 }

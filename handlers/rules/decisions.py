@@ -15,11 +15,13 @@ from bot.domain.rules import Outcome
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.effects import declare
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.rules import modals, publish
+from handlers.rules import modals, senders
 from handlers.rules.form import read_rule_form
+from handlers.text import md
 from storage.models import DecisionKind
 
 RECORDED = {
@@ -46,27 +48,29 @@ def _clicked(body: dict[str, Any], client: WebClient, session: Session) -> tuple
     return actor, proposal_id, version
 
 
-def _shown(
-    client: WebClient,
-    session: Session,
-    outcome: Outcome,
-    actor: Actor,
-    version: int,
-    tell: Any,
-) -> None:
-    session.commit()  # the decision stands whatever Slack says next
-    failed = publish.publish(client, session, outcome, actor, version)
-    if failed:
-        tell(publish.refused_note(RECORDED[outcome.kind], failed, outcome.proposal.channel_id))
-    refresh_homes(session, [actor.user_id, outcome.proposal.proposed_by])
+def _shown(session: Session, outcome: Outcome, actor: Actor, version: int) -> None:
+    """Declare the decision's note in the thread (and the proposal's refreshed messages)."""
+    p = outcome.proposal
+    declare(
+        session,
+        senders.DECISION,
+        f"proposal:{p.id}:{outcome.kind.value}:v{version}:{actor.user_id}",
+        actor=actor.user_id,
+        what=RECORDED[outcome.kind],
+        where=p.channel_id,
+        partnership_id=p.partnership_id,
+        subject_id=p.id,
+        reply_in=p.channel_id,
+        decision=outcome.kind.value,
+        side=outcome.side.value,
+        version=version,
+        agreed=outcome.agreed is not None,
+    )
+    refresh_homes(session, [actor.user_id, p.proposed_by])
 
 
 def _respond(respond: Respond) -> Any:
     return lambda text: respond(response_type="ephemeral", replace_original=False, text=text)
-
-
-def _in_channel(client: WebClient, actor: Actor, channel: str | None) -> Any:
-    return lambda text: publish.tell_person(client, channel, actor.user_id, text)
 
 
 @listener
@@ -77,9 +81,9 @@ def approve(
     actor, proposal_id, version = _clicked(body, client, session)
     outcome = rules.approve(session, proposal_id, version, actor)
     if not outcome.changed:
-        _respond(respond)(f"You already approved version {version}; it counts once.")
+        _respond(respond)(md("You already approved version {}; it counts once.", version))
         return
-    _shown(client, session, outcome, actor, version, _respond(respond))
+    _shown(session, outcome, actor, version)
 
 
 @listener
@@ -89,7 +93,7 @@ def withdraw(
     ack()
     actor, proposal_id, version = _clicked(body, client, session)
     outcome = rules.withdraw(session, proposal_id, actor)
-    _shown(client, session, outcome, actor, version, _respond(respond))
+    _shown(session, outcome, actor, version)
 
 
 def _comment_modal(kind: DecisionKind, proposal_id: int, version: int, channel: str) -> dict:
@@ -179,9 +183,7 @@ def submit_request_changes(
         forms.text(body, B.RULE_COMMENT),
     )
     ack()
-    _shown(
-        client, session, outcome, actor, version, _in_channel(client, actor, meta.get("channel_id"))
-    )
+    _shown(session, outcome, actor, version)
 
 
 @listener
@@ -194,9 +196,7 @@ def submit_reject(
         session, _meta_int(meta, "proposal_id"), version, actor, forms.text(body, B.RULE_COMMENT)
     )
     ack()
-    _shown(
-        client, session, outcome, actor, version, _in_channel(client, actor, meta.get("channel_id"))
-    )
+    _shown(session, outcome, actor, version)
 
 
 @listener
@@ -206,15 +206,7 @@ def submit_amendment(
     actor, meta = _submitted(body, client, session)
     outcome = rules.amend(session, _meta_int(meta, "proposal_id"), read_rule_form(body), actor)
     ack()
-    version = outcome.proposal.current_version
-    _shown(
-        client,
-        session,
-        outcome,
-        actor,
-        version,
-        _in_channel(client, actor, outcome.proposal.channel_id),
-    )
+    _shown(session, outcome, actor, outcome.proposal.current_version)
 
 
 def register(app: App) -> None:

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain import partnerships, rulebook, rules
 from bot.domain.errors import DomainError
+from bot.domain.people import Actor
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
-from handlers.delivery import how_to_fix
+from handlers.effects import declare
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.linked import channel_partnership
-from handlers.rules import decisions, modals, publish
+from handlers.rules import decisions, modals, senders
 from handlers.rules import rulebook_views as book
 from handlers.rules.form import read_rule_form
-from storage.models import Partnership, Rule
+from storage.models import Partnership, Proposal, Rule
 
 
 def _int(value: Any, what: str = "That button") -> int:
@@ -170,22 +171,17 @@ def share_rulebook(
     partnership = partnerships.get_partnership(session, _int(forms.action_value(body)))
     actor = directory.actor_of(body)
     partnerships.require_side(partnership, actor)
-    messages = book.shared_rulebook(
-        partnership, rulebook.rulebook(session, partnership.id), actor.user_id
-    )
-    try:
-        for message in messages:
-            client.chat_postMessage(channel=partnership.channel_id, **message)
-    except (SlackApiError, OSError) as error:
-        code = error.response.get("error") if isinstance(error, SlackApiError) else "timeout"
-        raise DomainError(
-            f"I couldn't share the rulebook in <#{partnership.channel_id}>. "
-            f"{how_to_fix(code, partnership.channel_id)}, then share it again."
-        ) from None
-    respond(
-        response_type="ephemeral",
-        replace_original=False,
-        text=f"Shared the rulebook in <#{partnership.channel_id}>.",
+    declare(
+        session,
+        senders.SHARE,
+        f"rulebook:{partnership.id}:{uuid.uuid4().hex[:12]}",
+        actor=actor.user_id,
+        what="the rulebook",
+        where=partnership.channel_id,
+        partnership_id=partnership.id,
+        reply_in=partnership.channel_id,
+        saved=False,
+        confirm="Shared the rulebook",
     )
 
 
@@ -224,8 +220,7 @@ def submit_proposal(
     partnership_id = _int(forms.metadata(body).get("partnership_id"), "This form")
     outcome = rules.propose(session, partnership_id, read_rule_form(body), actor)
     ack()
-    session.commit()  # the proposal stands before Slack is asked to show it
-    publish.post_proposal(client, session, outcome.proposal.id, actor)
+    announce(session, outcome.proposal, actor, "Your proposal")
 
 
 @listener
@@ -243,8 +238,21 @@ def submit_retirement(
         actor,
     )
     ack()
-    session.commit()
-    publish.post_proposal(client, session, outcome.proposal.id, actor)
+    announce(session, outcome.proposal, actor, "Your proposal to retire the rule")
+
+
+def announce(session: Session, proposal: Proposal, actor: Actor, what: str) -> None:
+    """Declare a new proposal's message and thread buttons in its channel."""
+    declare(
+        session,
+        senders.PROPOSAL,
+        senders.proposal_key(proposal.id),
+        actor=actor.user_id,
+        what=what,
+        where=proposal.channel_id,
+        partnership_id=proposal.partnership_id,
+        subject_id=proposal.id,
+    )
 
 
 def register(app: App) -> None:

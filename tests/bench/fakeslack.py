@@ -379,10 +379,41 @@ class FakeSlack:
             "permalink": f"https://slack.test/archives/{args.get('channel')}/p{args.get('message_ts')}",
         }
 
+    def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent and replies, oldest first (as Slack lists them)."""
+        channel, thread = str(args.get("channel", "")), str(args.get("ts", ""))
+        with self._lock:
+            found = [
+                m
+                for m in self.messages
+                if m.channel == channel
+                and not m.deleted
+                and not m.user
+                and (m.ts == thread or m.thread_ts == thread)
+            ]
+        oldest = float(args.get("oldest") or 0)
+        return {
+            "ok": True,
+            "messages": [
+                {"ts": m.ts, "thread_ts": m.thread_ts, "text": m.text, "metadata": m.metadata}
+                for m in found
+                if m.ts == thread or float(m.ts) >= oldest
+            ],
+            "has_more": False,
+        }
+
     def api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages only, newest first: thread replies are in conversations.replies."""
         channel = str(args.get("channel", ""))
         with self._lock:
-            found = [m for m in self.messages if m.channel == channel and not m.deleted]
+            found = [
+                m
+                for m in self.messages
+                if m.channel == channel
+                and not m.deleted
+                and not m.user
+                and (m.thread_ts is None or m.thread_ts == m.ts)
+            ]
         oldest = float(args.get("oldest") or 0)
         found = [m for m in found if float(m.ts) >= oldest]
         return {

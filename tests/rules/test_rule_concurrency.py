@@ -148,3 +148,39 @@ def test_concurrent_approvals_count_once_and_agree_once(pg_engine):
     with sessions() as session:
         numbers = list(session.scalars(select(Rule.number).order_by(Rule.number)))
     assert numbers == list(range(1, 16))  # 3 rules a round, numbered without gaps or repeats
+
+
+def test_many_simultaneous_approve_clicks_announce_the_agreement_once(
+    bench, fake_slack, monkeypatch
+):
+    """Twelve partner people and the vendor's approver click Approve at the same moment:
+    however the commits interleave, each approval is noted once and the thread says "Both
+    sides agreed" once."""
+    from handlers.ids import Block as B
+    from tests.bench import requests as rq
+    from tests.bench.harness import PARTNER
+    from tests.bench.scenarios import link_partnership
+    from tests.rules import flows
+
+    people = [f"U_P{n}" for n in range(12)]
+    for user in people:
+        fake_slack.add_user(user, PARTNER, user, "Europe/Berlin")
+        monkeypatch.setitem(flows.TEAMS, user, PARTNER)
+    link_partnership(bench, **{B.VENDOR_APPROVERS: rq.users("U_CAM")})
+    proposal = flows.propose(bench, "U_TM")
+    barrier = threading.Barrier(len(people) + 1)
+
+    def click(user: str) -> None:
+        barrier.wait()
+        flows.approve(bench, proposal.id, user)
+
+    threads = [threading.Thread(target=click, args=(u,)) for u in [*people, "U_CAM"]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert flows.refreshed(bench, proposal.id).status is ProposalStatus.AGREED
+    said = "\n".join(flows.thread(bench, proposal.id))
+    assert said.count("Both sides agreed") == 1, said
+    approvals = [line for line in said.splitlines() if " approved version 1" in line]
+    assert len(approvals) == len({line.split(" (")[0] for line in approvals})

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.app import make_client
+from bot.scheduler import Ticker
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from storage.models import Decision, DecisionKind, ProposalStatus, RuleStatus, Side
 from tests.bench import requests as rq
+from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL, PARTNER, block_texts, response_json
 from tests.bench.scenarios import link_partnership
 from tests.rules.flows import (
@@ -277,9 +281,9 @@ def test_thread_and_parent_update_failures_still_record_the_decision(bench, fake
     approve(bench, proposal.id, "U_DANA")
     assert refreshed(bench, proposal.id).status is ProposalStatus.AGREED
     assert len(rules_in(bench)) == 1
-    told = fake_slack.responses[-1]["text"]
-    assert "Your approval is recorded, but I couldn't show it" in told
-    assert "message_not_found" in told
+    told = fake_slack.ephemerals_for("U_DANA")[-1].text
+    assert "Your approval is saved, but I couldn't show it in <#C0SHARED>" in told
+    assert "was deleted" in told and "message_not_found" not in told
 
     # an archived channel: the rejection stands, the rejecter is told by DM
     second = propose(bench, "U_TM", title="Second")
@@ -288,15 +292,50 @@ def test_thread_and_parent_update_failures_still_record_the_decision(bench, fake
     bench.submit({B.RULE_COMMENT: rq.text("No")}, user="U_PAT", user_team=PARTNER)
     assert refreshed(bench, second.id).status is ProposalStatus.REJECTED
     dm = fake_slack.last_post("DU_PAT")
-    assert "Your rejection is recorded" in dm.text and "is_archived" in dm.text
+    assert "Your rejection is saved" in dm.text and "is archived" in dm.text
 
 
-def test_proposal_that_cannot_be_posted_is_withdrawn_and_the_proposer_told(bench, fake_slack):
+def test_a_proposal_slack_refuses_stands_and_is_posted_once_fixed(bench, fake_slack):
+    """The channel refuses the post: the proposal is kept (not "nothing was proposed"), the
+    proposer is told what to fix, and Post it now brings the message and its buttons."""
     link_partnership(bench)
     fake_slack.channel_errors[CHANNEL] = "not_in_channel"
     proposal = propose(bench, "U_TM")
-    assert refreshed(bench, proposal.id).status is ProposalStatus.WITHDRAWN
-    assert "so nothing was proposed" in fake_slack.last_post("DU_TM").text
+    assert refreshed(bench, proposal.id).status is ProposalStatus.PENDING
+    dm = fake_slack.last_post("DU_TM")
+    assert "Your proposal is saved, but I couldn't show it in <#C0SHARED>" in dm.text
+    assert "/invite @partnerbot" in dm.text and "nothing was" not in dm.text
+    del fake_slack.channel_errors[CHANNEL]
+    [button] = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
+    bench.click(button["action_id"], button["value"], user="U_TM")
+    bench.click(button["action_id"], button["value"], user="U_TM")
+    posted = refreshed(bench, proposal.id)
+    assert posted.parent_ts and posted.buttons_ts
+    assert len([m for m in fake_slack.posts(CHANNEL) if m.ts == posted.parent_ts]) == 1
+    assert fake_slack.message(CHANNEL, posted.buttons_ts).thread_ts == posted.parent_ts
+
+
+def test_a_proposal_whose_post_times_out_gets_its_thread_and_buttons_once(bench, fake_slack):
+    """/roe while chat.postMessage answers too late: the proposer hears the truth, and the
+    next tick finds the message Slack made, then adds the buttons, each once."""
+    link_partnership(bench)
+    bench.app.client.timeout = 0.3
+    fake_slack.fail("chat.postMessage", Fault(delay=0.6, done_first=True))
+    proposal = propose(bench, "U_TM")
+    assert refreshed(bench, proposal.id).status is ProposalStatus.PENDING
+    told = fake_slack.ephemerals_for("U_TM") or [fake_slack.last_post("DU_TM")]
+    assert "will appear in <#C0SHARED> shortly" in told[-1].text
+    assert "nothing was changed" not in told[-1].text
+    Ticker(bench.sessions, make_client(bench.settings), name="t", materializers=[]).tick(
+        datetime.now(UTC) + timedelta(minutes=1)
+    )
+    posted = refreshed(bench, proposal.id)
+    parents = [m for m in fake_slack.posts(CHANNEL) if "Proposed rule" in (m.text or "")]
+    assert [m.ts for m in parents] == [posted.parent_ts]
+    buttons = [m for m in fake_slack.posts(CHANNEL) if m.thread_ts == posted.parent_ts]
+    assert [m.ts for m in buttons] == [posted.buttons_ts]
+    approve(bench, proposal.id, "U_DANA")
+    assert refreshed(bench, proposal.id).status is ProposalStatus.AGREED
 
 
 def test_bad_proposal_gets_field_errors_and_stores_nothing(bench):

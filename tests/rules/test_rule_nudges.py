@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -13,6 +13,7 @@ from bot.domain import rules_nudges
 from bot.scheduler import Ticker
 from handlers.ids import Action
 from storage.models import Occurrence, OccurrenceStatus
+from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL
 from tests.bench.scenarios import link_partnership
 from tests.rules.flows import approve, comment_decision, decide, propose, refreshed, rule_values
@@ -84,3 +85,56 @@ def test_amending_restarts_the_clock(bench, fake_slack, clock):
     # Friday 10:00 in New York + 3 business days: Wednesday 10:00, after the clocks changed
     assert amended.due_at == datetime(2026, 3, 11, 14, 0, tzinfo=UTC)
     assert tick(bench, clock, DUE).deliveries == []
+
+
+def test_a_nudge_whose_answer_came_late_is_not_sent_again(bench, fake_slack, clock):
+    """Slack posted the DM but answered after the client gave up: the next tick finds the DM
+    by its key instead of nudging the approver twice."""
+    link_partnership(bench)
+    proposal = propose(bench, "U_TM")
+    fake_slack.fail("chat.postMessage", Fault(delay=0.6, done_first=True))
+    clock.move_to(DUE)
+    client = make_client(bench.settings)
+    client.timeout = 0.3
+    client.retry_handlers = []
+    first = Ticker(bench.sessions, client, name="t", materializers=[]).tick(DUE)
+    assert [d.outcome.value for d in first.deliveries] == ["retry"]
+    later = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+    second = tick(bench, clock, later)
+    assert [d.outcome.value for d in second.deliveries] == ["sent"]
+    assert len(fake_slack.posts("DU_DANA")) == 1
+    assert nudges_of(bench, proposal.id)[0].status is OccurrenceStatus.SENT
+
+
+def test_every_proposal_gets_its_thread_and_every_nudge_goes_once_on_a_flaky_slack(
+    bench, fake_slack, clock
+):
+    """Slack fails one call in ten: every proposal still gets its message, thread and
+    buttons, and every approver is nudged exactly once."""
+    link_partnership(bench)
+    fake_slack.flaky(rate=0.1, seed=7, timeout=0.6)
+    bench.app.client.timeout = 0.3
+    proposals = [propose(bench, "U_TM", title=f"Rule {n}") for n in range(12)]
+    client = make_client(bench.settings)
+    client.timeout = 0.3
+    client.retry_handlers = []
+    # ticks every 5 minutes after the proposals, then from when the nudges are due
+    moments = [PROPOSED_AT + timedelta(minutes=5 * n) for n in range(1, 30)]
+    moments += [DUE + timedelta(minutes=5 * n) for n in range(30)]
+    for now in moments:
+        clock.move_to(now)
+        Ticker(bench.sessions, client, name="t", materializers=[]).tick(now)
+    fake_slack.flaky(rate=0)
+    for proposal in proposals:
+        posted = refreshed(bench, proposal.id)
+        assert posted.parent_ts and posted.buttons_ts, proposal.id
+        keys = [
+            (m.metadata or {}).get("event_payload", {}).get("key")
+            for m in fake_slack.posts(CHANNEL)
+        ]
+        assert keys.count(f"proposal:{proposal.id}") == 1
+        assert keys.count(f"proposal:{proposal.id}:buttons:v1") == 1
+    nudged = [
+        (m.metadata or {}).get("event_payload", {}).get("key") for m in fake_slack.posts("DU_DANA")
+    ]
+    assert sorted(nudged) == sorted(f"rule:{p.id}:v1:1" for p in proposals)

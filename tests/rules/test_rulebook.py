@@ -89,7 +89,7 @@ def test_sixty_rules_page_through_within_block_kit_limits(bench, fake_slack):
         within_limits(post.blocks)
         shared += block_texts(post.blocks)
     assert all(f"*R-{n} · " in shared for n in range(1, 61))
-    assert "Shared the rulebook" in fake_slack.responses[-1]["text"]
+    assert "Shared the rulebook in <#C0SHARED>" in fake_slack.ephemerals_for("U_DANA")[-1].text
 
 
 def test_partner_side_opens_the_rulebook_from_the_summary(bench, fake_slack):
@@ -150,7 +150,16 @@ def test_sharing_in_an_archived_channel_says_what_to_do(bench, fake_slack):
     approve(bench, proposal.id, "U_DANA")
     fake_slack.channel_errors[CHANNEL] = "is_archived"
     bench.click(Action.ROE_SHARE, str(partnership.id), user="U_DANA", user_team=PARTNER)
-    text = fake_slack.responses[-1]["text"]
-    assert f"I couldn't share the rulebook in <#{CHANNEL}>" in text
-    assert "is archived. Ask someone to unarchive it, then share it again." in text
+    text = fake_slack.last_post("DU_DANA").text  # the channel refuses ephemerals too
+    assert f"I couldn't post the rulebook in <#{CHANNEL}>" in text
+    assert "is archived. Ask someone to unarchive it, then press *Post it now*." in text
     assert "Something went wrong" not in text
+
+    # unarchived: Post it now shares it, once however often it is pressed
+    del fake_slack.channel_errors[CHANNEL]
+    dm = fake_slack.last_post("DU_DANA")
+    [button] = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
+    for _ in range(2):
+        bench.click(button["action_id"], button["value"], user="U_DANA", user_team=PARTNER)
+    shared = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rulebook of")]
+    assert len(shared) == 1

@@ -1,14 +1,15 @@
 """The agenda of a review: what happened in the partnership since the last review held.
 
 Each feature that has something to go over contributes one section, from its own queries:
-wins logged, rules proposed or agreed, promises open and overdue.
+wins logged, rules proposed or agreed, promises open and overdue. Sections hold plain data,
+no Slack syntax: the review prompt's view renders (and escapes) them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -28,12 +29,40 @@ def shorten(text: str) -> str:
     return text if len(text) <= MAX_LINE else text[: MAX_LINE - 1] + "…"
 
 
+# The items of an agenda are plain data: people's text (headlines, titles, promises) stays as
+# they wrote it (shortened), and the Slack view decides how to show it, escaped.
+@dataclass(frozen=True)
+class WinItem:
+    headline: str
+    amount: str | None = None  # formatted, e.g. "$125,000.00"
+
+
+@dataclass(frozen=True)
+class RuleItem:
+    agreed: bool  # agreed, or only proposed
+    title: str  # "R-3 Lead sharing" once agreed
+
+
+@dataclass(frozen=True)
+class PromiseItem:
+    overdue: bool
+    due_on: date
+    maker_id: str
+    owed_to_id: str
+    text: str
+
+
+AgendaItem = WinItem | RuleItem | PromiseItem
+
+
 @dataclass(frozen=True)
 class AgendaSection:
-    """One part of a review's agenda: a title with a count, and a few lines (mrkdwn)."""
+    """One part of a review's agenda: a title with a count, its items, and how many more
+    there were than are listed."""
 
     title: str
-    lines: list[str] = field(default_factory=list)
+    items: list[AgendaItem] = field(default_factory=list)
+    more: int = 0
 
 
 AgendaSource = Callable[[Session, Partnership, datetime], AgendaSection | None]
@@ -49,12 +78,14 @@ def wins_section(
     title = f"Wins logged: {len(wins)}"
     if totals:
         title += " (" + ", ".join(format_money(v, c) for c, v in sorted(totals.items())) + ")"
-    lines = [
-        shorten(win.headline)
-        + (f" — {format_money(win.amount, win.currency)}" if win.amount else "")
+    items: list[AgendaItem] = [
+        WinItem(
+            shorten(win.headline),
+            format_money(win.amount, win.currency) if win.amount else None,
+        )
         for win in wins
     ]
-    return AgendaSection(title, lines)
+    return AgendaSection(title, items)
 
 
 def rules_section(
@@ -64,9 +95,9 @@ def rules_section(
     if not activity.proposed and not activity.agreed:
         return None
     title = f"Rules of engagement: {len(activity.proposed)} proposed, {len(activity.agreed)} agreed"
-    lines = [f"Agreed: {shorten(title_)}" for title_ in activity.agreed]
-    lines += [f"Proposed: {shorten(title_)}" for title_ in activity.proposed]
-    return AgendaSection(title, lines)
+    items: list[AgendaItem] = [RuleItem(True, shorten(title_)) for title_ in activity.agreed]
+    items += [RuleItem(False, shorten(title_)) for title_ in activity.proposed]
+    return AgendaSection(title, items)
 
 
 def promises_section(
@@ -77,12 +108,11 @@ def promises_section(
         return None
     overdue = {p.id for p in found.overdue}
     title = f"Promises open: {len(found.open)}, overdue: {len(overdue)}"
-    lines = [
-        f"{'Overdue' if p.id in overdue else 'Due'} {p.due_date:%d %b}: <@{p.maker_id}> to "
-        f"<@{p.owed_to_id}> — {shorten(p.promise)}"
+    items: list[AgendaItem] = [
+        PromiseItem(p.id in overdue, p.due_date, p.maker_id, p.owed_to_id, shorten(p.promise))
         for p in found.open
     ]
-    return AgendaSection(title, lines)
+    return AgendaSection(title, items)
 
 
 # Sections appear in this order.
@@ -95,13 +125,11 @@ def agenda(
     since: datetime,
     features: list[AgendaSource] | None = None,
 ) -> list[AgendaSection]:
-    """The sections of a review's agenda, each kept to ``MAX_LINES`` lines."""
+    """The sections of a review's agenda, each kept to ``MAX_LINES`` items."""
     sections: list[AgendaSection] = []
     for source in features if features is not None else SOURCES:
         section = source(session, partnership, since)
         if section is not None:
-            lines = section.lines[:MAX_LINES]
-            if len(section.lines) > MAX_LINES:
-                lines.append(f"… and {len(section.lines) - MAX_LINES} more")
-            sections.append(AgendaSection(section.title, lines))
+            more = section.more + max(len(section.items) - MAX_LINES, 0)
+            sections.append(AgendaSection(section.title, section.items[:MAX_LINES], more))
     return sections

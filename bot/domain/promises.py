@@ -27,6 +27,7 @@ from bot.domain.partnerships import (
     side_of,
 )
 from bot.domain.people import Actor, known
+from bot.domain.text import clean_text as without_format_characters
 from storage.models import (
     OPEN_STATES,
     Partnership,
@@ -81,7 +82,9 @@ def record_event(
 
 
 def clean_text(value: str, limit: int, field: str, what: str, errors: dict[str, str]) -> str:
-    value = value.strip()
+    """A text a person typed, trimmed and without invisible format characters (zero-width,
+    bidi overrides); an error in ``errors`` if it is empty or too long."""
+    value = without_format_characters(value)
     if not value:
         errors[field] = f"Say {what}."
     elif len(value) > limit:

@@ -20,6 +20,7 @@ from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotFound, collect
 from bot.domain.partnerships import get_partnership, require_side
 from bot.domain.people import Actor
+from bot.domain.text import clean_text
 from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus
 from storage.queries import insert_ignore
 
@@ -158,7 +159,8 @@ def mark_held(session: Session, review_id: int, actor: Actor, form: HeldForm) ->
         errors["review_attendees"] = "Name at least one person who attended."
     elif len(form.attendees) > MAX_ATTENDEES:
         errors["review_attendees"] = f"Name up to {MAX_ATTENDEES} people."
-    for name, value in (("review_notes", form.notes), ("review_next_steps", form.next_steps)):
+    notes, next_steps = clean_text(form.notes), clean_text(form.next_steps)
+    for name, value in (("review_notes", notes), ("review_next_steps", next_steps)):
         if len(value) > MAX_TEXT:
             errors[name] = f"Keep this under {MAX_TEXT} characters."
     collect(errors)
@@ -170,8 +172,8 @@ def mark_held(session: Session, review_id: int, actor: Actor, form: HeldForm) ->
         status=ReviewStatus.HELD,
         held_on=form.held_on,
         attendees=form.attendees,
-        notes=form.notes or None,
-        next_steps=form.next_steps or None,
+        notes=notes or None,
+        next_steps=next_steps or None,
         closed_by=actor.user_id,
         closed_at=utcnow(),
     )

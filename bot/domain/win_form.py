@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain.clock import utcnow
 from bot.domain.money import format_plain, is_currency, parse_amount
 from bot.domain.people import known
+from bot.domain.text import clean_line, clean_text
 from storage.models import Partnership, Side, Win, WinKind
 
 MAX_HEADLINE = 150
@@ -37,7 +38,8 @@ F_STORY = "win_story"
 
 @dataclass(frozen=True)
 class WinForm:
-    """What the win modal says, as plain values (the amount still as typed)."""
+    """What the win modal says, as plain values (the amount still as typed; the texts are
+    cleaned by ``validate`` and the product line where it is stored)."""
 
     partnership_id: int | None
     headline: str
@@ -76,7 +78,7 @@ def today_in(tz: str) -> date:
 
 def validate(form: WinForm, tz: str) -> tuple[Valid | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    headline = " ".join(form.headline.split())
+    headline = clean_line(form.headline)  # no zero-width or bidi characters, one line
     if not headline:
         errors[F_HEADLINE] = "Say what was won: the account or opportunity, e.g. “Acme renewal”."
     elif len(headline) > MAX_HEADLINE:
@@ -127,13 +129,13 @@ def validate(form: WinForm, tz: str) -> tuple[Valid | None, dict[str, str]]:
     elif form.closed_on > today_in(tz):
         errors[F_CLOSED_ON] = "That date is in the future: log a win once it has closed."
 
-    story = form.story.strip()
+    story = clean_text(form.story)
     if len(story) > MAX_STORY:
         errors[F_STORY] = (
             f"Keep the story under {MAX_STORY} characters (it has {len(story)}); link to the "
             "longer version."
         )
-    if len(form.new_product_line.strip()) > MAX_PRODUCT_LINE:
+    if len(clean_line(form.new_product_line)) > MAX_PRODUCT_LINE:
         errors[F_NEW_PRODUCT_LINE] = f"Keep the name under {MAX_PRODUCT_LINE} characters."
     if errors or kind is None or form.closed_on is None:
         return None, errors

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain.money import format_money
 from bot.domain.partnerships import live_partnership_in, partnerships_of, partnerships_of_team
 from bot.domain.people import Actor
+from bot.domain.text import match_key
 from bot.domain.win_form import DEFAULT_CURRENCY
 from storage.models import Partnership, ProductLine, Win
 
@@ -59,6 +60,30 @@ def product_lines(session: Session, partnership_id: int) -> list[ProductLine]:
             .where(ProductLine.partnership_id == partnership_id)
             .order_by(ProductLine.name_key)
         )
+    )
+
+
+def line_key(name: str) -> str:
+    """The form product lines are told apart in: case, spacing, invisible characters and
+    look-alike forms don't count, so "Cloud Backup", "cloud  backup", "Cloud\u200bBackup"
+    (shown as "CloudBackup") and the same in fullwidth letters are one line."""
+    return match_key(name).replace(" ", "")[:100]  # the name_key column holds 100 characters
+
+
+def product_line_named(session: Session, partnership_id: int, name: str) -> ProductLine | None:
+    """The partnership's product line that ``name`` means, if it has one."""
+    key = line_key(name)
+    found = session.scalar(
+        select(ProductLine).where(
+            ProductLine.partnership_id == partnership_id, ProductLine.name_key == key
+        )
+    )
+    if found is not None:
+        return found
+    # Lines stored before keys were normalized have a plainer key: compare their names.
+    return next(
+        (line for line in product_lines(session, partnership_id) if line_key(line.name) == key),
+        None,
     )
 
 

@@ -16,6 +16,7 @@ from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.partnerships import get_partnership, require_side
 from bot.domain.people import Actor
+from bot.domain.text import clean_line
 from bot.domain.win_form import (
     F_PARTNERSHIP,
     F_PRODUCT_LINE,
@@ -26,6 +27,7 @@ from bot.domain.win_form import (
 
 # The read side lives in win_records; these are re-exported for the review agenda and KPIs.
 from bot.domain.win_records import WinsSummary as WinsSummary
+from bot.domain.win_records import line_key, product_line_named
 from bot.domain.win_records import summary as summary
 from bot.domain.win_records import wins_since as wins_since
 from storage.models import (
@@ -45,15 +47,12 @@ EDITABLE_FOR = timedelta(hours=24)
 def _product_line(
     session: Session, partnership: Partnership, form: WinForm, actor: Actor
 ) -> ProductLine | None:
-    """The chosen line, or the new one typed (matched to an existing one regardless of case)."""
-    name = " ".join(form.new_product_line.split())
-    if name:
-        key = name.casefold()
-        existing = session.scalar(
-            select(ProductLine).where(
-                ProductLine.partnership_id == partnership.id, ProductLine.name_key == key
-            )
-        )
+    """The chosen line, or the new one typed (matched to an existing one regardless of case,
+    spacing, invisible characters and look-alike forms: see ``line_key``)."""
+    name = clean_line(form.new_product_line)
+    key = line_key(name)
+    if key:
+        existing = product_line_named(session, partnership.id, name)
         if existing is not None:
             return existing
         line = ProductLine(
@@ -68,18 +67,14 @@ def _product_line(
                 session.add(line)
                 session.flush()
         except IntegrityError:
-            return session.scalar(
-                select(ProductLine).where(
-                    ProductLine.partnership_id == partnership.id, ProductLine.name_key == key
-                )
-            )
+            return product_line_named(session, partnership.id, name)
         return line
     if form.product_line_id is None:
         return None
-    line = session.get(ProductLine, form.product_line_id)
-    if line is None or line.partnership_id != partnership.id:
+    chosen = session.get(ProductLine, form.product_line_id)
+    if chosen is None or chosen.partnership_id != partnership.id:
         raise NotFound("That product line is gone; pick another.", field=F_PRODUCT_LINE)
-    return line
+    return chosen
 
 
 def _credits(form: WinForm, current: list[WinCredit] | None = None) -> list[WinCredit]:

@@ -11,17 +11,17 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain.promises import MAX_NOTE, MAX_TEXT
-from handlers.blocks import context, field_input, truncate
+from handlers.blocks import field_input, note, section
 from handlers.ids import Block as B
 from handlers.ids import Callback
 from handlers.promises.views import day
+from handlers.text import escape, md, plain, user
 from storage.models import Partnership, Promise
 
 
@@ -55,7 +55,7 @@ def make_modal(
                 StaticSelectElement(
                     placeholder="Which partnership",
                     options=[
-                        Option(value=str(p.id), label=truncate(p.partner_name, 75))
+                        Option(value=str(p.id), label=plain(p.partner_name, 75))
                         for p in choices[:100]
                     ],
                 ),
@@ -63,9 +63,7 @@ def make_modal(
         )
     else:
         blocks.append(
-            SectionBlock(
-                text=truncate(f"A make-good promise to *{partnership.partner_name}*", 3000)
-            )
+            section(md("A make-good promise to *{}*", escape(partnership.partner_name, 600)))
         )
     blocks += [
         field_input(
@@ -97,13 +95,13 @@ def make_modal(
 
 def made_good_modal(promise: Promise) -> dict[str, Any]:
     blocks: list[Block] = [
-        SectionBlock(text=truncate(f"*Your promise*\n{promise.promise}", 3000)),
+        section(md("*Your promise*\n{}", escape(promise.promise, 2900))),
         field_input(
             B.PROMISE_NOTE,
             "What you did",
             _long_text("A short note for the partner", MAX_NOTE),
         ),
-        context(f"I'll ask <@{promise.owed_to_id}> to confirm it."),
+        note(md("I'll ask {} to confirm it.", user(promise.owed_to_id))),
     ]
     meta = {"promise_id": promise.id}
     return _modal(Callback.PROMISE_MADE_GOOD, "I made good", "Ask to confirm", meta, blocks)
@@ -111,7 +109,7 @@ def made_good_modal(promise: Promise) -> dict[str, Any]:
 
 def not_yet_modal(promise: Promise) -> dict[str, Any]:
     blocks: list[Block] = [
-        SectionBlock(text=truncate(f"*The promise*\n{promise.promise}", 3000)),
+        section(md("*The promise*\n{}", escape(promise.promise, 2900))),
         field_input(
             B.PROMISE_COMMENT,
             "What is still missing?",
@@ -124,16 +122,18 @@ def not_yet_modal(promise: Promise) -> dict[str, Any]:
 
 def renegotiate_modal(promise: Promise) -> dict[str, Any]:
     blocks: list[Block] = [
-        SectionBlock(
-            text=truncate(
-                f"*Your promise*\n{promise.promise}\n*Agreed date*\n{day(promise.due_date)}", 3000
+        section(
+            md(
+                "*Your promise*\n{}\n*Agreed date*\n{}",
+                escape(promise.promise, 2800),
+                day(promise.due_date),
             )
         ),
         field_input(B.PROMISE_NEW_DATE, "New date", DatePickerElement()),
         field_input(
             B.PROMISE_REASON, "Why", _long_text("Tell the partner why you need it", MAX_NOTE)
         ),
-        context(f"The new date applies once <@{promise.owed_to_id}> accepts it."),
+        note(md("The new date applies once {} accepts it.", user(promise.owed_to_id))),
     ]
     meta = {"promise_id": promise.id}
     return _modal(Callback.PROMISE_RENEGOTIATE, "Ask for a new date", "Ask", meta, blocks)

@@ -1,4 +1,8 @@
-"""Pure view builders for promises: the cards and messages both sides read."""
+"""Pure view builders for promises: the cards and messages both sides read.
+
+What was promised, the raw deal, notes, reasons and the partner's name are people's text: they
+reach mrkdwn only as arguments of ``md()``, so none of them can ping a channel or a person.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,18 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ConfirmObject,
-    HeaderBlock,
-    MarkdownTextObject,
     Option,
-    SectionBlock,
     StaticSelectElement,
 )
 
 from bot.domain import promise_plan as plan
 from bot.domain.promise_records import PromiseList
 from bot.domain.promises import calendar_of
-from handlers.blocks import MAX_MESSAGE_BLOCKS, button, context, truncate
+from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
+from handlers.blocks import note as context_note
 from handlers.ids import Action
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, escape, md, ours, user
 from storage.models import Promise, PromiseState
 
 STATE_LABELS = {
@@ -39,6 +42,10 @@ TONES = [
     (":warning:", "Time to make good on your promise"),
     (":rotating_light:", "Your promise is overdue, and the partner's trust is on the line"),
 ]
+
+NAME_LIMIT = 600  # a partner's name in a sentence
+FIELD_TEXT = 1900  # what was promised, in a field of 2000
+LINE_TEXT = 400  # what was promised, in one line of a list
 
 
 def day(value: date) -> str:
@@ -62,13 +69,28 @@ def tone(number: int) -> tuple[str, str]:
     return TONES[min(max(number, 1), len(TONES)) - 1]
 
 
-def _what(promise: Promise) -> SectionBlock:
-    return SectionBlock(
+def _partner(promise: Promise) -> Mrkdwn:
+    return escape(promise.partnership.partner_name, NAME_LIMIT)
+
+
+def _said(text: str | None, limit: int = 2900) -> Mrkdwn:
+    """Something a person wrote (a promise, a note, a reason), or a dash."""
+    return escape(text, limit) if text else Mrkdwn("—")
+
+
+def _ours(text: str) -> Mrkdwn:
+    """A sentence handed in by a caller: kept if already Mrkdwn; otherwise only its mentions of
+    people and channels stay live (``ours``), everything else is escaped."""
+    return text if isinstance(text, Mrkdwn) else ours(text)
+
+
+def _what(promise: Promise) -> Block:
+    return section(
         fields=[
-            MarkdownTextObject(text=truncate(f"*Promised*\n{promise.promise}", 2000)),
-            MarkdownTextObject(text=truncate(f"*For the raw deal*\n{promise.raw_deal}", 2000)),
-            MarkdownTextObject(text=f"*To*\n<@{promise.owed_to_id}>"),
-            MarkdownTextObject(text=f"*By*\n{day(promise.due_date)}"),
+            md("*Promised*\n{}", _said(promise.promise, FIELD_TEXT)),
+            md("*For the raw deal*\n{}", _said(promise.raw_deal, FIELD_TEXT)),
+            md("*To*\n{}", user(promise.owed_to_id)),
+            md("*By*\n{}", day(promise.due_date)),
         ]
     )
 
@@ -93,28 +115,34 @@ def maker_actions(promise: Promise) -> ActionsBlock:
     )
 
 
-def _message(text: str, blocks: list[Block]) -> dict[str, Any]:
+def _message(text: Mrkdwn, blocks: list[Block]) -> dict[str, Any]:
     assert len(blocks) <= MAX_MESSAGE_BLOCKS
-    return {"text": truncate(text, 3000), "blocks": [b.to_dict() for b in blocks]}
+    return message(text, blocks)
 
 
 def maker_card(promise: Promise, now: datetime, note: str | None = None) -> dict[str, Any]:
-    """The DM card the maker gets when the promise is recorded."""
-    p = promise.partnership
-    text = (
-        f"You promised <@{promise.owed_to_id}> at {p.partner_name} to make good by "
-        f"{day(promise.due_date)}."
+    """The DM card the maker gets when the promise is recorded (``note``: a line of ours,
+    such as why the partner couldn't be reached)."""
+    text = md(
+        "You promised {} at {} to make good by {}.",
+        user(promise.owed_to_id),
+        _partner(promise),
+        day(promise.due_date),
     )
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f"Promise to {p.partner_name}", 150)),
+        header(f"Promise to {promise.partnership.partner_name}"),  # plain_text: not parsed
         _what(promise),
-        context(
-            f"I'll remind you before it is due ({when_due(promise, now)}). It counts as kept "
-            f"once <@{promise.owed_to_id}> confirms you made good."
+        context_note(
+            md(
+                "I'll remind you before it is due ({}). It counts as kept once {} confirms you "
+                "made good.",
+                when_due(promise, now),
+                user(promise.owed_to_id),
+            )
         ),
     ]
     if note:
-        blocks.append(context(note))
+        blocks.append(context_note(_ours(note)))
     blocks.append(maker_actions(promise))
     return _message(text, blocks)
 
@@ -123,30 +151,30 @@ def reminder_message(promise: Promise, number: int, now: datetime) -> dict[str, 
     """Reminder ``number`` to the maker: the further along, the firmer."""
     emoji, opening = tone(number)
     due = when_due(promise, now)
-    text = f"{emoji} {opening}: {promise.promise} (to <@{promise.owed_to_id}>, {due})."
+    owed_to = user(promise.owed_to_id)
+    text = md("{} {}: {} (to {}, {}).", emoji, opening, _said(promise.promise, 1000), owed_to, due)
     blocks: list[Block] = [
-        SectionBlock(
-            text=truncate(
-                f"{emoji} *{opening}* to <@{promise.owed_to_id}> at "
-                f"{promise.partnership.partner_name}: it is {due}.",
-                3000,
-            )
+        section(
+            md("{} *{}* to {} at {}: it is {}.", emoji, opening, owed_to, _partner(promise), due)
         ),
         _what(promise),
     ]
     if promise.proposed_due_date is not None:
         blocks.append(
-            context(
-                f"You asked for {day(promise.proposed_due_date)} instead; "
-                f"<@{promise.owed_to_id}> hasn't answered yet, so the agreed date stands."
+            context_note(
+                md(
+                    "You asked for {} instead; {} hasn't answered yet, so the agreed date stands.",
+                    day(promise.proposed_due_date),
+                    owed_to,
+                )
             )
         )
-    blocks += [context(f"Reminder {number}"), maker_actions(promise)]
+    blocks += [context_note(md("Reminder {}", number)), maker_actions(promise)]
     return _message(text, blocks)
 
 
-def _for(promise: Promise, in_thread: bool, text: str) -> str:
-    return f"<@{promise.owed_to_id}> {text}" if in_thread else text
+def _for(promise: Promise, in_thread: bool, text: Mrkdwn) -> Mrkdwn:
+    return md("{} {}", user(promise.owed_to_id), text) if in_thread else text
 
 
 def release_button(promise: Promise) -> ButtonElement:
@@ -157,7 +185,7 @@ def release_button(promise: Promise) -> ButtonElement:
         style="danger",
         confirm=ConfirmObject(
             title="Release the promise?",
-            text=f"<@{promise.maker_id}> will no longer owe you this.",
+            text=mrkdwn(md("{} will no longer owe you this.", user(promise.maker_id))),
             confirm="Release",
             deny="Keep it",
         ),
@@ -166,11 +194,13 @@ def release_button(promise: Promise) -> ButtonElement:
 
 def thread_root(promise: Promise) -> dict[str, Any]:
     """The channel message whose thread carries notes for a partner we can't DM."""
-    text = (
-        f":handshake: <@{promise.maker_id}> made a promise to <@{promise.owed_to_id}>; "
-        "the details are in this thread."
+    return message(
+        md(
+            ":handshake: {} made a promise to {}; the details are in this thread.",
+            user(promise.maker_id),
+            user(promise.owed_to_id),
+        )
     )
-    return {"text": text}
 
 
 def partner_note(promise: Promise, in_thread: bool) -> dict[str, Any]:
@@ -178,15 +208,21 @@ def partner_note(promise: Promise, in_thread: bool) -> dict[str, Any]:
     text = _for(
         promise,
         in_thread,
-        f"<@{promise.maker_id}> promised to make it up to you by {day(promise.due_date)}: "
-        f"{promise.promise}",
+        md(
+            "{} promised to make it up to you by {}: {}",
+            user(promise.maker_id),
+            day(promise.due_date),
+            _said(promise.promise, 1000),
+        ),
     )
     blocks: list[Block] = [
-        SectionBlock(text=truncate(":handshake: " + text, 3000)),
+        section(md(":handshake: {}", text)),
         _what(promise),
-        context(
-            "I'll follow up with them until it's done, and ask you to confirm when they say "
-            "it is. If you'd rather let them off, release the promise."
+        context_note(
+            md(
+                "I'll follow up with them until it's done, and ask you to confirm when they say "
+                "it is. If you'd rather let them off, release the promise."
+            )
         ),
         ActionsBlock(elements=[release_button(promise)]),
     ]
@@ -198,13 +234,17 @@ def made_good_request(promise: Promise, in_thread: bool) -> dict[str, Any]:
     text = _for(
         promise,
         in_thread,
-        f"<@{promise.maker_id}> says they made good on their promise: {promise.promise}",
+        md(
+            "{} says they made good on their promise: {}",
+            user(promise.maker_id),
+            _said(promise.promise, 1000),
+        ),
     )
     pid = str(promise.id)
     blocks: list[Block] = [
-        SectionBlock(text=truncate(":white_check_mark: " + text, 3000)),
-        SectionBlock(text=truncate(f"*What they did*\n{promise.made_good_note or '—'}", 3000)),
-        context("Only your confirmation closes the promise as kept."),
+        section(md(":white_check_mark: {}", text)),
+        section(md("*What they did*\n{}", _said(promise.made_good_note))),
+        context_note(md("Only your confirmation closes the promise as kept.")),
         ActionsBlock(
             elements=[
                 button("Confirm, it's made good", Action.PROMISE_CONFIRM, pid, style="primary"),
@@ -222,18 +262,24 @@ def renegotiation_request(promise: Promise, seq: int, in_thread: bool) -> dict[s
     text = _for(
         promise,
         in_thread,
-        f"<@{promise.maker_id}> asks to move the date of their promise from "
-        f"{day(promise.due_date)} to {day(promise.proposed_due_date)}.",
+        md(
+            "{} asks to move the date of their promise from {} to {}.",
+            user(promise.maker_id),
+            day(promise.due_date),
+            day(promise.proposed_due_date),
+        ),
     )
     value = f"{promise.id}:{seq}"
     blocks: list[Block] = [
-        SectionBlock(text=truncate(":calendar: " + text, 3000)),
-        SectionBlock(
-            text=truncate(
-                f"*Promised*\n{promise.promise}\n*Why*\n{promise.proposed_reason or '—'}", 3000
+        section(md(":calendar: {}", text)),
+        section(
+            md(
+                "*Promised*\n{}\n*Why*\n{}",
+                _said(promise.promise, 1400),
+                _said(promise.proposed_reason, 1400),
             )
         ),
-        context("The agreed date stands unless you accept the new one."),
+        context_note(md("The agreed date stands unless you accept the new one.")),
         ActionsBlock(
             elements=[
                 button("Accept the new date", Action.PROMISE_ACCEPT_DATE, value, style="primary"),
@@ -245,37 +291,47 @@ def renegotiation_request(promise: Promise, seq: int, in_thread: bool) -> dict[s
 
 
 def answered(text: str) -> dict[str, Any]:
-    """What a message with buttons becomes once they are answered."""
-    return _message(text, [SectionBlock(text=truncate(text, 3000))])
+    """What a message with buttons becomes once they are answered. ``text`` should be Mrkdwn
+    (built with ``md``); a plain str keeps only its mentions live."""
+    line = _ours(text)
+    return _message(line, [section(line)])
 
 
 def to_maker(promise: Promise, text: str, with_actions: bool = False) -> dict[str, Any]:
-    """A note to the maker about their promise, with their buttons while it is open."""
+    """A note to the maker about their promise, with their buttons while it is open. ``text``
+    should be Mrkdwn (built with ``md``); a plain str keeps only its mentions live."""
+    line = _ours(text)
     blocks: list[Block] = [
-        SectionBlock(text=truncate(text, 3000)),
-        context(truncate(f"Promise to <@{promise.owed_to_id}>: {promise.promise}", 2900)),
+        section(line),
+        context_note(
+            md("Promise to {}: {}", user(promise.owed_to_id), _said(promise.promise, 2800))
+        ),
     ]
     if with_actions and promise.state is PromiseState.OPEN:
         blocks.append(maker_actions(promise))
-    return _message(text, blocks)
+    return _message(line, blocks)
 
 
-def _line(promise: Promise, now: datetime, show_maker: bool) -> str:
-    who = f"<@{promise.maker_id}> → " if show_maker else "to "
+def _line(promise: Promise, now: datetime, show_maker: bool) -> Mrkdwn:
+    who = md("{} → ", user(promise.maker_id)) if show_maker else Mrkdwn("to ")
     state = (
         when_due(promise, now)
         if promise.state is PromiseState.OPEN
         else STATE_LABELS[promise.state]
     )
     pending = (
-        f" · new date {day(promise.proposed_due_date)} proposed"
+        md(" · new date {} proposed", day(promise.proposed_due_date))
         if promise.proposed_due_date is not None
-        else ""
+        else Mrkdwn("")
     )
-    return truncate(
-        f"• *{promise.promise}* — {who}<@{promise.owed_to_id}> at "
-        f"{promise.partnership.partner_name} · {state}{pending}",
-        600,
+    return md(
+        "• *{}* — {}{} at {} · {}{}",
+        _said(promise.promise, LINE_TEXT),
+        who,
+        user(promise.owed_to_id),
+        escape(promise.partnership.partner_name, 200),
+        state,
+        pending,
     )
 
 
@@ -283,26 +339,31 @@ def list_message(promises: PromiseList, now: datetime) -> dict[str, Any]:
     """/promise list: the person's open promises, and those on partnerships they own."""
     blocks: list[Block] = []
     for title, rows, show_maker in (
-        ("*Your open promises*", promises.mine, False),
-        ("*Open promises on partnerships you own*", promises.owned, True),
+        (md("*Your open promises*"), promises.mine, False),
+        (md("*Open promises on partnerships you own*"), promises.owned, True),
     ):
         if rows:
-            blocks.append(SectionBlock(text=title))
-            blocks += [SectionBlock(text=_line(p, now, show_maker)) for p in rows]
+            blocks.append(section(title))
+            blocks += [section(_line(p, now, show_maker)) for p in rows]
     if promises.more:
-        blocks.append(context(f"…and {promises.more} more, not shown."))
+        blocks.append(context_note(md("…and {} more, not shown.", promises.more)))
     if not blocks:
-        text = "No open promises. Make one with `/promise` in a shared channel."
-        return _message(text, [SectionBlock(text=text)])
-    return _message("Open promises", blocks)
+        text = md("No open promises. Make one with `/promise` in a shared channel.")
+        return _message(text, [section(text)])
+    return _message(md("Open promises"), blocks)
 
 
 def reminder_lost(promise: Promise, reason: str | None) -> dict[str, Any]:
     """To the other owners: a reminder to the maker could not be delivered at all."""
-    text = (
-        f":warning: I couldn't remind <@{promise.maker_id}> of their promise to "
-        f"<@{promise.owed_to_id}> ({reason}), so its reminders have stopped: "
-        f"“{promise.promise}”, due {promise.due_date:%a %d %b %Y}. It is still owed; please "
-        "follow it up with them, or make good on it for them."
+    return message(
+        md(
+            ":warning: I couldn't remind {} of their promise to {} ({}), so its reminders have "
+            "stopped: “{}”, due {}. It is still owed; please follow it up with them, or make "
+            "good on it for them.",
+            user(promise.maker_id),
+            user(promise.owed_to_id),
+            reason,
+            _said(promise.promise, 1000),
+            f"{promise.due_date:%a %d %b %Y}",
+        )
     )
-    return {"text": text}

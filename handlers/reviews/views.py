@@ -1,8 +1,13 @@
-"""Pure view builders for reviews: the prompt, its modals, thread replies and DMs."""
+"""Pure view builders for reviews: the prompt, its modals, thread replies and DMs.
+
+The agenda's headlines, rule titles and promises, a review's notes and next steps and the
+partner's name are people's text: they reach mrkdwn only as arguments of ``md()``.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -11,30 +16,30 @@ from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
     DatePickerElement,
-    HeaderBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
     TimePickerElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.domain.agenda import AgendaSection
+from bot.domain.agenda import AgendaItem, AgendaSection, PromiseItem, RuleItem, WinItem
 from bot.domain.cadence import MAX_WEEKS, WEEKDAYS, Cadence
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
-    context,
     field_input,
+    header,
     local_time,
-    mentions,
-    truncate,
+    message,
+    mrkdwn,
+    note,
+    section,
 )
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, channel, escape, join, md, user, users
 from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus
 
 BUSINESS_WEEKDAYS = WEEKDAYS[:5]
@@ -44,6 +49,35 @@ def _day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def _item(item: AgendaItem) -> Mrkdwn:
+    """One line of the agenda, people's text escaped."""
+    if isinstance(item, WinItem):
+        amount = md(" — {}", item.amount) if item.amount else Mrkdwn("")
+        return md("{}{}", item.headline, amount)
+    if isinstance(item, RuleItem):
+        return md("{}: {}", "Agreed" if item.agreed else "Proposed", item.title)
+    if isinstance(item, PromiseItem):
+        return md(
+            "{} {}: {} to {} — {}",
+            "Overdue" if item.overdue else "Due",
+            f"{item.due_on:%d %b}",
+            user(item.maker_id),
+            user(item.owed_to_id),
+            item.text,
+        )
+    raise TypeError(f"not an agenda item: {item!r}")
+
+
+def agenda_text(section_: AgendaSection) -> Mrkdwn:
+    """A section of the agenda: its title in bold, then a bullet per item."""
+    lines = [md("• {}", _item(item)) for item in section_.items]
+    if section_.more:
+        lines.append(md("• … and {} more", section_.more))
+    return (
+        md("*{}*\n{}", section_.title, join("\n", lines)) if lines else md("*{}*", section_.title)
+    )
+
+
 def prompt_message(
     partnership: Partnership,
     review: Review,
@@ -51,24 +85,22 @@ def prompt_message(
     since: datetime,
 ) -> dict[str, Any]:
     """The review prompt posted in the shared channel: agenda since the last review, buttons."""
-    text = f"Time for the funnel and account review with {partnership.partner_name}"
+    text = "Time for the funnel and account review with {}"
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f":calendar: {text}", 150)),
-        SectionBlock(
-            text=truncate(
-                f"This cycle's review ({_day(review.nominal_on)}) is due. Focus on the "
-                "opportunities and accounts that matter most. Since the last review "
-                f"({_day(since.date())}):",
-                3000,
+        header(":calendar: " + text.format(partnership.partner_name)),  # plain_text: not parsed
+        section(
+            md(
+                "This cycle's review ({}) is due. Focus on the opportunities and accounts that "
+                "matter most. Since the last review ({}):",
+                _day(review.nominal_on),
+                _day(since.date()),
             )
         ),
     ]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 3
-    for section in sections[:room]:
-        body = "\n".join(f"• {line}" for line in section.lines)
-        blocks.append(SectionBlock(text=truncate(f"*{section.title}*\n{body}".strip(), 3000)))
+    blocks += [section(agenda_text(s)) for s in sections[:room]]
     if not sections:
-        blocks.append(context("Nothing logged in partnerbot since the last review."))
+        blocks.append(note(md("Nothing logged in partnerbot since the last review.")))
     blocks += [
         ActionsBlock(
             block_id=B.REVIEW_ACTIONS,
@@ -80,58 +112,61 @@ def prompt_message(
         ),
         ContextBlock(
             block_id=B.REVIEW_HINT,
-            elements=[
-                MarkdownTextObject(text="Anyone from either organization can use these buttons.")
-            ],
+            elements=[mrkdwn(md("Anyone from either organization can use these buttons."))],
         ),
     ]
-    return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+    return message(md(text, escape(partnership.partner_name, 600)), blocks)
 
 
-def closed_blocks(original: list[dict[str, Any]], line: str) -> list[dict[str, Any]]:
+def closed_blocks(original: list[dict[str, Any]], line: Mrkdwn) -> list[dict[str, Any]]:
     """The prompt once held or skipped: the same agenda, the buttons replaced by ``line``."""
     kept = [b for b in original if b.get("block_id") not in (B.REVIEW_ACTIONS, B.REVIEW_HINT)]
-    return [*kept[: MAX_MESSAGE_BLOCKS - 1], context(line).to_dict()]
+    return [*kept[: MAX_MESSAGE_BLOCKS - 1], note(line).to_dict()]
 
 
-def closed_line(review: Review) -> str:
+def closed_line(review: Review) -> Mrkdwn:
     if review.status is ReviewStatus.HELD and review.held_on is not None:
-        return (
-            f":white_check_mark: Held on {_day(review.held_on)}, recorded by <@{review.closed_by}>."
+        return md(
+            ":white_check_mark: Held on {}, recorded by {}.",
+            _day(review.held_on),
+            user(review.closed_by),
         )
-    return f":fast_forward: <@{review.closed_by}> skipped this cycle."
+    return md(":fast_forward: {} skipped this cycle.", user(review.closed_by))
 
 
 def held_summary(review: Review) -> dict[str, Any]:
     """The short summary posted in the prompt's thread once the review is recorded."""
     assert review.held_on is not None
-    text = f"Review held on {_day(review.held_on)}"
+    text = md("Review held on {}", _day(review.held_on))
     parts = [
-        f":white_check_mark: *{text}* (recorded by <@{review.closed_by}>)",
-        f"*Attended:* {mentions(list(review.attendees or []))}",
+        md(":white_check_mark: *{}* (recorded by {})", text, user(review.closed_by)),
+        md("*Attended:* {}", users(list(review.attendees or []))),
     ]
     if review.notes:
-        parts.append(f"*Notes*\n{review.notes}")
+        parts.append(md("*Notes*\n{}", escape(review.notes, 2900)))
     if review.next_steps:
-        parts.append(f"*Next steps*\n{review.next_steps}")
-    blocks = [SectionBlock(text=truncate(part, 3000)) for part in parts]
-    return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+        parts.append(md("*Next steps*\n{}", escape(review.next_steps, 2900)))
+    return message(text, [section(part) for part in parts])
 
 
-def snoozed_note(actor: str, review: Review, reader_tz: str, remind_at: datetime) -> str:
-    return (
-        f":zzz: <@{actor}> snoozed the review a day; I'll remind this thread at "
-        f"{local_time(remind_at, reader_tz)}."
+def snoozed_note(actor: str, review: Review, reader_tz: str, remind_at: datetime) -> Mrkdwn:
+    return md(
+        ":zzz: {} snoozed the review a day; I'll remind this thread at {}.",
+        user(actor),
+        local_time(remind_at, reader_tz),
     )
 
 
 def snoozed_reminder(partnership: Partnership, by: str | None) -> dict[str, Any]:
-    who = f" (snoozed by <@{by}> yesterday)" if by else ""
-    text = (
-        f":bell: Reminder: the review with {partnership.partner_name} is still due{who}. "
-        "Use the buttons above once it's held, or skip this cycle."
+    who = md(" (snoozed by {} yesterday)", user(by)) if by else Mrkdwn("")
+    return message(
+        md(
+            ":bell: Reminder: the review with {} is still due{}. Use the buttons above once "
+            "it's held, or skip this cycle.",
+            escape(partnership.partner_name, 600),
+            who,
+        )
     )
-    return {"text": text}
 
 
 def held_modal(review: Review, partnership: Partnership, today: date) -> dict[str, Any]:
@@ -186,17 +221,15 @@ def cadence_modal(partnership: Partnership, schedule: ReviewSchedule | None) -> 
     weekday = str(schedule.weekday) if schedule else "1"
     at = f"{schedule.at:%H:%M}" if schedule else "10:00"
     blocks: list[Block] = [
-        SectionBlock(
-            text=truncate(
-                f"Reviews with *{partnership.partner_name}* are scheduled in "
-                f"{partnership.time_zone}, skipping weekends"
-                + (
-                    f" and {partnership.holiday_country} holidays"
-                    if partnership.holiday_country
-                    else ""
-                )
-                + " (change these with `/partner edit`).",
-                3000,
+        section(
+            md(
+                "Reviews with *{}* are scheduled in {}, skipping weekends{} "
+                "(change these with `/partner edit`).",
+                escape(partnership.partner_name, 600),
+                partnership.time_zone,
+                md(" and {} holidays", partnership.holiday_country)
+                if partnership.holiday_country
+                else Mrkdwn(""),
             )
         ),
         field_input(
@@ -240,12 +273,13 @@ def move_modal(
     assert schedule.next_due_at is not None
     current = local_time(schedule.next_due_at, partnership.time_zone)
     blocks: list[Block] = [
-        SectionBlock(
-            text=truncate(
-                f"The next review with *{partnership.partner_name}* is prompted {current} "
-                f"({local_time(schedule.next_due_at, reader_tz)} for you). The reviews after "
-                "it keep their cadence.",
-                3000,
+        section(
+            md(
+                "The next review with *{}* is prompted {} ({} for you). The reviews after it "
+                "keep their cadence.",
+                escape(partnership.partner_name, 600),
+                current,
+                local_time(schedule.next_due_at, reader_tz),
             )
         ),
         field_input(B.REVIEW_MOVE_ON, "Move it to", DatePickerElement()),
@@ -266,40 +300,64 @@ def move_modal(
     ).to_dict()
 
 
-def schedule_line(schedule: ReviewSchedule | None, cadence: Cadence | None, reader_tz: str) -> str:
+_PAUSED_BY = re.compile(r"^paused by <@([UW][A-Z0-9_]+)>$")
+
+
+def _paused_reason(reason: str) -> Mrkdwn:
+    """Why reviews are paused: "paused by <@U…>" names who did it; anything else ("Slack said
+    is_archived") is shown as text."""
+    by = _PAUSED_BY.match(reason)
+    return md("paused by {}", user(by.group(1))) if by else escape(reason, 300)
+
+
+def schedule_line(
+    schedule: ReviewSchedule | None, cadence: Cadence | None, reader_tz: str
+) -> Mrkdwn:
     """The summary card's line about reviews, with the next one in the reader's time zone."""
     if schedule is None or cadence is None:
-        return "*Reviews:* no cadence yet. Set one with `/partner cadence`."
+        return md("*Reviews:* no cadence yet. Set one with `/partner cadence`.")
     if schedule.paused:
-        reason = f" ({schedule.paused_reason})" if schedule.paused_reason else ""
-        return f"*Reviews:* paused{reason}. Resume with `/partner cadence resume`."
+        reason = (
+            md(" ({})", _paused_reason(schedule.paused_reason)) if schedule.paused_reason else None
+        )
+        return md(
+            "*Reviews:* paused{}. Resume with `/partner cadence resume`.", reason or Mrkdwn("")
+        )
     next_at = local_time(schedule.next_due_at, reader_tz) if schedule.next_due_at else "—"
-    return f"*Next review:* {next_at} · {cadence.describe()}"
+    return md("*Next review:* {} · {}", next_at, cadence.describe())
 
 
-def cadence_saved(schedule: ReviewSchedule, cadence: Cadence, reader_tz: str) -> str:
+def cadence_saved(schedule: ReviewSchedule, cadence: Cadence, reader_tz: str) -> Mrkdwn:
     assert schedule.next_due_at is not None
-    return (
-        f"Reviews are set {cadence.describe()}. The next prompt goes out "
-        f"{local_time(schedule.next_due_at, reader_tz)}."
+    return md(
+        "Reviews are set {}. The next prompt goes out {}.",
+        cadence.describe(),
+        local_time(schedule.next_due_at, reader_tz),
     )
 
 
 def overdue_dm(partnership: Partnership, review: Review, reader_tz: str) -> dict[str, Any]:
-    text = (
-        f":hourglass: The review with *{partnership.partner_name}* prompted "
-        f"{local_time(review.due_at, reader_tz)} in <#{partnership.channel_id}> hasn't been "
-        "marked held after two business days. Hold it and press *Review held* on the "
-        "prompt, or *Skip this cycle*."
+    return message(
+        md(
+            ":hourglass: The review with *{}* prompted {} in {} hasn't been marked held after "
+            "two business days. Hold it and press *Review held* on the prompt, or "
+            "*Skip this cycle*.",
+            escape(partnership.partner_name, 600),
+            local_time(review.due_at, reader_tz),
+            channel(partnership.channel_id),
+        )
     )
-    return {"text": text}
 
 
 def paused_dm(partnership: Partnership, reason: str) -> dict[str, Any]:
-    text = (
-        f":warning: I couldn't post the review prompt for *{partnership.partner_name}* in "
-        f"<#{partnership.channel_id}> (Slack said `{reason}`), so I paused its reviews. "
-        "Make sure the channel exists, isn't archived and has partnerbot in it "
-        "(`/invite @partnerbot`), then run `/partner cadence resume` there."
+    return message(
+        md(
+            ":warning: I couldn't post the review prompt for *{}* in {} (Slack said `{}`), so "
+            "I paused its reviews. Make sure the channel exists, isn't archived and has "
+            "partnerbot in it (`/invite @partnerbot`), then run `/partner cadence resume` "
+            "there.",
+            escape(partnership.partner_name, 600),
+            channel(partnership.channel_id),
+            reason,
+        )
     )
-    return {"text": text}

@@ -1,40 +1,28 @@
-"""Pure builders for the messages about wins: the celebration, a withdrawal, the recent list."""
+"""Pure builders for the messages about wins: the celebration, a withdrawal, the recent list.
+
+Headlines, product lines, stories and partner names are people's text: they reach mrkdwn only
+as arguments of ``md()`` (or through ``escape()``), so a ``<!channel>`` typed in a headline is
+shown, not sent to both companies.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    Block,
-    MarkdownTextObject,
-    Option,
-    OverflowMenuElement,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import Block, Option, OverflowMenuElement
 
 from bot.domain.money import format_money
-from handlers.blocks import context, mentions, truncate
+from handlers.blocks import message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
+from handlers.text import Mrkdwn, escape, join, md, user, users
 from storage.models import Partnership, Side, Win, WinKind
 
 REACTION = "tada"  # added to every celebration
-SECTION_LIMIT = 3000
-FIELD_LIMIT = 2000
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def escape(text: str, limit: int = SECTION_LIMIT) -> str:
-    """People's text made safe for mrkdwn, cut (never inside an entity) to fit ``limit``."""
-    out: list[str] = []
-    size = 0
-    for char in text:
-        piece = _ENTITIES.get(char, char)
-        if size + len(piece) > limit - 1:
-            return "".join(out) + "…"
-        out.append(piece)
-        size += len(piece)
-    return "".join(out)
+NAME_LIMIT = 600  # a partner's name in a sentence
+HEADLINE_LIMIT = 1000
+LINE_LIMIT = 200  # a headline in the recent list
+PRODUCT_LINE_LIMIT = 100
 
 
 def amount_text(win: Win) -> str:
@@ -55,70 +43,94 @@ def _menu(win: Win) -> OverflowMenuElement:
     )
 
 
-def fallback_text(win: Win, partnership: Partnership) -> str:
-    money = f" — {amount_text(win)}" if win.amount is not None else ""
-    return truncate(f"🎉 A win with {partnership.partner_name}: {win.headline}{money}", 3000)
+def fallback_text(win: Win, partnership: Partnership) -> Mrkdwn:
+    """The celebration's notification text."""
+    money = md(" — {}", amount_text(win)) if win.amount is not None else Mrkdwn("")
+    return md(
+        "🎉 A win with {}: {}{}",
+        escape(partnership.partner_name, NAME_LIMIT),
+        escape(win.headline, HEADLINE_LIMIT),
+        money,
+    )
 
 
 def celebration(win: Win, partnership: Partnership) -> dict[str, Any]:
     """The message that celebrates a win in the partnership channel (and the wins channel)."""
-    title = ":tada: A win with *" + escape(partnership.partner_name, 600) + "*!"
-    headline = "*" + escape(win.headline, 1000) + "*"
     kind = "Deal closed" if win.kind is WinKind.DEAL else "Milestone"
     fields = [
-        MarkdownTextObject(text=f"*Amount*\n{amount_text(win)}"),
-        MarkdownTextObject(text=f"*Kind*\n{kind}"),
-        MarkdownTextObject(text=f"*Closed*\n{_date(win)}"),
+        md("*Amount*\n{}", amount_text(win)),
+        md("*Kind*\n{}", kind),
+        md("*Closed*\n{}", _date(win)),
     ]
     if win.product_line is not None:
-        line = escape(win.product_line.name, FIELD_LIMIT - 20)
-        fields.append(MarkdownTextObject(text=f"*Product line*\n{line}"))
-    thanks = [
-        f"*Partner side:* {mentions(win.credited(Side.PARTNER))}",
-        f"*Vendor side:* {mentions(win.credited(Side.VENDOR))}",
-    ]
+        fields.append(md("*Product line*\n{}", escape(win.product_line.name, 2000 - 20)))
+    thanks = md(
+        "*Thanks to*\n*Partner side:* {}\n*Vendor side:* {}",
+        users(win.credited(Side.PARTNER)),
+        users(win.credited(Side.VENDOR)),
+    )
     blocks: list[Block] = [
-        SectionBlock(block_id=B.WIN_HEADER, text=f"{title}\n{headline}", accessory=_menu(win)),
-        SectionBlock(fields=fields),
-        SectionBlock(text=truncate("*Thanks to*\n" + "\n".join(thanks), SECTION_LIMIT)),
+        section(
+            md(
+                ":tada: A win with *{}*!\n*{}*",
+                escape(partnership.partner_name, NAME_LIMIT),
+                escape(win.headline, HEADLINE_LIMIT),
+            ),
+            accessory=_menu(win),
+            block_id=B.WIN_HEADER,
+        ),
+        section(fields=fields),
+        section(thanks),
     ]
     if win.story:
-        blocks.append(SectionBlock(text=escape(win.story)))
-    logged = f"Logged by <@{win.logged_by}> ({win.logged_by_side.value} side)"
+        blocks.append(section(escape(win.story)))
+    logged = md("Logged by {} ({} side)", user(win.logged_by), win.logged_by_side.value)
     if win.edited_at is not None:
-        logged += " · edited"
-    blocks.append(context(logged))
-    return {"text": fallback_text(win, partnership), "blocks": [b.to_dict() for b in blocks]}
+        logged = md("{} · edited", logged)
+    blocks.append(note(logged))
+    return message(fallback_text(win, partnership), blocks)
 
 
 def withdrawn(win: Win, partnership: Partnership) -> dict[str, Any]:
     """What a celebration turns into when the person who logged the win withdraws it."""
-    text = f"~{escape(win.headline, 1000)}~ was withdrawn by <@{win.logged_by}>."
     blocks: list[Block] = [
-        SectionBlock(block_id=B.WIN_HEADER, text=":wastebasket: " + text),
-        context("Withdrawn wins stay on record but no longer count."),
+        section(
+            md(
+                ":wastebasket: ~{}~ was withdrawn by {}.",
+                escape(win.headline, HEADLINE_LIMIT),
+                user(win.logged_by),
+            ),
+            block_id=B.WIN_HEADER,
+        ),
+        note(md("Withdrawn wins stay on record but no longer count.")),
     ]
-    return {
-        "text": truncate(f"A win with {partnership.partner_name} was withdrawn.", 3000),
-        "blocks": [b.to_dict() for b in blocks],
-    }
+    text = md("A win with {} was withdrawn.", escape(partnership.partner_name, NAME_LIMIT))
+    return message(text, blocks)
+
+
+def _recent_line(win: Win) -> Mrkdwn:
+    line = (
+        md(" · {}", escape(win.product_line.name, PRODUCT_LINE_LIMIT))
+        if win.product_line
+        else Mrkdwn("")
+    )
+    return md(
+        "• {} · *{}* · {}{} · logged by {}",
+        _date(win),
+        escape(win.headline, LINE_LIMIT),
+        amount_text(win),
+        line,
+        user(win.logged_by),
+    )
 
 
 def recent_list(partnership: Partnership, wins: list[Win], summary: str) -> list[dict[str, Any]]:
     """/win list: the partnership's latest wins, for the person who asked."""
+    name = escape(partnership.partner_name, NAME_LIMIT)
     if not wins:
-        name = escape(partnership.partner_name, 600)
-        body = f"No wins logged with *{name}* yet. Log one with `/win`."
-        return [SectionBlock(text=body).to_dict()]
-    lines = [
-        f"• {_date(w)} · *{escape(w.headline, 200)}* · {amount_text(w)}"
-        + (f" · {escape(w.product_line.name, 100)}" if w.product_line else "")
-        + f" · logged by <@{w.logged_by}>"
-        for w in wins
-    ]
-    header = f"*Recent wins with {escape(partnership.partner_name, 600)}*"
+        return [section(md("No wins logged with *{}* yet. Log one with `/win`.", name)).to_dict()]
     blocks: list[Block] = [
-        SectionBlock(text=truncate(header + "\n" + "\n".join(lines), SECTION_LIMIT)),
-        context(f"In all: {summary}."),
+        section(md("*Recent wins with {}*\n{}", name, join("\n", map(_recent_line, wins)))),
+        note(md("In all: {}.", summary)),
     ]
     return [b.to_dict() for b in blocks]

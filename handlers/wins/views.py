@@ -10,11 +10,9 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     DatePickerElement,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
     StaticSelectElement,
     UserMultiSelectElement,
 )
@@ -22,11 +20,11 @@ from slack_sdk.models.views import View
 
 from bot.domain import win_form
 from bot.domain.win_form import WinForm
-from handlers.blocks import button, context, field_input, truncate
+from handlers.blocks import button, field_input, note, section
 from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.wins.messages import escape
+from handlers.text import Mrkdwn, channel, escape, md, ours, plain
 from storage.models import Partnership, ProductLine, Win, WinKind
 
 KIND_LABELS = {
@@ -50,7 +48,7 @@ class WinModalDefaults:
 
 
 def _option(text: str, value: str) -> Option:
-    return Option(text=truncate(text, 75), value=value)
+    return Option(text=plain(text, 75), value=value)
 
 
 def _chosen(options: list[Option], value: object) -> Option | None:
@@ -79,7 +77,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
     if d.choices:
         blocks.append(_partnership_field(d))
     elif d.partnership is not None:
-        blocks.append(context(f"Partnership with *{escape(d.partnership.partner_name)}*"))
+        blocks.append(note(md("Partnership with *{}*", escape(d.partnership.partner_name, 600))))
     kinds = [_option(KIND_LABELS[k], k.value) for k in WinKind]
     blocks += [
         field_input(
@@ -88,7 +86,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="The account or opportunity, e.g. Acme renewal",
                 max_length=win_form.MAX_HEADLINE,
-                initial_value=f.headline[: win_form.MAX_HEADLINE] or None,
+                initial_value=plain(f.headline)[: win_form.MAX_HEADLINE] or None,
             ),
         ),
         field_input(
@@ -104,7 +102,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="e.g. 125000, 125k, 1.2M, 90.000,50",
                 max_length=64,
-                initial_value=f.amount[:64] or None,
+                initial_value=plain(f.amount)[:64] or None,
             ),
             optional=True,
             hint="Needed for a deal; optional for a milestone.",
@@ -112,7 +110,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
         field_input(
             B.WIN_CURRENCY,
             "Currency",
-            PlainTextInputElement(max_length=3, initial_value=f.currency[:3] or None),
+            PlainTextInputElement(max_length=3, initial_value=plain(f.currency)[:3] or None),
             optional=True,
             hint="An ISO 4217 code such as USD, EUR, GBP.",
         ),
@@ -138,7 +136,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="e.g. Cloud Backup",
                 max_length=win_form.MAX_PRODUCT_LINE,
-                initial_value=f.new_product_line[: win_form.MAX_PRODUCT_LINE] or None,
+                initial_value=plain(f.new_product_line)[: win_form.MAX_PRODUCT_LINE] or None,
             ),
             optional=True,
             hint="Added to this partnership's list of product lines.",
@@ -157,7 +155,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
                 multiline=True,
                 max_length=win_form.MAX_STORY,
                 placeholder="How it was won, and what the partner did",
-                initial_value=f.story[: win_form.MAX_STORY] or None,
+                initial_value=plain(f.story)[: win_form.MAX_STORY] or None,
             ),
             optional=True,
         ),
@@ -201,19 +199,27 @@ class Outcome:
     channel_id: str = ""
 
 
+def _fix(outcome: Outcome) -> Mrkdwn:
+    """What to do about the error: the boundary's advice (Mrkdwn that may link the channel)."""
+    fix = how_to_fix(outcome.error, outcome.channel_id)
+    return fix if isinstance(fix, Mrkdwn) else ours(fix)
+
+
 def not_posted_text(
     outcome: Outcome,
     *,
     done: str = "The win is saved",
     what: str = "celebrate it",
     retry: bool = True,
-) -> str:
+) -> Mrkdwn:
     """Why a win's message could not be posted or updated, and what to do about it."""
-    then = ", then press *Post it now*." if retry else ", and the message will follow next time."
-    return (
-        f"{done}, but I couldn't {what} in <#{outcome.channel_id}>. "
-        + how_to_fix(outcome.error, outcome.channel_id)
-        + (then if retry else ".")
+    return md(
+        "{}, but I couldn't {} in {}. {}{}",
+        done,
+        what,
+        channel(outcome.channel_id),
+        _fix(outcome),
+        Mrkdwn(", then press *Post it now*." if retry else "."),
     )
 
 
@@ -224,8 +230,8 @@ def saving_view(win: Win) -> dict[str, Any]:
         title="Win saved",
         close="Close",
         blocks=[
-            SectionBlock(
-                text=f":hourglass_flowing_sand: Saved *{escape(win.headline, 500)}*; posting it…"
+            section(
+                md(":hourglass_flowing_sand: Saved *{}*; posting it…", escape(win.headline, 500))
             )
         ],
     ).to_dict()
@@ -237,20 +243,19 @@ def outcome_view(win: Win, outcome: Outcome, *, edited: bool = False) -> dict[st
     if outcome.posted:
         done = "updated the message in" if edited else "celebrated it in"
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=truncate(
-                        f":tada: *{escape(win.headline)}* is saved, and I {done} "
-                        f"<#{outcome.channel_id}>.",
-                        3000,
-                    )
+            section(
+                md(
+                    ":tada: *{}* is saved, and I {} {}.",
+                    escape(win.headline, 1000),
+                    done,
+                    channel(outcome.channel_id),
                 )
             )
         )
     else:
         what = "update its message" if edited else "celebrate it"
         blocks += [
-            SectionBlock(text=truncate(":warning: " + not_posted_text(outcome, what=what), 3000)),
+            section(md(":warning: {}", not_posted_text(outcome, what=what))),
             ActionsBlock(
                 block_id=B.WIN_OUTCOME_ACTIONS,
                 elements=[button("Post it now", Action.WIN_REPOST, str(win.id), style="primary")],

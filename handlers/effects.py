@@ -23,7 +23,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.ids import Action
-from handlers.tell import show_in_modal, tell, try_again_button
+from handlers.tell import show_in_modal, tell, try_again_button, with_button
 from handlers.text import channel, md
 from storage.models import Occurrence, OccurrenceStatus
 
@@ -99,18 +99,8 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
         actor,
         text,
         channel=payload.get("reply_in") if attempt.first else None,
-        blocks=_with_button(text, retry),
+        blocks=with_button(text, retry),
     )
-
-
-def _with_button(text: Any, retry: Any) -> Any:
-    from slack_sdk.models.blocks import ActionsBlock
-
-    from handlers.blocks import section
-
-    if retry is None:
-        return None
-    return [section(text), ActionsBlock(elements=[retry])]
 
 
 @listener

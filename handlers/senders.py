@@ -14,7 +14,7 @@ from __future__ import annotations
 from handlers import effects
 from handlers.dispatch import Notice, Sender
 from handlers.home import publish as home
-from handlers.promises import reminders as promises
+from handlers.promises import senders as promises
 from handlers.reviews import reminders as reviews
 from handlers.rules import senders as rules
 from handlers.wins import senders as wins
@@ -31,7 +31,9 @@ SENDERS: dict[str, Sender] = {
     rules.DECISION: rules.send_decision,
     rules.SHARE: rules.send_rulebook,
     # promises
-    promises.KIND: promises.send_reminder,
+    promises.REMINDER: promises.send_reminder,
+    promises.PARTNER_NOTE: promises.send_partner_note,
+    promises.MAKER_NOTE: promises.send_maker_note,
     # wins
     wins.CELEBRATE: wins.send_celebration,
     wins.COPY: wins.send_copy,
@@ -41,6 +43,7 @@ SENDERS: dict[str, Sender] = {
 }
 
 NOTICES: dict[str, Notice] = {
+    promises.PARTNER_NOTE: promises.partner_note_notice,
     rules.PROPOSAL: effects.notice,
     rules.DECISION: effects.notice,
     rules.SHARE: effects.notice,

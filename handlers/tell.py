@@ -94,3 +94,10 @@ def show_in_modal(
 
 def try_again_button(action_id: str, value: str, text: str = "Post it now") -> Any:
     return button(text, action_id, value, style="primary")
+
+
+def with_button(text: Mrkdwn, action: Any) -> list[Block] | None:
+    """A note's blocks: its text and one button (None without a button)."""
+    if action is None:
+        return None
+    return [section(text), ActionsBlock(elements=[action])]

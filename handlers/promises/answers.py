@@ -17,12 +17,13 @@ from handlers.boundary import TrackedAck, listener
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.promises import messaging, modals, views
+from handlers.promises import modals, senders, views
 from handlers.promises.payloads import promise_from, promise_of_view
+from handlers.text import Mrkdwn, md, user
 from storage.models import PromiseState
 
 
-def _answered(respond: Respond, text: str) -> None:
+def _answered(respond: Respond, text: Mrkdwn) -> None:
     respond(replace_original=True, **views.answered(text))
 
 
@@ -33,17 +34,23 @@ def confirm(
     ack()
     promise = promise_from(session, forms.action_value(body))
     keeping.confirm(session, promise, directory.actor_of(body))
-    session.commit()
     _answered(
         respond,
-        f":white_check_mark: You confirmed <@{promise.maker_id}> made good on: "
-        f"{promise.promise}. Thank you!",
+        md(
+            ":white_check_mark: You confirmed {} made good on: {}. Thank you!",
+            user(promise.maker_id),
+            promise.promise,
+        ),
     )
     timing = "on time" if promise.kept_on_time else "late, but kept"
-    messaging.tell_maker(
-        client,
+    senders.to_maker(
+        session,
         promise,
-        f":tada: <@{promise.closed_by}> confirmed you made good: your promise is kept ({timing}).",
+        md(
+            ":tada: {} confirmed you made good: your promise is kept ({}).",
+            user(promise.closed_by),
+            timing,
+        ),
     )
     refresh_homes(session, [promise.maker_id])
 
@@ -69,11 +76,10 @@ def submit_not_yet(
     comment = forms.text(body, B.PROMISE_COMMENT)
     keeping.not_yet(session, promise, actor, comment)
     ack()
-    session.commit()
-    messaging.tell_maker(
-        client,
+    senders.to_maker(
+        session,
         promise,
-        f":hourglass: <@{actor.user_id}> says it isn't made good yet: “{comment}”",
+        md(":hourglass: {} says it isn't made good yet: “{}”", user(actor.user_id), comment),
         with_actions=True,
     )
 
@@ -89,26 +95,35 @@ def _answer_date(
     actor = directory.actor_of(body)
     answer = keeping.accept_date if accept else keeping.decline_date
     proposed = answer(session, promise, int(seq), actor)
-    session.commit()
     if accept:
-        _answered(respond, f":calendar: You accepted {views.day(proposed)} as the new date.")
-        messaging.tell_maker(
-            client,
+        _answered(respond, md(":calendar: You accepted {} as the new date.", views.day(proposed)))
+        senders.to_maker(
+            session,
             promise,
-            f":calendar: <@{actor.user_id}> accepted the new date: make good by "
-            f"{views.day(promise.due_date)}.",
+            md(
+                ":calendar: {} accepted the new date: make good by {}.",
+                user(actor.user_id),
+                views.day(promise.due_date),
+            ),
         )
     else:
         _answered(
             respond,
-            f"You declined {views.day(proposed)}; the agreed date, "
-            f"{views.day(promise.due_date)}, stands.",
+            md(
+                "You declined {}; the agreed date, {}, stands.",
+                views.day(proposed),
+                views.day(promise.due_date),
+            ),
         )
-        messaging.tell_maker(
-            client,
+        senders.to_maker(
+            session,
             promise,
-            f"<@{actor.user_id}> declined {views.day(proposed)}: the promise is still due "
-            f"{views.day(promise.due_date)}.",
+            md(
+                "{} declined {}: the promise is still due {}.",
+                user(actor.user_id),
+                views.day(proposed),
+                views.day(promise.due_date),
+            ),
             with_actions=True,
         )
 
@@ -136,12 +151,14 @@ def release(
     ack()
     promise = promise_from(session, forms.action_value(body))
     keeping.release(session, promise, directory.actor_of(body))
-    session.commit()
-    _answered(respond, f"You released <@{promise.maker_id}> from the promise: {promise.promise}")
-    messaging.tell_maker(
-        client,
+    _answered(
+        respond,
+        md("You released {} from the promise: {}", user(promise.maker_id), promise.promise),
+    )
+    senders.to_maker(
+        session,
         promise,
-        f"<@{promise.closed_by}> released you from your promise; it is closed.",
+        md("{} released you from your promise; it is closed.", user(promise.closed_by)),
     )
 
 

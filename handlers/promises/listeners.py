@@ -24,8 +24,9 @@ from handlers.boundary import TrackedAck, listener
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.promises import answers, messaging, modals, views
+from handlers.promises import answers, modals, senders, views
 from handlers.promises.payloads import picked_date, promise_from, promise_of_view
+from handlers.text import md, user
 from storage.models import Partnership, Promise, PromiseState, Side
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def promise_command(
         ack(text=USAGE)
         return
     if sub:
-        raise DomainError(f"I don't know `/promise {sub}`. {USAGE}")
+        raise DomainError(f"I don't know `/promise {sub[:40]}`. {USAGE}")
     partnership, choices = _partnership_for(session, body)
     today = plan.Calendar(directory.time_zone(client, session, body["user_id"])).today(utcnow())
     ack()
@@ -102,14 +103,10 @@ def submit_make(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
         str(body["view"]["id"]),
     )
     ack()
-    session.commit()  # the promise stands even if Slack refuses a note below
     if not new:
         return
-    trouble = messaging.reach_partner(
-        client, session, promise, lambda t: views.partner_note(promise, t)
-    )
-    session.commit()
-    messaging.dm_after_commit(client, actor.user_id, views.maker_card(promise, utcnow(), trouble))
+    senders.to_partner(session, promise, actor.user_id, "made")
+    senders.to_maker(session, promise, None, card=True)
     refresh_homes(session, [promise.maker_id])
 
 
@@ -138,12 +135,12 @@ def submit_made_good(
     actor = directory.actor_of(body)
     keeping.made_good(session, promise, actor, forms.text(body, B.PROMISE_NOTE))
     ack()
-    session.commit()
-    trouble = messaging.reach_partner(
-        client, session, promise, lambda t: views.made_good_request(promise, t)
+    senders.to_partner(session, promise, actor.user_id, "made_good")
+    senders.to_maker(
+        session,
+        promise,
+        md("I asked {} to confirm you made good. Well done!", user(promise.owed_to_id)),
     )
-    text = trouble or f"I asked <@{promise.owed_to_id}> to confirm you made good. Well done!"
-    messaging.tell_maker(client, promise, text)
     refresh_homes(session, [promise.maker_id])
 
 
@@ -165,7 +162,7 @@ def snooze(
     respond(
         response_type="ephemeral",
         replace_original=False,
-        text=f":zzz: Snoozed: I'll remind you about this promise on {when}.",
+        text=md(":zzz: Snoozed: I'll remind you about this promise on {}.", when),
     )
 
 
@@ -195,19 +192,18 @@ def submit_renegotiate(
         forms.text(body, B.PROMISE_REASON),
     )
     ack()
-    session.commit()
-    trouble = messaging.reach_partner(
-        client,
+    senders.to_partner(session, promise, actor.user_id, "renegotiate", proposal.seq)
+    assert promise.proposed_due_date is not None
+    senders.to_maker(
         session,
         promise,
-        lambda t: views.renegotiation_request(promise, proposal.seq, t),
+        md(
+            "I asked {} to accept {} instead of {}. The agreed date stands until they do.",
+            user(promise.owed_to_id),
+            views.day(promise.proposed_due_date),
+            views.day(promise.due_date),
+        ),
     )
-    assert promise.proposed_due_date is not None
-    text = trouble or (
-        f"I asked <@{promise.owed_to_id}> to accept {views.day(promise.proposed_due_date)} "
-        f"instead of {views.day(promise.due_date)}. The agreed date stands until they do."
-    )
-    messaging.tell_maker(client, promise, text)
 
 
 def register(app: App) -> None:

@@ -50,7 +50,9 @@ def test_no_duplicate_reminders_across_ticks_tickers_and_a_restart(
     assert len(reminder_dms(bench)) == 1
     with bench.session() as session:
         sent = session.scalars(
-            select(Occurrence).where(Occurrence.status == OccurrenceStatus.SENT)
+            select(Occurrence).where(
+                Occurrence.status == OccurrenceStatus.SENT, Occurrence.kind == REMINDER_KIND
+            )
         ).all()
         assert [o.key for o in sent] == [f"promise:{promise.id}:1:1"]
         assert sent[0].channel == "DU_TM" and sent[0].ts
@@ -170,15 +172,16 @@ def test_a_failed_partner_note_is_told_to_the_maker(bench, fake_slack, partnersh
     fake_slack.fail("conversations.open", Fault(error="user_not_found"))
     promise = make_promise(bench)
     assert stored(bench, promise.id).state is PromiseState.OPEN
-    card = dms(bench, "U_TM")[-1]
-    assert "I couldn't reach <@U_DANA> about it (user_not_found)" in texts(card)
+    said = "\n".join(texts(m) for m in dms(bench, "U_TM"))
+    assert "I couldn't reach <@U_DANA> about your promise" in said
+    assert "Slack can't find that person any more" in said and "user_not_found" not in said
 
 
 def test_a_ticker_dying_after_slack_answered_does_not_dm_twice(
     bench, fake_slack, partnership, clock
 ):
     from bot.app import make_client
-    from handlers.promises.reminders import send_reminder
+    from handlers.promises.senders import send_reminder
 
     promise = make_promise(bench)
     clock.move_to(at(1, 14))

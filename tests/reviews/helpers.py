@@ -87,7 +87,9 @@ def prompts(fake, channel: str = CHANNEL):
     return [
         m
         for m in fake.posts(channel)
-        if m.thread_ts is None and (m.metadata or {}).get("event_type") == "partnerbot_reminder"
+        if m.thread_ts is None
+        and (m.metadata or {}).get("event_type") == "partnerbot_reminder"
+        and str(m.metadata["event_payload"]["key"]).startswith("review:")
     ]
 
 

@@ -17,5 +17,16 @@ from handlers.wins import listeners as wins
 
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
-    for feature in (effects, partners, lifecycle, home, kpis, exits, promises, reviews, rules, wins):
+    for feature in (
+        effects,
+        partners,
+        lifecycle,
+        home,
+        kpis,
+        exits,
+        promises,
+        reviews,
+        rules,
+        wins,
+    ):
         feature.register(app)

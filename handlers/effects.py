@@ -9,6 +9,7 @@ effect is delayed or refused) and the **Post it now** button that tries a refuse
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from slack_bolt import App
@@ -17,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from bot.domain import outbox
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.outbox import Outcome
+from bot.domain.outbox import Delivery, Outcome
 from handlers import forms
 from handlers.boundary import TrackedAck, listener
 from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.ids import Action
 from handlers.tell import show_in_modal, tell, try_again_button, with_button
-from handlers.text import channel, md
+from handlers.text import Mrkdwn, channel, md, require
 from storage.models import Occurrence, OccurrenceStatus
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,36 @@ def declare(
         subject_id=subject_id,
         payload={k: v for k, v in payload.items() if v is not None},
     )
+
+
+NOTE = "note"
+
+
+def note_to(session: Session, user_id: str, text: Mrkdwn, channel: str | None = None) -> None:
+    """Declare a note only this person sees (ephemeral in ``channel``, else a DM), sent once
+    the change it confirms is committed."""
+    declare(
+        session,
+        NOTE,
+        f"note:{user_id}:{uuid.uuid4().hex[:12]}",
+        actor=None,
+        what="The note",
+        where=channel,
+        user=user_id,
+        text=str(require(text)),
+    )
+
+
+def send_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    payload = occurrence.payload or {}
+    # The text was built with md() when the change was declared: it is ours, escaped.
+    told = tell(
+        client,
+        payload.get("user"),
+        Mrkdwn(str(payload.get("text") or "")),
+        channel=payload.get("where"),
+    )
+    return Delivery.sent(None, None) if told else Delivery.skipped("could not reach them")
 
 
 def notice(client: WebClient, session: Session, attempt: Attempt) -> None:

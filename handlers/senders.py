@@ -15,7 +15,7 @@ from handlers import effects
 from handlers.dispatch import Notice, Sender
 from handlers.home import publish as home
 from handlers.promises import senders as promises
-from handlers.reviews import reminders as reviews
+from handlers.reviews import senders as reviews
 from handlers.rules import senders as rules
 from handlers.wins import senders as wins
 
@@ -25,6 +25,10 @@ SENDERS: dict[str, Sender] = {
     reviews.OVERDUE: reviews.send_overdue,
     reviews.SNOOZED: reviews.send_snoozed,
     reviews.PAUSED: reviews.send_paused,
+    reviews.CLOSED: reviews.send_closed,
+    reviews.THREAD_NOTE: reviews.send_thread_note,
+    # notes to one person
+    effects.NOTE: effects.send_note,
     # rules of engagement
     rules.NUDGE: rules.send_nudge,
     rules.PROPOSAL: rules.send_proposal,
@@ -43,6 +47,7 @@ SENDERS: dict[str, Sender] = {
 }
 
 NOTICES: dict[str, Notice] = {
+    reviews.CLOSED: effects.notice,
     promises.PARTNER_NOTE: promises.partner_note_notice,
     rules.PROPOSAL: effects.notice,
     rules.DECISION: effects.notice,

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import agenda, partnerships, review_schedules, reviews
+from bot.domain import partnerships, review_schedules, reviews
 from bot.domain.clock import utcnow
 from bot.domain.errors import DomainError
 from bot.domain.partnerships import require_side, require_vendor
@@ -21,10 +20,11 @@ from bot.domain.reviews import HeldForm
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.effects import note_to
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.linked import channel_partnership
-from handlers.reviews import views
+from handlers.reviews import senders, views
 from storage.models import Partnership, Review
 
 log = logging.getLogger(__name__)
@@ -35,25 +35,6 @@ def review_from_button(session: Session, body: dict[str, Any]) -> Review:
     if not value.isdigit():
         raise DomainError("That button is out of date.")
     return reviews.get_review(session, int(value))
-
-
-def _post_quietly(client: WebClient, **message: Any) -> None:
-    """A courtesy message after the change is committed: its failure is logged, not fatal."""
-    try:
-        client.chat_postMessage(**message)
-    except SlackApiError as exc:
-        log.warning(
-            "review notice to %s failed: %s", message.get("channel"), exc.response.get("error")
-        )
-
-
-def _update_prompt(client: WebClient, review: Review, blocks: list[dict[str, Any]]) -> None:
-    if review.channel is None or review.ts is None:
-        return
-    try:
-        client.chat_update(channel=review.channel, ts=review.ts, text="Review", blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("could not update review prompt %s: %s", review.ts, exc.response.get("error"))
 
 
 @listener
@@ -85,20 +66,12 @@ def submit_held(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     review_id = int(forms.metadata(body).get("review_id") or 0)
     review = reviews.get_review(session, review_id)
     partnership = partnerships.get_partnership(session, review.partnership_id)
-    # The agenda the prompt showed, to re-render it without its buttons.
+    # The agenda the prompt showed starts where it did before this review is held.
     since = reviews.agenda_since(session, partnership)
-    sections = agenda.agenda(session, partnership, since)
-    review = reviews.mark_held(session, review_id, directory.actor_of(body), read_held(body))
+    actor = directory.actor_of(body)
+    review = reviews.mark_held(session, review_id, actor, read_held(body))
     ack()
-    session.commit()
-    if review.channel and review.ts:
-        _post_quietly(
-            client, channel=review.channel, thread_ts=review.ts, **views.held_summary(review)
-        )
-        prompt = views.prompt_message(partnership, review, sections, since)
-        _update_prompt(
-            client, review, views.closed_blocks(prompt["blocks"], views.closed_line(review))
-        )
+    senders.closed(session, review, actor.user_id, since)
 
 
 @listener
@@ -106,28 +79,25 @@ def snooze(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Se
     ack()
     actor = directory.actor_of(body)
     review = reviews.snooze(session, review_from_button(session, body).id, actor)
-    session.commit()
-    if review.channel and review.ts:
-        _post_quietly(
-            client,
-            channel=review.channel,
-            thread_ts=review.ts,
-            text=views.snoozed_note(
-                actor.user_id,
-                review,
-                directory.time_zone(client, session, actor.user_id),
-                utcnow() + timedelta(days=1),
-            ),
-        )
+    note = views.snoozed_note(
+        actor.user_id,
+        review,
+        directory.time_zone(client, session, actor.user_id),
+        utcnow() + timedelta(days=1),
+    )
+    senders.thread_note(session, review, actor.user_id, note)
 
 
 @listener
 def skip(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
     ack()
-    review = reviews.skip(session, review_from_button(session, body).id, directory.actor_of(body))
-    session.commit()
-    original = (body.get("message") or {}).get("blocks") or []
-    _update_prompt(client, review, views.closed_blocks(original, views.closed_line(review)))
+    partnership_since = reviews.agenda_since(
+        session,
+        partnerships.get_partnership(session, review_from_button(session, body).partnership_id),
+    )
+    actor = directory.actor_of(body)
+    review = reviews.skip(session, review_from_button(session, body).id, actor)
+    senders.closed(session, review, actor.user_id, partnership_since)
 
 
 # -- /partner cadence --------------------------------------------------------------------------
@@ -210,13 +180,9 @@ def submit_cadence(
         )
         schedule = review_schedules.set_cadence(session, partnership, form, actor)
     ack()
-    session.commit()
     cadence = review_schedules.cadence_of(schedule, partnership)
     text = views.cadence_saved(schedule, cadence, _reader_tz(client, session, actor.user_id))
-    try:
-        client.chat_postEphemeral(channel=partnership.channel_id, user=actor.user_id, text=text)
-    except SlackApiError:
-        client.chat_postMessage(channel=actor.user_id, text=text)
+    note_to(session, actor.user_id, text, partnership.channel_id)
 
 
 def summary_line(session: Session, partnership: Partnership, reader_tz: str) -> str:

@@ -222,3 +222,27 @@ def test_cadence_modal_errors_and_partner_side_refusal(bench, fake_slack):
         assert "Only the vendor team" in json.dumps(response_json(refused))
         moved = bench.command("/partner", "cadence move")
         assert "no upcoming review" in json.dumps(response_json(moved))
+
+
+def test_skip_rebuilds_the_prompt_from_the_database_not_the_blocks_slack_sent(
+    bench, fake_slack, prompt
+):
+    """Slack hands a message's blocks back with &, < and > as entities: sending them again
+    would grow every header (a 150-character one past Slack's limit, leaving the buttons
+    live). Skip rebuilds the prompt from what is stored, as Review held does."""
+    entity_heavy = json.loads(
+        json.dumps(prompt.blocks).replace("Acme Resellers", "A &amp;amp; B &lt;x&gt;")
+    )
+    [review] = reviews(bench)
+    with freeze_time(LATER):
+        bench.click(
+            Action.REVIEW_SKIP,
+            str(review.id),
+            user="U_CAM",
+            user_team="T_VENDOR",
+            message={"ts": prompt.ts, "blocks": entity_heavy, "text": prompt.text},
+        )
+    updated = fake_slack.message(CHANNEL, prompt.ts)
+    shown = json.dumps(updated.blocks)
+    assert "&amp;amp;" not in shown and "Acme Resellers" in shown
+    assert "skipped this cycle" in block_texts(updated.blocks)

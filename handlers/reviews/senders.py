@@ -1,11 +1,14 @@
-"""Senders for the review occurrences of the outbox (see handlers.reminders.SENDERS)."""
+"""The Slack side of reviews: the prompts, overdue and paused DMs, snoozed reminders (all
+through the outbox), and what the prompt's buttons change in the channel."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date
+import uuid
+from datetime import date, datetime
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain import agenda, review_schedules, reviews
@@ -13,13 +16,16 @@ from bot.domain.outbox import Delivery, Outcome
 from bot.domain.partnerships import owners
 from bot.domain.people import time_zone_of
 from handlers import delivery as slack
+from handlers.effects import declare
 from handlers.reviews import views
+from handlers.text import Mrkdwn
 from storage.models import (
     Occurrence,
     Partnership,
     PartnershipStatus,
     Review,
     ReviewSchedule,
+    ReviewStatus,
     Workspace,
 )
 
@@ -116,3 +122,87 @@ def send_paused(client: WebClient, session: Session, occurrence: Occurrence) -> 
     return _tell_owners(
         client, session, occurrence, partnership, lambda _tz: views.paused_dm(partnership, reason)
     )
+
+
+# -- the effects of the prompt's buttons -------------------------------------------------------
+CLOSED = "review.closed"
+THREAD_NOTE = "review.thread_note"
+
+
+def closed(session: Session, review: Review, actor: str, since: datetime | None) -> None:
+    """Declare what marking a review held or skipped shows: the summary in the prompt's thread
+    (held) and the prompt rebuilt without its buttons."""
+    if review.channel is None or review.ts is None:
+        return
+    declare(
+        session,
+        CLOSED,
+        f"review:{review.id}:closed",
+        actor=actor,
+        what="The review record",
+        where=review.channel,
+        partnership_id=review.partnership_id,
+        subject_id=review.id,
+        since=since.isoformat() if since else None,
+    )
+
+
+def thread_note(session: Session, review: Review, actor: str, text: Mrkdwn) -> None:
+    """Declare a line of ours in the prompt's thread (e.g. who snoozed it)."""
+    if review.channel is None or review.ts is None:
+        return
+    declare(
+        session,
+        THREAD_NOTE,
+        f"review:{review.id}:note:{uuid.uuid4().hex[:12]}",
+        actor=actor,
+        what="The note",
+        where=review.channel,
+        partnership_id=review.partnership_id,
+        subject_id=review.id,
+        text=str(text),
+    )
+
+
+def send_closed(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """The held summary in the thread, then the prompt without its buttons, rebuilt from the
+    database (Slack hands back a message's blocks with entities, unfit to send again)."""
+    review = session.get(Review, occurrence.subject_id)
+    if review is None or review.channel is None or review.ts is None:
+        return Delivery.skipped("no prompt to close")
+    partnership = session.get(Partnership, review.partnership_id)
+    if partnership is None:
+        return Delivery.skipped("the partnership is gone")
+    if review.status is ReviewStatus.HELD:
+        sent = slack.post(
+            client,
+            occurrence,
+            review.channel,
+            {"thread_ts": review.ts, **views.held_summary(review)},
+        )
+        if sent.outcome is not Outcome.SENT:
+            return sent
+    raw = (occurrence.payload or {}).get("since")
+    since = datetime.fromisoformat(raw) if raw else reviews.agenda_since(session, partnership)
+    prompt = views.prompt_message(
+        partnership, review, agenda.agenda(session, partnership, since), since
+    )
+    try:
+        client.chat_update(
+            channel=review.channel,
+            ts=review.ts,
+            text=prompt["text"],
+            blocks=views.closed_blocks(prompt["blocks"], views.closed_line(review)),
+        )
+    except (SlackApiError, OSError) as exc:
+        return slack.delivery_for(exc)
+    return Delivery.sent(review.channel, review.ts)
+
+
+def send_thread_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    review = session.get(Review, occurrence.subject_id)
+    if review is None or review.channel is None or review.ts is None:
+        return Delivery.skipped("no prompt")
+    # The text was built with md() when the change was declared: it is ours, escaped.
+    text = Mrkdwn(str((occurrence.payload or {}).get("text") or ""))
+    return slack.post(client, occurrence, review.channel, {"thread_ts": review.ts, "text": text})

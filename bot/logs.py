@@ -13,6 +13,10 @@ from bot.settings import LogFormat, Settings
 # Slack tokens look like xoxb-..., xoxp-..., xapp-...; mask them wherever they appear.
 TOKEN_PATTERN = re.compile(r"\b(xox[abprs]|xapp)-[A-Za-z0-9-]+")
 STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# slack_bolt's request verifier logs every refused request's whole body at INFO: one unsigned
+# 10 MB POST became a 10 MB line, newlines in it forged entries, and with a rotated signing
+# secret every real payload (with its response_url) was logged. bot.server logs its own line.
+BOLT_BODY_LOGGERS = ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification")
 
 
 class RedactSecrets(logging.Filter):
@@ -65,6 +69,21 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class DropRecords(logging.Filter):
+    """Attached to a logger, drops everything it logs itself (not its children's records)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def quiet_bolt_request_logs() -> None:
+    """Silence Bolt's loggers that write request bodies, whatever their level. Idempotent."""
+    for name in BOLT_BODY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, DropRecords) for f in logger.filters):
+            logger.addFilter(DropRecords())
+
+
 def configure_logging(settings: Settings) -> None:
     """Install one stderr handler on the root logger."""
     handler = logging.StreamHandler(sys.stderr)
@@ -73,7 +92,13 @@ def configure_logging(settings: Settings) -> None:
     )
     secrets = [
         s.get_secret_value()
-        for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.slack_client_secret,
+            settings.token_encryption_key,
+        )
         if s is not None
     ]
     handler.addFilter(RedactSecrets(secrets))
@@ -83,3 +108,4 @@ def configure_logging(settings: Settings) -> None:
     # slack_sdk logs request bodies at DEBUG; keep its chatter out unless asked for.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, root.level))
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, root.level))
+    quiet_bolt_request_logs()

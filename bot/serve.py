@@ -92,7 +92,12 @@ def serve(settings: Settings) -> None:
         runtime.start_scheduler()
         worker.append(runtime)
         log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
-        return make_wsgi(runtime.app, runtime.engine)
+        secret = settings.slack_signing_secret
+        return make_wsgi(
+            runtime.app,
+            runtime.engine,
+            signing_secret=secret.get_secret_value() if secret is not None else None,
+        )
 
     def stop_worker(_server: Any, _worker: Any) -> None:
         # On SIGTERM: after in-flight requests, let a running tick finish and close the pool.
@@ -105,4 +110,5 @@ def serve(settings: Settings) -> None:
         workers=settings.web_concurrency,
         log_level=settings.log_level,
         on_worker_exit=stop_worker,
+        arrival_timeout=settings.request_arrival_timeout_seconds,
     ).run()

@@ -43,6 +43,7 @@ HOW_TO_FIX = {
         "print(Fernet.generate_key().decode())'` and keep it safe: it decrypts stored tokens"
     ),
     "CHANNEL_POST_INTERVAL_SECONDS": "use a number of seconds from 0 to 10 (default 1)",
+    "REQUEST_ARRIVAL_TIMEOUT_SECONDS": "use a number of seconds from 1 to 60 (default 10)",
     "WINS_CHANNEL_ID": "use a channel id such as C0123ABCD (right-click the channel → Copy link)",
 }
 
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
     wins_channel_id: str | None = None
     # Scheduled posts to one channel are spaced this far apart (Slack: about 1 per second).
     channel_post_interval_seconds: float = Field(default=1.0, ge=0, le=10)
+    # HTTP: a request (headers and body) must have fully arrived this long after it started,
+    # or it is answered 408; slow clients never hold a serving thread meanwhile.
+    request_arrival_timeout_seconds: float = Field(default=10.0, ge=1, le=60)
     # Multi-workspace distribution (OAuth): set both to serve /slack/install.
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None

@@ -1,7 +1,8 @@
 """``python -m benchmarks [name ...]``: run benchmarks and print their figures as tables.
 
 With no name, runs them all (about six minutes): ``scheduler`` (one tick over 10,000 due
-reviews), ``dispatch`` (delivery rate to Slack within its per-channel limit), ``pacing`` (the
+reviews), ``dispatch`` (delivery rate to Slack within its per-channel limit), ``burst`` (ten
+wins at once while Slack rate-limits: all celebrated once, acks in time), ``pacing`` (the
 real gaps between posts to one channel), ``failures`` (how long ``/partner`` takes when Slack
 refuses its modal), ``kpis`` (App Home and a KPI report over 50,000 wins) and ``service`` (ack
 latency under load against a bare Bolt app, start-up, memory). ``python -m benchmarks NAME
@@ -14,7 +15,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("scheduler", "dispatch", "pacing", "failures", "kpis", "service")
+BENCHMARKS = ("scheduler", "dispatch", "burst", "pacing", "failures", "kpis", "service")
 
 
 def run(name: str, args: list[str]) -> int:

@@ -119,40 +119,63 @@ class ProvideDependencies(Middleware):  # type: ignore[misc]
         return next()
 
 
-class RefuseMalformedPayloads(Middleware):  # type: ignore[misc]
-    """Answers 400 to interactive payloads missing what Bolt's own matchers index into.
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
 
-    Slack never sends these, but Bolt would raise on them and answer 500.
-    """
+
+# Fields events need that Slack always sends with them.
+EVENT_FIELDS = {
+    "channel_id_changed": ("old_channel_id", "new_channel_id"),
+    "channel_shared": ("channel",),
+    "channel_unshared": ("channel",),
+    "app_home_opened": ("user",),
+}
+
+
+def well_formed(body: dict[str, Any]) -> bool:
+    """Whether a payload has the shape Slack always gives it, so listeners can rely on it."""
+    kind = body.get("type")
+    user = body.get("user")
+    if "command" in body:
+        return _is_str(body.get("user_id")) and _is_str(body.get("trigger_id"))
+    if (
+        kind is not None
+        and "user" in body
+        and not (isinstance(user, dict) and _is_str(user.get("id")))
+    ):
+        return False
+    if kind == "block_actions":
+        actions = body.get("actions")
+        return (
+            isinstance(actions, list)
+            and bool(actions)
+            and all(isinstance(a, dict) for a in actions)
+            and _is_str(body.get("trigger_id"))
+        )
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not (isinstance(view, dict) and _is_str(view.get("type")) and _is_str(view.get("id"))):
+            return False
+        state = view.get("state", {})
+        return isinstance(state, dict) and isinstance(state.get("values", {}), dict)
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict):
+            return False
+        return all(_is_str(event.get(f)) for f in EVENT_FIELDS.get(str(event.get("type")), ()))
+    return True
+
+
+class RefuseMalformedPayloads(Middleware):  # type: ignore[misc]
+    """Answers 400 to payloads missing what Slack always sends (and what Bolt's matchers and
+    our listeners index into): Slack never sends these, and a listener should not have to
+    guess what a hand-made one meant."""
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         body = req.body if isinstance(req.body, dict) else {}
-        kind = body.get("type")
-        actions = body.get("actions")
-        view = body.get("view")
-        user = body.get("user")
-        well_formed = (
-            (
-                kind != "block_actions"
-                or (
-                    isinstance(actions, list)
-                    and bool(actions)
-                    and all(isinstance(a, dict) for a in actions)
-                )
-            )
-            and (
-                kind not in ("view_submission", "view_closed")
-                or (isinstance(view, dict) and isinstance(view.get("type"), str))
-            )
-            and (
-                kind is None
-                or "user" not in body
-                or (isinstance(user, dict) and isinstance(user.get("id"), str))
-            )
-        )
-        if not well_formed:
+        if not well_formed(body):
             return BoltResponse(status=400, body="malformed payload")
         return next()
 

@@ -31,6 +31,7 @@ from bot.domain import outbox
 from bot.domain.errors import DomainError, FormErrors
 from handlers import tell as people
 from handlers.blocks import section
+from handlers.delivery import how_to_fix
 from handlers.text import Mrkdwn, md, ours, require
 
 log = logging.getLogger("partnerbot.requests")
@@ -61,6 +62,30 @@ class TrackedAck:
             return None
         self.called = True
         return self._ack(*args, **kwargs)
+
+
+def slack_error(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"http {error.response.status_code}")
+    return error.__class__.__name__
+
+
+def slack_trouble(body: dict[str, Any], error: Exception) -> Mrkdwn:
+    """What to tell a person when Slack refused a call their request needed."""
+    code = slack_error(error)
+    status = error.response.status_code if isinstance(error, SlackApiError) else 0
+    url = str(getattr(error.response, "api_url", "")) if isinstance(error, SlackApiError) else ""
+    if status == 429 or status >= 500 or not isinstance(error, SlackApiError):
+        return Mrkdwn(
+            "Slack is busy right now, so nothing was changed. Please try again in a moment."
+        )
+    if "views." in url:
+        return Mrkdwn(
+            "Slack didn't open the form (it can take too long when Slack is slow), so nothing "
+            "was changed. Please try again."
+        )
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    return md("{} Nothing was changed; please try again.", how_to_fix(code, channel))
 
 
 def describe(body: dict[str, Any]) -> str:
@@ -180,6 +205,13 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             session.rollback()
             outcome = "duplicate"
             log.info("%s raced an identical request; the first one stands", describe(body))
+        except (SlackApiError, OSError) as error:
+            # A Web API call the listener needed (views.open, say) failed before the change
+            # was committed: nothing was changed, and no retry sleeps inside the interaction.
+            session.rollback()
+            outcome = f"slack refused: {slack_error(error)}"
+            log.warning("%s: Slack call failed: %s", describe(body), slack_error(error))
+            tell(body, tracked, client, respond, slack_trouble(body, error))
         except DBAPIError:
             session.rollback()
             outcome = "database unavailable"

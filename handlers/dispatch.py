@@ -126,17 +126,3 @@ class Dispatcher:
                 delivery = self.deliver(client, session, occurrence, worker)
                 attempts.append(Attempt(occurrence, delivery, occurrence.attempts <= 1))
         return attempts
-
-    def try_again(
-        self, client: WebClient, sessions: sessionmaker[Session], occurrence_id: int
-    ) -> Attempt | None:
-        """Send a failed effect again now (someone fixed the channel); None if not failed."""
-        with sessions() as session:
-            occurrence = outbox.try_again(session, occurrence_id, utcnow())
-            if occurrence is None:
-                session.rollback()
-                return None
-            key = occurrence.key
-            session.commit()
-        [attempt] = self.run_declared(client, sessions, [key]) or [None]
-        return attempt

@@ -14,17 +14,19 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from bot.domain import outbox
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.outbox import Delivery, Outcome
-from handlers import forms
+from handlers import delivery, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.ids import Action
-from handlers.tell import show_in_modal, tell, try_again_button, with_button
+from handlers.tell import open_dm, show_in_modal, tell, try_again_button, with_button
 from handlers.text import Mrkdwn, channel, md, require
 from storage.models import Occurrence, OccurrenceStatus
 
@@ -66,11 +68,20 @@ def declare(
 
 
 NOTE = "note"
+REPLY = "reply"
 
 
-def note_to(session: Session, user_id: str, text: Mrkdwn, channel: str | None = None) -> None:
+def note_to(
+    session: Session,
+    user_id: str,
+    text: Mrkdwn,
+    channel: str | None = None,
+    *,
+    content: dict[str, Any] | None = None,
+) -> None:
     """Declare a note only this person sees (ephemeral in ``channel``, else a DM), sent once
-    the change it confirms is committed."""
+    the change it confirms is committed. ``content`` (our rendered message: text, blocks)
+    replaces ``text`` when the note has buttons."""
     declare(
         session,
         NOTE,
@@ -80,19 +91,70 @@ def note_to(session: Session, user_id: str, text: Mrkdwn, channel: str | None = 
         where=channel,
         user=user_id,
         text=str(require(text)),
+        content=content,
     )
 
 
 def send_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
     payload = occurrence.payload or {}
+    user_id, where = payload.get("user"), payload.get("where")
+    content = payload.get("content")
+    if content:  # rendered by our views when the change was declared
+        try:
+            if where:
+                try:
+                    client.chat_postEphemeral(channel=where, user=user_id, **content)
+                    return Delivery.sent(where, None)
+                except SlackApiError:
+                    pass  # not in the channel now: a DM
+            channel = open_dm(client, str(user_id))
+            return delivery.post(client, occurrence, channel, content)
+        except (SlackApiError, OSError) as exc:
+            return delivery.delivery_for(exc)
     # The text was built with md() when the change was declared: it is ours, escaped.
-    told = tell(
-        client,
-        payload.get("user"),
-        Mrkdwn(str(payload.get("text") or "")),
-        channel=payload.get("where"),
-    )
+    text = Mrkdwn(str(payload.get("text") or ""))
+    told = tell(client, user_id, text, channel=where)
     return Delivery.sent(None, None) if told else Delivery.skipped("could not reach them")
+
+
+def reply(
+    session: Session, body: dict[str, Any], content: dict[str, Any], *, replace: bool
+) -> None:
+    """Declare the answer to a click through its response_url (replacing the message the
+    button was on, or beside it), sent once the change it reports is committed."""
+    url = body.get("response_url")
+    if not url:
+        user_id = (body.get("user") or {}).get("id")
+        if user_id:
+            note_to(session, user_id, require(content["text"]), content=content)
+        return
+    declare(
+        session,
+        REPLY,
+        f"reply:{uuid.uuid4().hex}",
+        actor=None,
+        what="The answer",
+        where=None,
+        url=url,
+        replace=replace,
+        content=content,
+    )
+
+
+def send_reply(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    payload = occurrence.payload or {}
+    answer = WebhookClient(str(payload["url"]), timeout=10).send_dict(
+        {
+            **(payload.get("content") or {}),
+            "response_type": "ephemeral",
+            "replace_original": bool(payload.get("replace")),
+        }
+    )
+    if answer.status_code == 200:
+        return Delivery.sent(None, None)
+    if answer.status_code == 429 or answer.status_code >= 500:
+        return Delivery.retry(f"http {answer.status_code}")
+    return Delivery.permanent(f"http {answer.status_code}: {answer.body[:100]}")
 
 
 def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
@@ -135,9 +197,7 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
 
 
 @listener
-def try_again(
-    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, context: Any
-) -> None:
+def try_again(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
     """**Post it now**: send an effect Slack refused, after its author fixed the channel."""
     ack()
     value = forms.action_value(body)
@@ -149,10 +209,8 @@ def try_again(
         raise NotAllowed("Only the person who made this change can post it again.")
     if occurrence.status is OccurrenceStatus.SENT:
         raise DomainError("It's posted already.")
-    if occurrence.status is not OccurrenceStatus.FAILED:
+    if not outbox.declare_again(session, occurrence):
         raise DomainError("It's being posted right now; give it a minute.")
-    session.rollback()  # the dispatcher takes it in its own transactions
-    context["dispatcher"].try_again(client, context["session_factory"], occurrence.id)
 
 
 def register(app: App) -> None:

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.domain import exit as exits
@@ -37,13 +36,12 @@ def channel_id_changed(body: dict[str, Any], session: Session) -> None:
 
 
 @listener
-def channel_shared(body: dict[str, Any], client: WebClient, session: Session) -> None:
+def channel_shared(body: dict[str, Any], session: Session) -> None:
     # Sharing again doesn't resume a paused partnership by itself: its owners are offered to.
     if first_time(session, body):
         partnership = exits.reconnected(session, body["event"]["channel"])
         if partnership is not None:
-            session.commit()
-            offer_resume(client, partnership)
+            offer_resume(session, partnership)
 
 
 @listener

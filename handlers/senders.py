@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from handlers import effects
 from handlers.dispatch import Notice, Sender
+from handlers.exit import listeners as exits
 from handlers.home import publish as home
+from handlers.kpis import senders as kpis
+from handlers.partners import listeners as partners
 from handlers.promises import senders as promises
 from handlers.reviews import senders as reviews
 from handlers.rules import senders as rules
@@ -29,6 +32,7 @@ SENDERS: dict[str, Sender] = {
     reviews.THREAD_NOTE: reviews.send_thread_note,
     # notes to one person
     effects.NOTE: effects.send_note,
+    effects.REPLY: effects.send_reply,
     # rules of engagement
     rules.NUDGE: rules.send_nudge,
     rules.PROPOSAL: rules.send_proposal,
@@ -42,11 +46,23 @@ SENDERS: dict[str, Sender] = {
     wins.CELEBRATE: wins.send_celebration,
     wins.COPY: wins.send_copy,
     wins.UPDATE: wins.send_update,
+    # KPIs and records
+    kpis.SHARE: kpis.send_share,
+    kpis.CHART: kpis.send_chart,
+    kpis.EXPORT: kpis.send_export,
+    # partnerships and exits
+    partners.LINKED: partners.send_link_notice,
+    exits.CLOSING_NOTE: exits.send_closing_note,
     # App Home
     home.HOME: home.send_home,
 }
 
 NOTICES: dict[str, Notice] = {
+    partners.LINKED: effects.notice,
+    exits.CLOSING_NOTE: effects.notice,
+    kpis.SHARE: effects.notice,
+    kpis.CHART: effects.notice,
+    kpis.EXPORT: effects.notice,
     reviews.CLOSED: effects.notice,
     promises.PARTNER_NOTE: promises.partner_note_notice,
     rules.PROPOSAL: effects.notice,

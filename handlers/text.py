@@ -110,9 +110,7 @@ def ours(text: str) -> Mrkdwn:
     such as a refusal from the domain: every other ``&``, ``<`` and ``>`` is escaped, so a
     name or title quoted in it can't ping anyone."""
     parts = _OWN_TOKENS.split(text)
-    return Mrkdwn(
-        "".join(part if i % 2 else escape(part) for i, part in enumerate(parts))
-    )
+    return Mrkdwn("".join(part if i % 2 else escape(part) for i, part in enumerate(parts)))
 
 
 def cut(text: Mrkdwn, limit: int | None) -> Mrkdwn:

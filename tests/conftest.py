@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -17,6 +19,49 @@ from tests.bench.harness import OTHER, PARTNER, VENDOR, SlackBench, bench_settin
 
 PG_URL = os.environ.get("PARTNERBOT_TEST_DATABASE_URL")
 PG_REQUIRED = os.environ.get("PARTNERBOT_REQUIRE_POSTGRES") == "1"
+
+
+# What a crash looks like from outside: the error boundary's log line, a sender that raised,
+# and the apology a person is shown.
+CRASH_LOGS = ("unexpected error in", "sender for ")
+APOLOGY = "Something went wrong"
+
+
+class _Crashes(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(CRASH_LOGS):
+            self.seen.append(message)
+
+
+@pytest.fixture(autouse=True)
+def no_hidden_crash(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test in which a listener or a sender crashed, or a person was told "something
+    went wrong", even if its own assertions passed; ``@pytest.mark.expect_unexpected`` says a
+    test provokes that on purpose."""
+    # Asked for now, so the fake Slack is torn down after this check reads it.
+    fake = request.getfixturevalue("fake_slack") if "fake_slack" in request.fixturenames else None
+    handler = _Crashes()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if request.node.get_closest_marker("expect_unexpected"):
+        return
+    apologies: list[str] = []
+    if fake is not None:
+        for call in list(fake.calls) + [{"args": r} for r in fake.responses]:
+            args = call.args if hasattr(call, "args") else call["args"]
+            if APOLOGY in json.dumps(args, default=str):
+                apologies.append(json.dumps(args, default=str)[:300])
+    assert not handler.seen, f"a listener or sender crashed: {handler.seen[:3]}"
+    assert not apologies, f"a person was told something went wrong: {apologies[:2]}"
 
 
 @pytest.fixture

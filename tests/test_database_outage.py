@@ -73,5 +73,9 @@ def test_the_scheduler_survives_an_outage_and_resumes(outage, fake_slack):
     for minute in (1, 2):
         with freeze_time(due + timedelta(minutes=minute)):
             ticker.tick(due + timedelta(minutes=minute))
-    prompts = [m for m in fake_slack.posts(CHANNEL) if m.metadata]
+    prompts = [
+        m
+        for m in fake_slack.posts(CHANNEL)
+        if str((m.metadata or {}).get("event_payload", {}).get("key")).startswith("review:")
+    ]
     assert len(prompts) == 1

@@ -22,7 +22,7 @@ from storage.models import Occurrence, OccurrenceStatus
 from storage.queries import insert_ignore, insert_ignore_many
 
 LEASE = timedelta(minutes=2)  # a claim not recorded by then is claimable again
-FIRST_RETRY_S = 30
+FIRST_RETRY_S = 5
 MAX_RETRY_S = 3600
 MAX_ATTEMPTS = 10
 
@@ -190,7 +190,8 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> lis
 
 
 def backoff_seconds(attempts: int) -> float:
-    """30 s, 1 min, 2 min, ... up to an hour between attempts."""
+    """5 s, 10 s, 20 s, ... up to an hour between attempts (ten attempts span about an hour
+    and a half)."""
     return float(min(MAX_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
 
 
@@ -211,7 +212,12 @@ def record(session: Session, occurrence: Occurrence, delivery: Delivery, worker:
             last_error=None,
         )
     elif delivery.outcome is Outcome.RETRY and occurrence.attempts < MAX_ATTEMPTS:
-        wait = max(delivery.after_seconds or 0, backoff_seconds(occurrence.attempts))
+        # Slack's Retry-After is what it asks for; otherwise back off exponentially.
+        wait = (
+            delivery.after_seconds
+            if delivery.after_seconds is not None
+            else backoff_seconds(occurrence.attempts)
+        )
         values.update(
             status=OccurrenceStatus.PENDING,
             next_attempt_at=now + timedelta(seconds=wait),
@@ -302,6 +308,17 @@ def claim_keys(
 
 def by_key(session: Session, key: str) -> Occurrence | None:
     return session.scalars(select(Occurrence).where(Occurrence.key == key)).one_or_none()
+
+
+def declare_again(session: Session, occurrence: Occurrence, **payload: Any) -> bool:
+    """A failed effect declared again (someone fixed the channel), with ``payload`` updated;
+    sent after this transaction commits, like a new one. False if it isn't failed."""
+    if try_again(session, occurrence.id, utcnow()) is None:
+        return False
+    if payload:
+        occurrence.payload = {**(occurrence.payload or {}), **payload}
+    session.info.setdefault(DECLARED, []).append(occurrence.key)
+    return True
 
 
 def try_again(session: Session, occurrence_id: int, now: datetime) -> Occurrence | None:

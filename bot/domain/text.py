@@ -23,9 +23,7 @@ def strip_format_characters(text: str) -> str:
     """``text`` without Unicode format characters (a ZWJ between two emoji stays)."""
     out: list[str] = []
     for i, char in enumerate(text):
-        if unicodedata.category(char) != "Cf":
-            out.append(char)
-        elif (
+        if unicodedata.category(char) != "Cf" or (
             char == ZWJ
             and out
             and _is_symbol(out[-1])

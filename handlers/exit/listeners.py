@@ -14,28 +14,22 @@ from bot.domain import exit as exits
 from bot.domain import partnerships
 from bot.domain.errors import DomainError
 from bot.domain.exit import ExitChoice, ExitForm
-from bot.domain.export import export_partnership
+from bot.domain.outbox import Delivery
 from bot.domain.people import Actor
-from handlers import forms
+from handlers import delivery, forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.effects import declare, note_to, reply
 from handlers.exit import views
 from handlers.home import publish_home
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.kpis.files import send_file
+from handlers.kpis import senders as kpi_senders
 from handlers.linked import channel_partnership
-from storage.models import Partnership
+from handlers.text import md
+from storage.models import Occurrence, Partnership
 
 log = logging.getLogger(__name__)
-
-
-def notify(client: WebClient, channel: str, user: str, text: str) -> None:
-    """An ephemeral note to one person in the channel, or a DM when that isn't possible."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError:
-        client.chat_postMessage(channel=user, text=text)
 
 
 def open_exit(
@@ -82,74 +76,75 @@ def submit_exit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     )
     outcome = exits.leave(session, partnership.id, form, actor, is_admin=is_admin)
     ack()
-    session.commit()  # what the person decided stands even if Slack refuses what follows
     if outcome.ended:
-        after_ending(client, session, outcome, actor)
+        after_ending(session, outcome, actor)
     else:
-        after_stepping_back(client, session, outcome, actor)
+        after_stepping_back(session, outcome, actor)
 
 
-def after_ending(
-    client: WebClient, session: Session, outcome: exits.ExitOutcome, actor: Actor
-) -> None:
+def after_ending(session: Session, outcome: exits.ExitOutcome, actor: Actor) -> None:
+    """Declare what ending a partnership shows: the records to each owner, the closing note in
+    the channel, a note to the person who ended it, and the Home tabs."""
     partnership = outcome.partnership
-    export = export_partnership(session, partnership, actor)
-    sent, failed = [], []
     for user_id in outcome.recipients:
-        error = send_file(
-            client,
+        kpi_senders.export(
+            session,
+            partnership,
+            actor,
             user_id,
-            filename=export.filename,
-            content=export.content,
+            comment=str(
+                md(
+                    "The partnership with {} has ended; here are its records (one CSV per "
+                    "kind of record).",
+                    partnership.partner_name,
+                )
+            ),
             title=f"Partnership with {partnership.partner_name}: records",
-            comment=f"The partnership with {partnership.partner_name} has ended; here are its "
-            "records (one CSV per kind of record).",
         )
-        (failed if error else sent).append(user_id)
     if outcome.closing_note:
-        message = views.closing_message(partnership, outcome.closing_note, actor.user_id)
-        try:
-            client.chat_postMessage(channel=partnership.channel_id, **message)
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            log.warning("closing note to %s failed: %s", partnership.channel_id, error)
-            failed_note = (
-                f"I couldn't post your closing note in <#{partnership.channel_id}> ({error}); "
-                "you could post it there yourself."
-            )
-            client.chat_postMessage(channel=actor.user_id, text=failed_note)
-    text = views.ended_notice(partnership, sent, failed)
-    client.chat_postMessage(channel=actor.user_id, text=text)
+        declare(
+            session,
+            CLOSING_NOTE,
+            f"exit:{partnership.id}:closing",
+            actor=actor.user_id,
+            what="Your closing note",
+            where=partnership.channel_id,
+            partnership_id=partnership.id,
+            note=outcome.closing_note,
+        )
+    note_to(session, actor.user_id, views.ended_notice(partnership, outcome.recipients, []))
     for user_id in dict.fromkeys([actor.user_id, *outcome.recipients]):
         publish_home(session, user_id)
 
 
-def after_stepping_back(
-    client: WebClient, session: Session, outcome: exits.ExitOutcome, actor: Actor
-) -> None:
+def after_stepping_back(session: Session, outcome: exits.ExitOutcome, actor: Actor) -> None:
     partnership = outcome.partnership
     text = views.stepped_back_notice(partnership, outcome.successor)
-    notify(client, partnership.channel_id, actor.user_id, text)
+    note_to(session, actor.user_id, text, partnership.channel_id)
     if outcome.successor:
-        try:
-            client.chat_postMessage(
-                channel=outcome.successor,
-                text=views.handed_over_notice(partnership, actor.user_id),
-            )
-        except SlackApiError as exc:
-            log.warning("hand-over note failed: %s", exc.response.get("error"))
+        note_to(session, outcome.successor, views.handed_over_notice(partnership, actor.user_id))
     for user_id in filter(None, [actor.user_id, outcome.successor]):
         publish_home(session, user_id)
 
 
-def offer_resume(client: WebClient, partnership: Partnership) -> None:
+CLOSING_NOTE = "exit.closing_note"
+
+
+def send_closing_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """The closing note thanking the partner, in the channel, once."""
+    payload = occurrence.payload or {}
+    partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
+    message = views.closing_message(
+        partnership, str(payload.get("note") or ""), str(payload.get("actor"))
+    )
+    return delivery.post(client, occurrence, partnership.channel_id, message)
+
+
+def offer_resume(session: Session, partnership: Partnership) -> None:
     """DM each owner the offer to resume a partnership whose channel is shared again."""
     message = views.resume_offer(partnership)
     for user_id in partnerships.owners(partnership):
-        try:
-            client.chat_postMessage(channel=user_id, **message)
-        except SlackApiError as exc:
-            log.warning("resume offer to %s failed: %s", user_id, exc.response.get("error"))
+        note_to(session, user_id, message["text"], content=message)
 
 
 @listener
@@ -162,11 +157,8 @@ def resume(
         raise DomainError("That button is out of date.")
     actor = directory.actor_of(body)
     partnership, changed = exits.resume(session, int(value), actor)
-    session.commit()
-    respond(
-        replace_original=True,
-        text=views.resumed_notice(partnership, actor.user_id, changed),
-    )
+    notice = views.resumed_notice(partnership, actor.user_id, changed)
+    reply(session, body, {"text": notice}, replace=True)
     if changed:
         for user_id in partnerships.owners(partnership):
             publish_home(session, user_id)

@@ -6,6 +6,7 @@ after its commit, retried by the outbox when Slack is busy.
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from slack_sdk import WebClient
@@ -19,6 +20,8 @@ from handlers import people as directory
 from handlers.effects import declare
 from handlers.home.views import home_view
 from storage.models import Occurrence
+
+log = logging.getLogger(__name__)
 
 HOME = "home.publish"
 
@@ -39,6 +42,16 @@ def refresh_homes(session: Session, user_ids: list[str | None]) -> None:
 
 def publish_home(session: Session, user_id: str) -> None:
     refresh_homes(session, [user_id])
+
+
+def publish_now(client: WebClient, session: Session, user_id: str) -> None:
+    """Publish the Home tab a person opened or refreshed: the answer to their request, not
+    the effect of a change (so nothing is queued; if Slack refuses, opening it again will)."""
+    directory.refresh(client, session, [user_id])
+    try:
+        client.views_publish(user_id=user_id, view=home_view(dashboard(session, user_id)))
+    except (SlackApiError, OSError) as exc:
+        log.warning("views.publish for %s failed: %s", user_id, exc)
 
 
 def send_home(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:

@@ -190,3 +190,10 @@ def shared_summary(report: KpiReport, shared_by: str) -> dict[str, Any]:
         note(md("Shared by {}.", user(shared_by))),
     ]
     return message(md("Partnership scorecard with {}", p.partner_name), blocks)
+
+
+def chart_comment(report: KpiReport) -> Mrkdwn:
+    """The comment on the chart's upload (Slack parses file comments as mrkdwn)."""
+    return md(
+        "KPIs of the partnership with {}, {}.", report.partnership.partner_name, report.period
+    )

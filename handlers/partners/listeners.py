@@ -8,15 +8,16 @@ from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain import partnerships
 from bot.domain.errors import DomainError
+from bot.domain.outbox import Delivery
 from bot.domain.partnerships import PartnershipForm
-from handlers import forms
+from handlers import delivery, forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.effects import declare, note_to
 from handlers.exit import listeners as exit_listeners
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
@@ -24,7 +25,8 @@ from handlers.kpis import listeners as kpis_listeners
 from handlers.linked import button_partnership, channel_partnership
 from handlers.partners import views
 from handlers.reviews import listeners as reviews_listeners
-from storage.models import ContactRole, Partnership
+from handlers.text import md
+from storage.models import ContactRole, Occurrence, Partnership
 
 log = logging.getLogger(__name__)
 
@@ -182,40 +184,39 @@ def submit_setup(
             session, int(meta["partnership_id"]), form, actor
         )
         ack()
-        session.commit()
-        notify(
-            client,
-            partnership.channel_id,
+        text = md("Saved the setup of the partnership with {}.", partnership.partner_name)
+        note_to(
+            session,
             actor.user_id,
-            f"Saved the setup of the partnership with {partnership.partner_name}.",
-            views.summary_blocks(partnership),
+            text,
+            partnership.channel_id,
+            content={"text": text, "blocks": views.summary_blocks(partnership)},
         )
         return
     partnership = partnerships.link_partnership(session, form, actor)
     ack()
-    session.commit()  # the link stands even if Slack refuses the notice below
-    message = views.linked_message(partnership, actor.user_id)
-    try:
-        client.chat_postMessage(channel=partnership.channel_id, **message)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        log.warning("link notice to %s failed: %s", partnership.channel_id, error)
-        client.chat_postMessage(
-            channel=actor.user_id,
-            text=(
-                f"I linked <#{partnership.channel_id}> to {partnership.partner_name}, but I "
-                f"couldn't post there ({error}). Invite me to the channel with "
-                "`/invite @partnerbot` so the partner sees partnerbot's messages."
-            ),
-        )
+    declare(
+        session,
+        LINKED,
+        f"linked:{partnership.id}",
+        actor=actor.user_id,
+        what="The partnership",
+        where=partnership.channel_id,
+        partnership_id=partnership.id,
+        reply_in=partnership.channel_id,
+    )
 
 
-def notify(client: WebClient, channel: str, user: str, text: str, blocks: list[dict]) -> None:
-    """An ephemeral note to one person in a channel, or a DM when that isn't possible."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
-    except SlackApiError:
-        client.chat_postMessage(channel=user, text=text, blocks=blocks)
+LINKED = "partnership.linked"
+
+
+def send_link_notice(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """The notice in the channel (with the Partnership summary button the partner uses)."""
+    partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
+    actor = str((occurrence.payload or {}).get("actor"))
+    return delivery.post(
+        client, occurrence, partnership.channel_id, views.linked_message(partnership, actor)
+    )
 
 
 def register(app: App) -> None:

@@ -14,6 +14,7 @@ from bot.domain.errors import Conflict, DomainError
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
+from handlers.effects import reply
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
@@ -23,8 +24,9 @@ from handlers.text import Mrkdwn, md, user
 from storage.models import PromiseState
 
 
-def _answered(respond: Respond, text: Mrkdwn) -> None:
-    respond(replace_original=True, **views.answered(text))
+def _answered(session: Session, body: dict[str, Any], text: Mrkdwn) -> None:
+    """The partner's message with buttons becomes what they answered (after the commit)."""
+    reply(session, body, views.answered(text), replace=True)
 
 
 @listener
@@ -35,7 +37,8 @@ def confirm(
     promise = promise_from(session, forms.action_value(body))
     keeping.confirm(session, promise, directory.actor_of(body))
     _answered(
-        respond,
+        session,
+        body,
         md(
             ":white_check_mark: You confirmed {} made good on: {}. Thank you!",
             user(promise.maker_id),
@@ -96,7 +99,9 @@ def _answer_date(
     answer = keeping.accept_date if accept else keeping.decline_date
     proposed = answer(session, promise, int(seq), actor)
     if accept:
-        _answered(respond, md(":calendar: You accepted {} as the new date.", views.day(proposed)))
+        _answered(
+            session, body, md(":calendar: You accepted {} as the new date.", views.day(proposed))
+        )
         senders.to_maker(
             session,
             promise,
@@ -108,7 +113,8 @@ def _answer_date(
         )
     else:
         _answered(
-            respond,
+            session,
+            body,
             md(
                 "You declined {}; the agreed date, {}, stands.",
                 views.day(proposed),
@@ -152,7 +158,8 @@ def release(
     promise = promise_from(session, forms.action_value(body))
     keeping.release(session, promise, directory.actor_of(body))
     _answered(
-        respond,
+        session,
+        body,
         md("You released {} from the promise: {}", user(promise.maker_id), promise.promise),
     )
     senders.to_maker(

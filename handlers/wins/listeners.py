@@ -309,10 +309,7 @@ def repost_win(
     if occurrence is None:  # logged before celebrations went through the outbox
         celebrate(session, win, actor, view_id, None)
         return
-    if occurrence.status is OccurrenceStatus.FAILED:
-        occurrence.payload = {**(occurrence.payload or {}), "view_id": view_id}
-        session.commit()
-        context["dispatcher"].try_again(client, context["session_factory"], occurrence.id)
+    if outbox.declare_again(session, occurrence, view_id=view_id):
         return
     if occurrence.status is OccurrenceStatus.SENT or wins.is_posted(win):
         if view_id:  # a second press: it is out there already

@@ -14,7 +14,16 @@ from sqlalchemy import select
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
-from storage.models import Decision, DecisionKind, Proposal, ProposalStatus, Rule, RuleStatus
+from storage.models import (
+    Decision,
+    DecisionKind,
+    Occurrence,
+    OccurrenceStatus,
+    Proposal,
+    ProposalStatus,
+    Rule,
+    RuleStatus,
+)
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import APPROVER, CHANNEL, OWNER, PARTNER_NAME, Person, Seen, World
 from tests.bench import requests as rq
@@ -305,3 +314,43 @@ ACTIONS = [
         refusal=says(NOT_IN_PARTNERSHIP),
     ),
 ]
+
+
+# -- Post it now: an effect Slack refused for good, tried again by the person who made it ----
+
+
+@dataclass
+class Refused:
+    proposal_id: int
+    occurrence_id: int
+
+
+def refused_proposal(world: World) -> Refused:
+    """U_TM's proposal that Slack refused to post (the bot wasn't in the channel yet)."""
+    partnership_id, channel = world.new_partnership()
+    world.fake.channel_errors[channel] = "not_in_channel"
+    try:
+        world.submit(propose_modal(world, partnership_id), rule_values(f"Rule {world.n()}"), OWNER)
+    finally:
+        del world.fake.channel_errors[channel]
+    [proposal] = world.rows(select(Proposal).order_by(Proposal.id.desc()).limit(1))
+    [occurrence] = world.rows(select(Occurrence).where(Occurrence.key == f"proposal:{proposal.id}"))
+    assert occurrence.status is OccurrenceStatus.FAILED and proposal.parent_ts is None
+    return Refused(proposal.id, occurrence.id)
+
+
+def posted_after_all(world: World, target: Refused, who: Person, seen: Seen) -> None:
+    proposal = world.get(Proposal, target.proposal_id)
+    assert proposal.parent_ts and proposal.buttons_ts
+    assert any(m.ts == proposal.parent_ts for m in seen.posts)
+
+
+ACTIONS.append(
+    Action(
+        "effects: Post it now (a proposal Slack refused)",
+        setup=refused_proposal,
+        act=lambda world, target, who: world.click(A.EFFECT_RETRY, str(target.occurrence_id), who),
+        effect=posted_after_all,
+        refusal=says("Only the person who made this change can post it again."),
+    )
+)

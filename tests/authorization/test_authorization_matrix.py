@@ -52,6 +52,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "wins: Edit a win logged 25 h ago":                  (N,    N,     N,      N,       N),
     "wins: Withdraw a win logged 25 h ago":              (N,    N,     N,      N,       N),
     "wins: Post it now (after a failed celebration)":    (Y,    Y,     Y,      Y,       N),
+    # an effect Slack refused: only the person whose change it was posts it again
+    "effects: Post it now (a proposal Slack refused)":   (Y,    N,     N,      N,       N),
     # rules of engagement: U_PAT is the partner's named approver; the vendor names none
     "rules: Propose a rule (button)":                    (Y,    Y,     Y,      Y,       N),
     "rules: propose a rule (modal)":                     (Y,    Y,     Y,      Y,       N),

@@ -12,7 +12,7 @@ from wsgiref.util import setup_testing_defaults
 from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app, make_client, make_request_client
+from bot.app import create_app, make_request_client
 from bot.settings import Settings, load_settings
 from tests.bench import requests as rq
 from tests.bench.fakeslack import FakeSlack

@@ -15,7 +15,7 @@ HOSTILE = [
     "*bold* _it_ ~strike~ `code` > quote",
     "💥" * 80,
     "שלום עולם مرحبا",
-    "=HYPERLINK(\"https://evil.example\")",
+    '=HYPERLINK("https://evil.example")',
     "x" * 400,
 ]
 

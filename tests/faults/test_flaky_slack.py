@@ -18,7 +18,7 @@ from bot.scheduler import Ticker
 from handlers.ids import Block as B
 from storage.models import Occurrence, OccurrenceStatus, ReviewSchedule, Win
 from tests.bench import requests as rq
-from tests.bench.harness import SlackBench, block_texts
+from tests.bench.harness import SlackBench
 from tests.bench.scenarios import link_partnership
 from tests.promises.steps import make_values
 from tests.reviews.helpers import set_cadence
@@ -132,15 +132,19 @@ def test_every_prompt_and_dm_goes_out_once_and_no_win_is_lost(bench, fake_slack)
     with bench.session() as session:
         occurrences = list(session.scalars(select(Occurrence).where(Occurrence.due_at <= END)))
     statuses = Counter((o.kind, o.status.value) for o in occurrences)
-    assert statuses == {
+    reminders_sent = {k: n for k, n in statuses.items() if k[0] in (PROMPT, REMINDER_KIND, OVERDUE)}
+    assert reminders_sent == {
         (PROMPT, "sent"): PARTNERSHIPS,
         (REMINDER_KIND, "sent"): 2 * PARTNERSHIPS,
         (OVERDUE, "sent"): PARTNERSHIPS,
     }, statuses
+    # Every effect of what people did went out in the end: nothing failed or is left over.
+    assert {status for (_kind, status) in statuses} == {"sent"}, statuses
+    assert statuses[("win.celebrate", "sent")] == WINS
 
     # Review prompts: one per partnership, once.
     prompts = [m for n in range(PARTNERSHIPS) for m in fake_slack.posts(channel(n))]
-    prompt_keys = keyed(prompts)
+    prompt_keys = Counter({k: n for k, n in keyed(prompts).items() if k.startswith("review:")})
     assert len(prompt_keys) == PARTNERSHIPS and set(prompt_keys.values()) == {1}, prompt_keys
     # Promise reminders: the heads-up and the due-day DM of each promise, once each.
     reminder_keys = keyed(fake_slack.posts("DU_TM"))
@@ -151,7 +155,7 @@ def test_every_prompt_and_dm_goes_out_once_and_no_win_is_lost(bench, fake_slack)
         overdue = [m for m in fake_slack.posts(owner) if "hasn't been" in (m.text or "")]
         assert len(overdue) == PARTNERSHIPS, (owner, [m.text for m in overdue])
 
-    # Wins: each stored once; celebrated once, or its logger told it is saved but not posted.
+    # Wins: each stored once and celebrated once (the outbox retried what Slack refused).
     with bench.session() as session:
         stored = {w.headline: w for w in session.scalars(select(Win))}
         session.expunge_all()
@@ -163,19 +167,11 @@ def test_every_prompt_and_dm_goes_out_once_and_no_win_is_lost(bench, fake_slack)
         if "Flaky deal" in (m.text or "")
     )
     assert set(celebrations.values()) <= {1}, celebrations
-    told = [
-        block_texts(fake_slack.views[view["id"]]["blocks"])
-        + "".join(m.text or "" for m in fake_slack.posts("DU_TM"))
-        for view in views
-    ]
     unposted = []
     for n in range(WINS):
         win = stored[f"Flaky deal {n:02d}"]
-        if win.message_ts is not None:
-            assert sum(win.headline in t for t in celebrations) == 1, win.headline
-            continue
-        unposted.append(win.headline)
-        assert "The win is saved, but I couldn't celebrate it" in told[n], win.headline
+        assert win.message_ts is not None, win.headline
+        assert sum(win.headline in t for t in celebrations) == 1, win.headline
     posted_anyway = sum(any(h in t for t in celebrations) for h in unposted)
     print(
         f"wins: {WINS} stored, {WINS - len(unposted)} celebrated, {len(unposted)} not posted "

@@ -190,5 +190,9 @@ def test_ending_stops_what_runs_and_keeps_what_is_owed(bench):
         kinds = s.scalars(select(Decision.kind).where(Decision.proposal_id == proposal_id))
         assert DecisionKind.WITHDRAW in set(kinds)  # in the append-only log, too
         assert s.get(Promise, promise_id).state is PromiseState.OPEN  # still owed
-        (occurrence,) = s.scalars(select(Occurrence).where(Occurrence.partnership_id == pid))
+        (occurrence,) = s.scalars(
+            select(Occurrence).where(
+                Occurrence.partnership_id == pid, Occurrence.kind == "promise_reminder"
+            )
+        )
         assert occurrence.status is OccurrenceStatus.SKIPPED

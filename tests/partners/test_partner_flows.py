@@ -195,8 +195,13 @@ def test_link_notice_refused_still_links_and_tells_the_user(bench, fake_slack):
     fake_slack.channel_errors[CHANNEL] = "not_in_channel"
     partnership = link_partnership(bench)
     assert partnership.id
-    dm = fake_slack.last_post("DU_TM")
-    assert "couldn't post there (not_in_channel)" in dm.text and "/invite" in dm.text
+    dm = fake_slack.last_post("DU_TM")  # the channel refuses ephemerals too
+    assert "The partnership is saved, but I couldn't show it in <#C0SHARED>" in dm.text
+    assert "/invite @partnerbot" in dm.text and "not_in_channel" not in dm.text
+    del fake_slack.channel_errors[CHANNEL]
+    [button] = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
+    bench.click(button["action_id"], button["value"])
+    assert "Partnership summary" in json.dumps(fake_slack.last_post(CHANNEL).blocks)
 
 
 def test_unsigned_wrongly_signed_and_stale_requests_get_401(bench, fake_slack):
@@ -226,12 +231,17 @@ def test_failing_web_api_call_after_ack_still_answers_200(bench, fake_slack):
     # refused for good, so not retried (how long this takes: python -m benchmarks failures)
     assert len(fake_slack.calls_to("views.open")) == 1
     [reply] = fake_slack.responses
-    assert "Something went wrong on our side" in reply["text"]
+    assert "Slack didn't open the form" in reply["text"] and "try again" in reply["text"]
+    assert "expired_trigger_id" not in reply["text"]
     assert reply["response_type"] == "ephemeral"
 
 
-def test_rate_limited_views_open_is_retried(bench, fake_slack):
+def test_a_rate_limited_views_open_is_not_waited_out_inside_the_interaction(bench, fake_slack):
+    """No sleeping retry inside a request: the person is told to try again, and can."""
     fake_slack.fail("views.open", Fault(status=429, retry_after=1))
     bench.command("/partner")
-    assert len(fake_slack.calls_to("views.open")) == 2
+    assert len(fake_slack.calls_to("views.open")) == 1
+    [reply] = fake_slack.responses
+    assert "Slack is busy right now" in reply["text"]
+    bench.command("/partner")
     assert len(fake_slack.views) == 1

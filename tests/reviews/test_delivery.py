@@ -85,11 +85,11 @@ def test_server_errors_back_off(bench, fake_slack, weekly):
     fake_slack.fail("chat.postMessage", Fault(status=503), Fault(status=500))
     tick(bench, utc(2026, 11, 30, 15, 0, 5))
     [first] = occurrences(bench, "review_prompt")
-    assert first.next_attempt_at == utc(2026, 11, 30, 15, 0, 35)  # 30 s
-    tick(bench, utc(2026, 11, 30, 15, 0, 40))
+    assert first.next_attempt_at == utc(2026, 11, 30, 15, 0, 10)  # 5 s
+    tick(bench, utc(2026, 11, 30, 15, 0, 20))
     [second] = occurrences(bench, "review_prompt")
-    assert second.next_attempt_at == utc(2026, 11, 30, 15, 1, 40)  # then 60 s
-    tick(bench, utc(2026, 11, 30, 15, 2))
+    assert second.next_attempt_at == utc(2026, 11, 30, 15, 0, 30)  # then 10 s
+    tick(bench, utc(2026, 11, 30, 15, 0, 45))
     assert len(prompts(fake_slack)) == 1
 
 

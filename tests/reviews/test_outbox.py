@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -80,6 +81,7 @@ def test_a_ticker_sends_retries_with_backoff_and_gives_up(sessions, session):
     assert occurrence.status is OccurrenceStatus.SENT and occurrence.attempts == 3
 
 
+@pytest.mark.expect_unexpected
 def test_unknown_kinds_and_sender_bugs_are_recorded_not_raised(sessions, session):
     def broken(client, session, occurrence):
         raise RuntimeError("boom")

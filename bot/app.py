@@ -100,7 +100,7 @@ def make_request_client(settings: Settings, *, workspace_token: bool = True) -> 
     return client
 
 
-class ProvideDependencies(Middleware):  # type: ignore[misc]
+class ProvideDependencies(Middleware):
     """Hands listeners what they need through Bolt's context.
 
     Listeners open their session from ``session_factory`` inside handlers.boundary.listener.
@@ -166,7 +166,7 @@ def well_formed(body: dict[str, Any]) -> bool:
     return True
 
 
-class RefuseMalformedPayloads(Middleware):  # type: ignore[misc]
+class RefuseMalformedPayloads(Middleware):
     """Answers 400 to payloads missing what Slack always sends (and what Bolt's matchers and
     our listeners index into): Slack never sends these, and a listener should not have to
     guess what a hand-made one meant."""

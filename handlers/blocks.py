@@ -29,10 +29,6 @@ FIELD_LIMIT = 2000
 TEXT_LIMIT = 3000  # a message's top-level text: keep it short, it is the notification
 
 
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
     return ButtonElement(
         text=plain(text, 75), action_id=action_id, value=value or None, style=style
@@ -61,9 +57,9 @@ def section(
     )
 
 
-def note(text: Mrkdwn) -> ContextBlock:
+def note(text: Mrkdwn, *, block_id: str | None = None) -> ContextBlock:
     """A context line of mrkdwn."""
-    return ContextBlock(elements=[mrkdwn(text)])
+    return ContextBlock(elements=[mrkdwn(text)], block_id=block_id)
 
 
 def header(text: str) -> HeaderBlock:
@@ -82,10 +78,6 @@ def message(text: Mrkdwn, blocks: list[Block] | None = None, **extra: Any) -> di
     return out
 
 
-def context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 3000))])
-
-
 def field_input(
     block_id: str,
     label: str,
@@ -98,15 +90,11 @@ def field_input(
     element.action_id = VALUE
     return InputBlock(
         block_id=block_id,
-        label=truncate(label, 2000),
+        label=plain(label, 2000),
         element=element,
         optional=optional,
-        hint=PlainTextObject(text=truncate(hint, 2000)) if hint else None,
+        hint=PlainTextObject(text=plain(hint, 2000)) if hint else None,
     )
-
-
-def mentions(user_ids: list[str]) -> str:
-    return ", ".join(f"<@{u}>" for u in user_ids) if user_ids else "—"
 
 
 def local_time(moment: datetime, tz: str) -> str:

@@ -112,7 +112,7 @@ def user_of(body: dict[str, Any]) -> str | None:
 
 def view_block_ids(body: dict[str, Any]) -> set[str]:
     blocks = (body.get("view") or {}).get("blocks") or []
-    return {b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")}
+    return {str(b["block_id"]) for b in blocks if isinstance(b, dict) and b.get("block_id")}
 
 
 def message_view(title: str, text: Mrkdwn) -> dict[str, Any]:

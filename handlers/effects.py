@@ -97,7 +97,7 @@ def note_to(
 
 def send_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
     payload = occurrence.payload or {}
-    user_id, where = payload.get("user"), payload.get("where")
+    user_id, where = str(payload.get("user") or ""), payload.get("where")
     content = payload.get("content")
     if content:  # rendered by our views when the change was declared
         try:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from handlers import effects
 from handlers.dispatch import Notice, Sender
-from handlers.exit import listeners as exits
+from handlers.exit import senders as exits
 from handlers.home import publish as home
 from handlers.kpis import senders as kpis
-from handlers.partners import listeners as partners
+from handlers.partners import senders as partners
 from handlers.promises import senders as promises
 from handlers.reviews import senders as reviews
 from handlers.rules import senders as rules

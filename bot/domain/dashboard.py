@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Exists, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
@@ -169,7 +169,7 @@ def _approvals(session: Session, board: Dashboard, lines: dict[int, PartnershipL
         if line.side is not None and may_approve(line.partnership, Actor(board.user_id, team)):
             eligible[line.side].append(pid)
 
-    def side_approved(side: Side) -> object:
+    def side_approved(side: Side) -> Exists:
         return exists().where(
             Decision.proposal_id == Proposal.id,
             Decision.version == Proposal.current_version,

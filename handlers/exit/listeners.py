@@ -14,20 +14,19 @@ from bot.domain import exit as exits
 from bot.domain import partnerships
 from bot.domain.errors import DomainError
 from bot.domain.exit import ExitChoice, ExitForm
-from bot.domain.outbox import Delivery
 from bot.domain.people import Actor
-from handlers import delivery, forms
+from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to, reply
-from handlers.exit import views
+from handlers.exit import senders, views
 from handlers.home import publish_home
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.kpis import senders as kpi_senders
 from handlers.linked import channel_partnership
 from handlers.text import md
-from storage.models import Occurrence, Partnership
+from storage.models import Partnership
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,7 @@ def after_ending(session: Session, outcome: exits.ExitOutcome, actor: Actor) -> 
     if outcome.closing_note:
         declare(
             session,
-            CLOSING_NOTE,
+            senders.CLOSING_NOTE,
             f"exit:{partnership.id}:closing",
             actor=actor.user_id,
             what="Your closing note",
@@ -112,7 +111,7 @@ def after_ending(session: Session, outcome: exits.ExitOutcome, actor: Actor) -> 
             partnership_id=partnership.id,
             note=outcome.closing_note,
         )
-    note_to(session, actor.user_id, views.ended_notice(partnership, outcome.recipients, []))
+    note_to(session, actor.user_id, views.ended_notice(partnership, list(outcome.recipients), []))
     for user_id in dict.fromkeys([actor.user_id, *outcome.recipients]):
         publish_home(session, user_id)
 
@@ -125,19 +124,6 @@ def after_stepping_back(session: Session, outcome: exits.ExitOutcome, actor: Act
         note_to(session, outcome.successor, views.handed_over_notice(partnership, actor.user_id))
     for user_id in filter(None, [actor.user_id, outcome.successor]):
         publish_home(session, user_id)
-
-
-CLOSING_NOTE = "exit.closing_note"
-
-
-def send_closing_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
-    """The closing note thanking the partner, in the channel, once."""
-    payload = occurrence.payload or {}
-    partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
-    message = views.closing_message(
-        partnership, str(payload.get("note") or ""), str(payload.get("actor"))
-    )
-    return delivery.post(client, occurrence, partnership.channel_id, message)
 
 
 def offer_resume(session: Session, partnership: Partnership) -> None:

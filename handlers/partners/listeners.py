@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain import partnerships
 from bot.domain.errors import DomainError
-from bot.domain.outbox import Delivery
 from bot.domain.partnerships import PartnershipForm
-from handlers import delivery, forms
+from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to
@@ -23,10 +22,10 @@ from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.kpis import listeners as kpis_listeners
 from handlers.linked import button_partnership, channel_partnership
-from handlers.partners import views
+from handlers.partners import senders, views
 from handlers.reviews import listeners as reviews_listeners
 from handlers.text import md
-from storage.models import ContactRole, Occurrence, Partnership
+from storage.models import ContactRole, Partnership
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def link_or_summary(
         return
     ack(
         response_type="ephemeral",
-        text=f"Partnership with {partnership.partner_name}",
+        text=md("Partnership with {}", partnership.partner_name),
         blocks=views.summary_blocks(
             partnership, summary_extras(client, session, partnership, body)
         ),
@@ -131,7 +130,7 @@ def show_summary(
     respond(
         response_type="ephemeral",
         replace_original=False,
-        text=f"Partnership with {partnership.partner_name}",
+        text=md("Partnership with {}", partnership.partner_name),
         blocks=views.summary_blocks(
             partnership, summary_extras(client, session, partnership, body)
         ),
@@ -197,25 +196,13 @@ def submit_setup(
     ack()
     declare(
         session,
-        LINKED,
+        senders.LINKED,
         f"linked:{partnership.id}",
         actor=actor.user_id,
         what="The partnership",
         where=partnership.channel_id,
         partnership_id=partnership.id,
         reply_in=partnership.channel_id,
-    )
-
-
-LINKED = "partnership.linked"
-
-
-def send_link_notice(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
-    """The notice in the channel (with the Partnership summary button the partner uses)."""
-    partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
-    actor = str((occurrence.payload or {}).get("actor"))
-    return delivery.post(
-        client, occurrence, partnership.channel_id, views.linked_message(partnership, actor)
     )
 
 

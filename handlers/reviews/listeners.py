@@ -129,8 +129,8 @@ def cadence_command(
         )
     elif word == "move":
         require_vendor(partnership, actor, "move the next review")
-        schedule = review_schedules.schedule_of(session, partnership.id)
-        if schedule is None or schedule.paused or schedule.next_due_at is None:
+        upcoming = review_schedules.schedule_of(session, partnership.id)
+        if upcoming is None or upcoming.paused or upcoming.next_due_at is None:
             raise DomainError(
                 "There is no upcoming review to move. Set or resume the cadence first."
             )
@@ -138,7 +138,7 @@ def cadence_command(
         client.views_open(
             trigger_id=body["trigger_id"],
             view=views.move_modal(
-                partnership, schedule, _reader_tz(client, session, actor.user_id)
+                partnership, upcoming, _reader_tz(client, session, actor.user_id)
             ),
         )
     elif word == "":

@@ -14,7 +14,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ContextBlock,
     DatePickerElement,
     Option,
     PlainTextInputElement,
@@ -33,7 +32,6 @@ from handlers.blocks import (
     header,
     local_time,
     message,
-    mrkdwn,
     note,
     section,
 )
@@ -110,10 +108,7 @@ def prompt_message(
                 button("Skip this cycle", Action.REVIEW_SKIP, str(review.id)),
             ],
         ),
-        ContextBlock(
-            block_id=B.REVIEW_HINT,
-            elements=[mrkdwn(md("Anyone from either organization can use these buttons."))],
-        ),
+        note(md("Anyone from either organization can use these buttons."), block_id=B.REVIEW_HINT),
     ]
     return message(md(text, escape(partnership.partner_name, 600)), blocks)
 

@@ -24,6 +24,7 @@ from handlers.home import refresh_homes
 from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
 from handlers.linked import button_partnership
+from handlers.text import md
 from handlers.wins import messages, views
 from handlers.wins.senders import CELEBRATE, COPY, UPDATE, celebration_key
 from storage.models import OccurrenceStatus, Partnership, Side, Win
@@ -100,7 +101,7 @@ def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
     summary = wins.summary(session, partnership.id).describe()
     ack(
         response_type="ephemeral",
-        text=f"Recent wins with {partnership.partner_name}",
+        text=md("Recent wins with {}", partnership.partner_name),
         blocks=messages.recent_list(partnership, recent, summary),
     )
 
@@ -129,7 +130,7 @@ def read_form(body: dict[str, Any]) -> WinForm:
     line = forms.option(body, B.WIN_PRODUCT_LINE)
     closed = forms.date(body, B.WIN_CLOSED_ON)
     return WinForm(
-        partnership_id=int(partnership_id) if str(partnership_id or "").isdigit() else None,
+        partnership_id=int(str(partnership_id)) if str(partnership_id or "").isdigit() else None,
         headline=forms.text(body, B.WIN_HEADLINE),
         kind=forms.option(body, B.WIN_KIND),
         amount=forms.text(body, B.WIN_AMOUNT),

@@ -58,7 +58,7 @@ def send_celebration(client: WebClient, session: Session, occurrence: Occurrence
         return sent
     wins.record_posts(session, win, sent.channel or channel, sent.ts)
     try:
-        client.reactions_add(channel=channel, timestamp=sent.ts, name=messages.REACTION)
+        client.reactions_add(channel=channel, timestamp=str(sent.ts), name=messages.REACTION)
     except (SlackApiError, OSError) as exc:
         if error_code(exc) != "already_reacted":
             log.warning("reaction on win %s failed: %s", win.id, error_code(exc))
@@ -95,7 +95,7 @@ def send_update(client: WebClient, session: Session, occurrence: Occurrence) -> 
     if not wins.is_posted(win):
         return Delivery.skipped("never posted")  # a later celebration shows the new state
     try:
-        client.chat_update(channel=win.channel_id or channel, ts=win.message_ts, **content)
+        client.chat_update(channel=win.channel_id or channel, ts=str(win.message_ts), **content)
     except (SlackApiError, OSError) as exc:
         return delivery.delivery_for(exc)
     if win.copy_channel_id and win.copy_ts:

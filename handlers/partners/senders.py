@@ -1,0 +1,23 @@
+"""The Slack effects of partnerships: the notice in the channel when it is linked."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.domain import partnerships
+from bot.domain.outbox import Delivery
+from handlers import delivery
+from handlers.partners import views
+from storage.models import Occurrence
+
+LINKED = "partnership.linked"
+
+
+def send_link_notice(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """The notice in the channel (with the Partnership summary button the partner uses)."""
+    partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
+    actor = str((occurrence.payload or {}).get("actor"))
+    return delivery.post(
+        client, occurrence, partnership.channel_id, views.linked_message(partnership, actor)
+    )

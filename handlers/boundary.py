@@ -64,6 +64,14 @@ class TrackedAck:
         return self._ack(*args, **kwargs)
 
 
+def refusal(error: DomainError) -> Mrkdwn:
+    """A domain error for a person: partnerbot's own mentions stay, what a person typed (a
+    partner's name, say) is escaped, so it can't ping anyone."""
+    if error.quoted:
+        return md(ours(error.template), *error.quoted)
+    return ours(error.message)
+
+
 def slack_error(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or f"http {error.response.status_code}")
@@ -198,7 +206,7 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             if errors and not tracked.called:
                 tracked(response_action="errors", errors=errors)
             else:
-                tell(body, tracked, client, respond, ours(error.message))
+                tell(body, tracked, client, respond, refusal(error))
         except IntegrityError:
             # A unique key refused a second copy of something: a double click or a retried
             # request racing the first. What the first did stands; this one changes nothing.

@@ -90,7 +90,9 @@ def leave(
     """Carry out what the exit modal asked: step back (handing over if needed) or end it."""
     partnership = _locked(session, partnership_id)
     if partnership.status is PartnershipStatus.ENDED:
-        raise Conflict(f"The partnership with {partnership.partner_name} has already ended.")
+        raise Conflict(
+            "The partnership with {} has already ended.", quoting=(partnership.partner_name,)
+        )
     errors: dict[str, str] = {}
     note = clean_text(form.closing_note)
     if form.choice is None:
@@ -117,8 +119,9 @@ def step_back(
     mine = next((m for m in partnership.members if m.user_id == actor.user_id), None)
     if mine is None or (not mine.is_owner and not mine.is_approver):
         raise NotAllowed(
-            f"You have no role in the partnership with {partnership.partner_name} to step back "
-            f"from. Its owners are {mentions(owners(partnership))}."
+            "You have no role in the partnership with {} to step back "
+            f"from. Its owners are {mentions(owners(partnership))}.",
+            quoting=(partnership.partner_name,),
         )
     last_owner = mine.is_owner and owners(partnership) == [actor.user_id]
     if successor == actor.user_id:
@@ -174,7 +177,9 @@ def end_partnership(
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     if not changed:
-        raise Conflict(f"The partnership with {partnership.partner_name} has already ended.")
+        raise Conflict(
+            "The partnership with {} has already ended.", quoting=(partnership.partner_name,)
+        )
     session.refresh(partnership)
     _stop_what_runs(session, partnership, actor)
     return list(dict.fromkeys([*owners(partnership), actor.user_id]))
@@ -227,8 +232,8 @@ def resume(session: Session, partnership_id: int, actor: Actor) -> tuple[Partner
         )
     if partnership.status is PartnershipStatus.ENDED:
         raise Conflict(
-            f"The partnership with {partnership.partner_name} has ended; run /partner in the "
-            "channel to start a new one."
+            "The partnership with {} has ended; run /partner in the channel to start a new one.",
+            quoting=(partnership.partner_name,),
         )
     now = utcnow()
     changed = session.execute(

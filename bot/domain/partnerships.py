@@ -104,8 +104,8 @@ def require_side(partnership: Partnership, actor: Actor) -> Side:
     side = side_of(partnership, actor.team_id)
     if side is None:
         raise NotAllowed(
-            f"Only people from the two organizations in the {partnership.partner_name} "
-            "partnership can do that."
+            "Only people from the two organizations in the {} partnership can do that.",
+            quoting=(partnership.partner_name,),
         )
     return side
 

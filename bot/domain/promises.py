@@ -101,7 +101,8 @@ def require_maker_or_owner(promise: Promise, actor: Actor, doing: str) -> None:
         return
     raise NotAllowed(
         f"Only <@{promise.maker_id}>, who made this promise, or an owner of the "
-        f"{p.partner_name} partnership ({mentions(owners(p))}) can {doing}. Nothing was changed."
+        f"{{}} partnership ({mentions(owners(p))}) can {doing}. Nothing was changed.",
+        quoting=(p.partner_name,),
     )
 
 
@@ -111,8 +112,9 @@ def require_owed_to(promise: Promise, actor: Actor, doing: str) -> None:
     if side_of(p, actor.team_id) is Side.PARTNER and actor.user_id in allowed:
         return
     raise NotAllowed(
-        f"Only {mentions(dict.fromkeys(allowed))} at {p.partner_name}, to whom this promise was "
-        f"made, can {doing}. Nothing was changed."
+        f"Only {mentions(dict.fromkeys(allowed))} at {{}}, to whom this promise was "
+        f"made, can {doing}. Nothing was changed.",
+        quoting=(p.partner_name,),
     )
 
 

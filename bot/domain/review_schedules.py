@@ -259,8 +259,8 @@ def _require_schedule(session: Session, partnership: Partnership) -> ReviewSched
     schedule = schedule_of(session, partnership.id)
     if schedule is None:
         raise NotFound(
-            f"{partnership.partner_name} has no review cadence yet. "
-            "Run `/partner cadence` to set one."
+            "{} has no review cadence yet. Run `/partner cadence` to set one.",
+            quoting=(partnership.partner_name,),
         )
     return schedule
 

@@ -142,8 +142,9 @@ def parse_label(text: str) -> int:
     match = LABEL.match(text or "")
     if not match:
         raise DomainError(
-            f"“{text.strip()}” is not a rule number. Use the number from the rulebook, e.g. "
-            "`/roe show R-2` (`/roe list` shows them all)."
+            "“{}” is not a rule number. Use the number from the rulebook, e.g. "
+            "`/roe show R-2` (`/roe list` shows them all).",
+            quoting=((text or "").strip()[:80],),
         )
     return int(match.group(1))
 

@@ -59,9 +59,10 @@ def require_approver(partnership: Partnership, actor: Actor) -> Side:
     if not may_approve(partnership, actor):
         named = named_approvers(partnership, side)
         raise NotAllowed(
-            f"Only the named rule approvers of {side_label(partnership, side)} can decide on "
+            "Only the named rule approvers of {} can decide on "
             f"rules for your side: {mentions(named)}. Ask one of them, or ask an owner to add "
-            "you as an approver with /partner edit."
+            "you as an approver with /partner edit.",
+            quoting=(side_label(partnership, side),),
         )
     return side
 

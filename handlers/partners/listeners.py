@@ -108,7 +108,8 @@ def partner_command(
     handler = SUBCOMMANDS.get(name)
     if handler is None:
         raise DomainError(
-            f"I don't know `/partner {name}`. Try `/partner help` to see what I can do."
+            "I don't know `/partner {}`. Try `/partner help` to see what I can do.",
+            quoting=(name[:40],),
         )
     handler(
         ack=ack,

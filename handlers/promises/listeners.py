@@ -70,7 +70,7 @@ def promise_command(
         ack(text=USAGE)
         return
     if sub:
-        raise DomainError(f"I don't know `/promise {sub[:40]}`. {USAGE}")
+        raise DomainError("I don't know `/promise {}`. " + USAGE, quoting=(sub[:40],))
     partnership, choices = _partnership_for(session, body)
     today = plan.Calendar(directory.time_zone(client, session, body["user_id"])).today(utcnow())
     ack()

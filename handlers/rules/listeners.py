@@ -131,7 +131,7 @@ def roe_command(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     name = words[0].lower() if words else ""
     handler = SUBCOMMANDS.get(name)
     if handler is None:
-        raise DomainError(f"I don't know `/roe {name}`. Try `/roe help`.")
+        raise DomainError("I don't know `/roe {}`. Try `/roe help`.", quoting=(name[:40],))
     handler(
         ack=ack, body=body, client=client, session=session, args=words[1] if len(words) > 1 else ""
     )

@@ -171,9 +171,17 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> lis
         .cte("candidates")
         .prefix_with("MATERIALIZED")
     )
+    claimed = _take(session, Occurrence.id.in_(select(candidates.c.id)), worker, now)
+    claimed.sort(key=lambda o: (o.next_attempt_at, o.id))
+    return claimed
+
+
+def _take(session: Session, which: Any, worker: str, now: datetime) -> list[Occurrence]:
+    """Mark the claimable occurrences ``which`` selects as being sent by ``worker``, with a
+    lease; the status guard repeated here is what makes a claim go to one worker only."""
     statement = (
         update(Occurrence)
-        .where(Occurrence.id.in_(select(candidates.c.id)), claimable(now))
+        .where(which, claimable(now))
         .values(
             status=OccurrenceStatus.SENDING,
             claimed_by=worker,
@@ -184,9 +192,7 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 100) -> lis
         .returning(Occurrence)
         .execution_options(synchronize_session=False, populate_existing=True)
     )
-    claimed = list(session.scalars(statement))
-    claimed.sort(key=lambda o: (o.next_attempt_at, o.id))
-    return claimed
+    return list(session.scalars(statement))
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -289,21 +295,9 @@ def claim_keys(
     """Claim these occurrences for ``worker`` if they are still pending; commit right after."""
     if not keys:
         return []
-    statement = (
-        update(Occurrence)
-        .where(Occurrence.key.in_(list(keys)), claimable(now))
-        .values(
-            status=OccurrenceStatus.SENDING,
-            claimed_by=worker,
-            lease_until=now + LEASE,
-            next_attempt_at=now + LEASE,
-            attempts=Occurrence.attempts + 1,
-        )
-        .returning(Occurrence)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
     order = {key: i for i, key in enumerate(keys)}
-    return sorted(session.scalars(statement), key=lambda o: order.get(o.key, 0))
+    claimed = _take(session, Occurrence.key.in_(list(keys)), worker, now)
+    return sorted(claimed, key=lambda o: order.get(o.key, 0))
 
 
 def by_key(session: Session, key: str) -> Occurrence | None:

@@ -32,6 +32,7 @@ from bot.domain.errors import DomainError, FormErrors
 from handlers import tell as people
 from handlers.blocks import section
 from handlers.delivery import how_to_fix
+from handlers.tell import error_code
 from handlers.text import Mrkdwn, md, ours, require
 
 log = logging.getLogger("partnerbot.requests")
@@ -72,15 +73,9 @@ def refusal(error: DomainError) -> Mrkdwn:
     return ours(error.message)
 
 
-def slack_error(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or f"http {error.response.status_code}")
-    return error.__class__.__name__
-
-
 def slack_trouble(body: dict[str, Any], error: Exception) -> Mrkdwn:
     """What to tell a person when Slack refused a call their request needed."""
-    code = slack_error(error)
+    code = error_code(error)
     status = error.response.status_code if isinstance(error, SlackApiError) else 0
     url = str(getattr(error.response, "api_url", "")) if isinstance(error, SlackApiError) else ""
     if status == 429 or status >= 500 or not isinstance(error, SlackApiError):
@@ -217,8 +212,8 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             # A Web API call the listener needed (views.open, say) failed before the change
             # was committed: nothing was changed, and no retry sleeps inside the interaction.
             session.rollback()
-            outcome = f"slack refused: {slack_error(error)}"
-            log.warning("%s: Slack call failed: %s", describe(body), slack_error(error))
+            outcome = f"slack refused: {error_code(error)}"
+            log.warning("%s: Slack call failed: %s", describe(body), error_code(error))
             tell(body, tracked, client, respond, slack_trouble(body, error))
         except DBAPIError:
             session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from storage.models import Person, Workspace
+from storage.queries import insert_ignore
 
 PROFILE_FRESH_FOR = timedelta(hours=12)
 
@@ -34,8 +35,11 @@ def remember(session: Session, profile: Profile) -> Person:
     """Record (or refresh) what we know of a person."""
     person = session.get(Person, profile.user_id)
     if person is None:
-        person = Person(user_id=profile.user_id)
-        session.add(person)
+        # Two first requests of a new person (a double click) may both get here: the second
+        # insert does nothing and both go on with the one row.
+        insert_ignore(session, Person, [{"user_id": profile.user_id, "updated_at": utcnow()}])
+        person = session.get(Person, profile.user_id, populate_existing=True)
+        assert person is not None
     person.team_id = profile.team_id or person.team_id
     person.name = profile.name or person.name
     person.tz = profile.tz or person.tz

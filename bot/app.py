@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.limits import PostLimits
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore
 from bot.pacing import ChannelPacer, PacedWebClient
 from bot.settings import Settings
@@ -229,7 +230,14 @@ def create_app(
         # A request no listener matches is logged by Bolt and answered 404.
         raise_error_for_unhandled_request=False,
     )
-    config = HandlerConfig(wins_channel_id=settings.wins_channel_id)
+    config = HandlerConfig(
+        wins_channel_id=settings.wins_channel_id,
+        post_limits=PostLimits(
+            per_person=settings.posts_per_person_per_hour,
+            per_partnership=settings.posts_per_partnership_per_hour,
+            repeat_share_minutes=settings.repeat_share_minutes,
+        ),
+    )
 
     app.use(RefuseMalformedPayloads())
     app.use(

@@ -44,6 +44,9 @@ HOW_TO_FIX = {
     ),
     "CHANNEL_POST_INTERVAL_SECONDS": "use a number of seconds from 0 to 10 (default 1)",
     "REQUEST_ARRIVAL_TIMEOUT_SECONDS": "use a number of seconds from 1 to 60 (default 10)",
+    "POSTS_PER_PERSON_PER_HOUR": "use a number of posts from 1 to 1000 (default 20)",
+    "POSTS_PER_PARTNERSHIP_PER_HOUR": "use a number of posts from 1 to 5000 (default 60)",
+    "REPEAT_SHARE_MINUTES": "use a number of minutes from 0 to 1440 (default 10)",
     "WINS_CHANNEL_ID": "use a channel id such as C0123ABCD (right-click the channel → Copy link)",
 }
 
@@ -79,6 +82,11 @@ class Settings(BaseSettings):
     # HTTP: a request (headers and body) must have fully arrived this long after it started,
     # or it is answered 408; slow clients never hold a serving thread meanwhile.
     request_arrival_timeout_seconds: float = Field(default=10.0, ge=1, le=60)
+    # Posts partnerbot makes in partnership channels on people's behalf, per hour.
+    posts_per_person_per_hour: int = Field(default=20, ge=1, le=1000)
+    posts_per_partnership_per_hour: int = Field(default=60, ge=1, le=5000)
+    # Sharing the same rulebook or scorecard again within this links the earlier post.
+    repeat_share_minutes: int = Field(default=10, ge=0, le=1440)
     # Multi-workspace distribution (OAuth): set both to serve /slack/install.
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None

@@ -27,7 +27,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.domain import outbox
+from bot.domain import limits, outbox
 from bot.domain.errors import DomainError, FormErrors
 from handlers import tell as people
 from handlers.blocks import section
@@ -179,6 +179,9 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
         started = time.perf_counter()
         outcome = "ok"
         session: Session = context["session_factory"]()
+        config = context.get("config")
+        if config is not None:  # the limits on posts in partnership channels
+            session.info[limits.LIMITS] = config.post_limits
         declared: list[str] = []
         available = {
             "ack": tracked,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.domain.limits import PostLimits
 
 
 @dataclass(frozen=True)
 class HandlerConfig:
     wins_channel_id: str | None = None
+    post_limits: PostLimits = field(default_factory=PostLimits)

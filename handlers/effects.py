@@ -8,6 +8,8 @@ effect is delayed or refused) and the **Post it now** button that tries a refuse
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from typing import Any
@@ -18,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
-from bot.domain import outbox
+from bot.domain import limits, outbox
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.outbox import Delivery, Outcome
 from handlers import delivery, forms
@@ -27,7 +29,7 @@ from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.ids import Action
 from handlers.tell import open_dm, show_in_modal, tell, try_again_button, with_button
-from handlers.text import Mrkdwn, channel, md, require
+from handlers.text import Mrkdwn, channel, link, md, require
 from storage.models import Occurrence, OccurrenceStatus
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,16 @@ def declare(
     subject_id: int | None = None,
     reply_in: str | None = None,
     view_id: str | None = None,
+    channel_post: bool = False,
     **extra: Any,
 ) -> bool:
     """Declare an effect: ``what`` (e.g. "Your proposal") goes to channel ``where``; ``actor``
-    is told if it is delayed or refused, in modal ``view_id`` or channel ``reply_in``."""
+    is told if it is delayed or refused, in modal ``view_id`` or channel ``reply_in``.
+
+    A ``channel_post`` (a post in a partnership's channel on the actor's behalf) counts
+    towards the hourly post limits, and is refused with a DomainError over them."""
+    if channel_post:
+        limits.require_room(session, partnership_id, actor)
     payload = {
         "actor": actor,
         "what": what,
@@ -64,6 +72,63 @@ def declare(
         partnership_id=partnership_id,
         subject_id=subject_id,
         payload={k: v for k, v in payload.items() if v is not None},
+        actor=actor,
+        channel_post=channel_post,
+    )
+
+
+def digest(content: Any) -> str:
+    """A fingerprint of what a share would post, to notice the same thing shared again."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def share(
+    session: Session,
+    client: WebClient,
+    respond: Any,
+    *,
+    kind: str,
+    partnership_id: int,
+    channel_id: str,
+    actor: str,
+    what: str,
+    content_digest: str,
+    **extra: Any,
+) -> None:
+    """Declare sharing ``what`` in the partnership's channel, unless the same was shared
+    there a few minutes ago: then the person gets a link to that post instead."""
+    earlier = limits.recent_share(session, kind, partnership_id, content_digest)
+    if earlier is not None and earlier.channel and earlier.ts:
+        try:
+            found = client.chat_getPermalink(channel=earlier.channel, message_ts=earlier.ts)
+            where = link(str(found.get("permalink") or ""), "the earlier post")
+        except (SlackApiError, OSError):
+            where = md("the channel's recent messages")
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=md(
+                "Nothing has changed since {} was shared in {} a few minutes ago, so I didn't "
+                "post it again: see {}.",
+                what,
+                channel(channel_id),
+                where,
+            ),
+        )
+        return
+    declare(
+        session,
+        kind,
+        f"{kind}:{partnership_id}:{uuid.uuid4().hex[:12]}",
+        actor=actor,
+        what=what,
+        where=channel_id,
+        partnership_id=partnership_id,
+        reply_in=channel_id,
+        saved=False,
+        channel_post=True,
+        digest=content_digest,
+        **extra,
     )
 
 

@@ -123,6 +123,8 @@ def _row(
         "payload": payload,
         "finished_at": None,
         "last_error": None,
+        "actor": None,
+        "channel_post": False,
     }
 
 
@@ -261,6 +263,8 @@ def declare(
     partnership_id: int | None = None,
     subject_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    actor: str | None = None,
+    channel_post: bool = False,
 ) -> bool:
     """Declare a change's effect on the world (a post, an update, a DM) in its transaction.
 
@@ -270,15 +274,9 @@ def declare(
     A key that exists already (a double click, a retried request) declares nothing new.
     Returns True if it is new.
     """
-    if not enqueue(
-        session,
-        kind,
-        key,
-        utcnow(),
-        partnership_id=partnership_id,
-        subject_id=subject_id,
-        payload=payload,
-    ):
+    values = _row(kind, key, utcnow(), partnership_id, subject_id, payload)
+    values.update(actor=actor, channel_post=channel_post)
+    if not insert_ignore(session, Occurrence, [values]):
         return False
     session.info.setdefault(DECLARED, []).append(key)
     return True

@@ -16,7 +16,7 @@ from bot.domain.export import require_export
 from bot.domain.kpis import KpiReport
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
-from handlers.effects import note_to
+from handlers.effects import digest, note_to, share
 from handlers.ids import Action
 from handlers.kpis import senders, views
 from handlers.linked import button_partnership, channel_partnership
@@ -62,12 +62,27 @@ def show_kpis(
 
 
 @listener
-def share_kpis(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
+def share_kpis(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
+) -> None:
     ack()
     partnership = button_partnership(session, body)
     actor = directory.actor_of(body)
     kpis.require_share(partnership, actor)
-    senders.share(session, partnership, actor)
+    report = kpis.report(session, partnership, actor)
+    share(
+        session,
+        client,
+        respond,
+        kind=senders.SHARE,
+        partnership_id=partnership.id,
+        channel_id=partnership.channel_id,
+        actor=actor.user_id,
+        what="the scorecard",
+        content_digest=digest(views.shared_summary(report, "")),
+        confirm="Shared the scorecard",
+        team=actor.team_id,
+    )
 
 
 def export_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:

@@ -58,23 +58,6 @@ def send_file(
     return Delivery.sent(None, None)
 
 
-def share(session: Session, partnership: Partnership, actor: Actor) -> None:
-    """Declare the scorecard both sides see, posted in the partnership's channel."""
-    declare(
-        session,
-        SHARE,
-        f"kpis:{partnership.id}:{uuid.uuid4().hex[:12]}",
-        actor=actor.user_id,
-        what="the scorecard",
-        where=partnership.channel_id,
-        partnership_id=partnership.id,
-        reply_in=partnership.channel_id,
-        saved=False,
-        confirm="Shared the scorecard",
-        team=actor.team_id,
-    )
-
-
 def chart(session: Session, partnership: Partnership, actor: Actor) -> None:
     """Declare the KPI chart (PNG) for the person's DM."""
     declare(

@@ -61,6 +61,7 @@ def _shown(session: Session, outcome: Outcome, actor: Actor, version: int) -> No
         partnership_id=p.partnership_id,
         subject_id=p.id,
         reply_in=p.channel_id,
+        channel_post=True,
         decision=outcome.kind.value,
         side=outcome.side.value,
         version=version,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from bot.domain.people import Actor
 from handlers import forms
 from handlers import people as directory
 from handlers.boundary import TrackedAck, listener
-from handlers.effects import declare
+from handlers.effects import declare, digest, share
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.linked import channel_partnership
@@ -171,16 +170,17 @@ def share_rulebook(
     partnership = partnerships.get_partnership(session, _int(forms.action_value(body)))
     actor = directory.actor_of(body)
     partnerships.require_side(partnership, actor)
-    declare(
+    in_force = rulebook.rulebook(session, partnership.id)
+    share(
         session,
-        senders.SHARE,
-        f"rulebook:{partnership.id}:{uuid.uuid4().hex[:12]}",
+        client,
+        respond,
+        kind=senders.SHARE,
+        partnership_id=partnership.id,
+        channel_id=partnership.channel_id,
         actor=actor.user_id,
         what="the rulebook",
-        where=partnership.channel_id,
-        partnership_id=partnership.id,
-        reply_in=partnership.channel_id,
-        saved=False,
+        content_digest=digest(book.shared_rulebook(partnership, in_force, "")),
         confirm="Shared the rulebook",
     )
 
@@ -219,8 +219,8 @@ def submit_proposal(
     directory.refresh(client, session, [actor.user_id])
     partnership_id = _int(forms.metadata(body).get("partnership_id"), "This form")
     outcome = rules.propose(session, partnership_id, read_rule_form(body), actor)
-    ack()
     announce(session, outcome.proposal, actor, "Your proposal")
+    ack()
 
 
 @listener
@@ -237,8 +237,8 @@ def submit_retirement(
         forms.text(body, B.RULE_COMMENT),
         actor,
     )
-    ack()
     announce(session, outcome.proposal, actor, "Your proposal to retire the rule")
+    ack()
 
 
 def announce(session: Session, proposal: Proposal, actor: Actor, what: str) -> None:
@@ -252,6 +252,7 @@ def announce(session: Session, proposal: Proposal, actor: Actor, what: str) -> N
         where=proposal.channel_id,
         partnership_id=proposal.partnership_id,
         subject_id=proposal.id,
+        channel_post=True,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -33,6 +33,8 @@ class Occurrence(Base):
     __table_args__ = (
         Index("ix_occurrences_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_occurrences_kind_subject_id", "kind", "subject_id"),
+        Index("ix_occurrences_actor_due_at", "actor", "due_at"),
+        Index("ix_occurrences_partnership_id_due_at", "partnership_id", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,3 +57,7 @@ class Occurrence(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Who made the change an effect follows, and whether it posts in a partnership's channel
+    # (what the per-person and per-partnership post limits count).
+    actor: Mapped[str | None] = mapped_column(String(32))
+    channel_post: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -56,6 +56,10 @@ def bench_settings(fake: FakeSlack, database_url: str = "sqlite://", **overrides
         "slack_api_url": fake.url,
         # frozen clocks would turn every same-channel pause into a full second
         "channel_post_interval_seconds": 0,
+        # flows log many wins and proposals in a minute; tests/test_post_limits.py sets these
+        "posts_per_person_per_hour": 1000,
+        "posts_per_partnership_per_hour": 5000,
+        "repeat_share_minutes": 0,
         "database_url": database_url,
     }
     values.update(overrides)

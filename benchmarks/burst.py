@@ -25,11 +25,11 @@ from sqlalchemy import select
 from bot.runtime import make_ticker
 from bot.scheduler import create_scheduler
 from handlers.ids import Block as B
+from sandbox import requests as rq
+from sandbox.slack import FakeSlack, Fault
 from storage import migrate
 from storage.engine import make_engine, make_session_factory
 from storage.models import Win
-from tests.bench import requests as rq
-from tests.bench.fakeslack import FakeSlack, Fault
 from tests.bench.harness import CHANNEL, SECRET, VENDOR, SlackBench, bench_settings
 from tests.bench.scenarios import link_partnership
 from tests.wins.helpers import win_values

@@ -24,10 +24,10 @@ from bot.domain.people import Actor, Profile, remember
 from bot.domain.promises import PromiseForm, make_promise
 from bot.runtime import make_ticker
 from bot.settings import load_settings
+from sandbox.slack import FakeSlack
 from storage import migrate
 from storage.engine import make_engine, make_session_factory
 from storage.models import Member, Occurrence, OccurrenceStatus, Partnership, Side
-from tests.bench.fakeslack import FakeSlack
 
 
 def seed_burst(sessions, burst: int, now: datetime) -> None:

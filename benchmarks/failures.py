@@ -22,10 +22,10 @@ from pathlib import Path
 
 from slack_bolt import BoltRequest
 
+from sandbox import requests as rq
+from sandbox.slack import FakeSlack, Fault
 from storage import migrate
 from storage.engine import make_engine, make_session_factory
-from tests.bench import requests as rq
-from tests.bench.fakeslack import FakeSlack, Fault
 from tests.bench.harness import CHANNEL, SECRET, VENDOR, SlackBench, bench_settings
 
 FAULTS: dict[str, Fault | None] = {

@@ -14,7 +14,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from tests.bench import requests as rq
+from sandbox import requests as rq
 
 WORKERS = 64
 

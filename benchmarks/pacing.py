@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.app import make_client
 from bot.pacing import ChannelPacer
 from bot.settings import load_settings
-from tests.bench.fakeslack import FakeSlack
+from sandbox.slack import FakeSlack
 
 
 def main() -> int:

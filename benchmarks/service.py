@@ -23,10 +23,10 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from sandbox.slack import FakeSlack
 from storage import migrate
 from storage.engine import make_engine
 from storage.models import Member, Partnership, PartnershipStatus, Side, Workspace
-from tests.bench.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "benchmark-signing-secret"

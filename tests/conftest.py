@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from sandbox.slack import FakeSlack
 from storage.engine import make_engine, make_session_factory
 from storage.models import Base
-from tests.bench.fakeslack import FakeSlack
 from tests.bench.harness import OTHER, PARTNER, VENDOR, SlackBench, bench_settings
 
 PG_URL = os.environ.get("PARTNERBOT_TEST_DATABASE_URL")

@@ -20,8 +20,8 @@ from bot.domain.review_schedules import CadenceForm
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore, WorkspaceClients
 from bot.server import make_wsgi
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Installation, OAuthState, Partnership, Workspace
-from tests.bench import requests as rq
 from tests.bench.harness import SECRET, SlackBench, bench_settings
 from tests.bench.scenarios import setup_values
 from tests.reviews.helpers import tick
@@ -163,7 +163,7 @@ def test_oauth_states_are_single_use_and_expire(sessions):
 def test_uninstall_forgets_the_tokens(oauth_bench, engine, sessions):
     install(oauth_bench, engine)
     body = {"type": "app_uninstalled"}
-    from tests.bench import requests as rq
+    from sandbox import requests as rq
 
     raw = rq.event_body(body, team="T_NEW")
     oauth_bench.send(

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from handlers.ids import Action, Block, Callback
+from sandbox import requests as rq
 from storage.models import Base
-from tests.bench import requests as rq
 from tests.bench.harness import OTHER, PARTNER, SECRET, VENDOR
 from tests.bench.scenarios import link_partnership
 

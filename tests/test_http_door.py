@@ -21,7 +21,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from bot.server import COMPLETE, INCOMPLETE, MAX_BODY_BYTES, Arrival, make_wsgi
-from tests.bench import requests as rq
+from sandbox import requests as rq
 from tests.bench.harness import CHANNEL, SECRET, TOKEN, VENDOR
 from tests.test_server import base_env, free_port, partnerbot, wait_healthy
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench import requests as rq
+from sandbox import requests as rq
 from tests.bench.harness import CHANNEL, SECRET, TOKEN, VENDOR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def test_http_server_serves_slack_and_health_and_stops_on_sigterm(tmp_path, fake
 
 
 def test_run_with_a_refused_token_or_unreachable_slack_says_so(tmp_path, fake_slack):
-    from tests.bench.fakeslack import Fault
+    from sandbox.slack import Fault
 
     fake_slack.fail("auth.test", Fault(error="invalid_auth"))
     env = base_env(tmp_path) | {
@@ -146,7 +146,7 @@ def test_run_with_a_refused_token_or_unreachable_slack_says_so(tmp_path, fake_sl
 
 
 def test_socket_mode_with_a_refused_app_token_says_so(tmp_path, fake_slack):
-    from tests.bench.fakeslack import Fault
+    from sandbox.slack import Fault
 
     fake_slack.fail("apps.connections.open", Fault(error="invalid_auth"))
     env = base_env(tmp_path) | {

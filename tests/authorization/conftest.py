@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from sandbox.slack import FakeSlack
 from storage.engine import make_engine, make_session_factory
 from storage.models import Base
 from tests.authorization.world import PEOPLE, World
-from tests.bench.fakeslack import FakeSlack
 from tests.bench.harness import VENDOR, SlackBench, bench_settings
 
 TIME_ZONES = (

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
+from sandbox import requests as rq
 from storage.models import Member, Partnership, PartnershipStatus
 from tests.authorization.spec import Action, says
 from tests.authorization.world import CHANNEL, PARTNER_NAME, Person, Seen, World
-from tests.bench import requests as rq
 from tests.bench.harness import block_texts
 
 INTERNAL = "The KPIs are internal to the vendor team."

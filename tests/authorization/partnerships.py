@@ -8,10 +8,10 @@ from typing import Any
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
+from sandbox import requests as rq
 from storage.models import Partnership
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import OWNER, PARTNER_NAME, Person, Seen, World
-from tests.bench import requests as rq
 from tests.bench.harness import block_texts
 from tests.bench.scenarios import setup_values
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
+from sandbox import requests as rq
 from storage.models import Promise, PromiseState
 from tests.authorization.spec import Action, modal_opened, says
 from tests.authorization.world import CONTACT, MEMBER, OWNER, PARTNER_NAME, Person, Seen, World
-from tests.bench import requests as rq
 from tests.bench.harness import block_texts
 
 NOT_VENDOR = "Only the vendor team can make promises to the partner."

@@ -17,10 +17,10 @@ from bot.scheduler import Ticker
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
+from sandbox import requests as rq
 from storage.models import Review, ReviewSchedule, ReviewStatus
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import CHANNEL, OWNER, Person, Seen, World
-from tests.bench import requests as rq
 from tests.bench.harness import block_texts
 
 FIRST_NOMINAL = date(2020, 1, 6)

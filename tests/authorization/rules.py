@@ -14,6 +14,7 @@ from sqlalchemy import select
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
+from sandbox import requests as rq
 from storage.models import (
     Decision,
     DecisionKind,
@@ -26,7 +27,6 @@ from storage.models import (
 )
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import APPROVER, CHANNEL, OWNER, PARTNER_NAME, Person, Seen, World
-from tests.bench import requests as rq
 from tests.bench.harness import VENDOR, block_texts
 
 NOT_NAMED = f"Only the named rule approvers of {PARTNER_NAME} can decide on rules for your side"

@@ -11,10 +11,10 @@ from sqlalchemy import select, update
 from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
+from sandbox import requests as rq
 from storage.models import Win, WinChange
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import CHANNEL, CONTACT, OWNER, Person, Seen, World
-from tests.bench import requests as rq
 from tests.bench.harness import block_texts
 from tests.wins.helpers import win_values
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from bot.domain.clock import utcnow
 from handlers.ids import Block as B
+from sandbox import requests as rq
+from sandbox.slack import FakeSlack
 from storage.models import Base
-from tests.bench import requests as rq
-from tests.bench.fakeslack import FakeSlack
 from tests.bench.harness import CHANNEL, OTHER, PARTNER, VENDOR, SlackBench, block_texts
 from tests.bench.harness import response_json as json_of
 from tests.bench.scenarios import link_partnership

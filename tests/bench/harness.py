@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, make_request_client
 from bot.settings import Settings, load_settings
-from tests.bench import requests as rq
-from tests.bench.fakeslack import FakeSlack
+from sandbox import requests as rq
+from sandbox.slack import FakeSlack
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"

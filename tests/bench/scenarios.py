@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Partnership
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, SlackBench
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.bench.fakeslack import FakeSlack
+from sandbox.slack import FakeSlack
 from tests.bench.harness import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ from bot.domain.review_schedules import PROMPT
 from bot.domain.reviews import OVERDUE
 from bot.scheduler import Ticker
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Occurrence, OccurrenceStatus, ReviewSchedule, Win
-from tests.bench import requests as rq
 from tests.bench.harness import SlackBench
 from tests.bench.scenarios import link_partnership
 from tests.promises.steps import make_values

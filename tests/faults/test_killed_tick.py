@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from bot.domain.outbox import LEASE
 from bot.domain.review_schedules import PROMPT
 from bot.runtime import make_ticker
+from sandbox.slack import Fault
 from storage import migrate
 from storage.engine import make_engine, make_session_factory
 from storage.models import Occurrence, OccurrenceStatus
-from tests.bench.fakeslack import Fault
 from tests.bench.harness import bench_settings
 from tests.faults.processes import environment, pg_url_in, start, wait_for
 from tests.reviews.test_pg_tickers import seed

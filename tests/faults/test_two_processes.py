@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from bot.domain.clock import utcnow
 from bot.domain.review_schedules import PROMPT
+from sandbox.slack import Fault
 from storage import migrate
 from storage.engine import make_session_factory
 from storage.models import Occurrence
-from tests.bench.fakeslack import Fault
 from tests.faults.processes import environment, pg_url_in, start, wait_for
 from tests.reviews.test_pg_tickers import seed
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.domain import outbox
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import (
     Member,
     Occurrence,
@@ -22,7 +23,6 @@ from storage.models import (
 )
 from storage.models.promises import PromiseState
 from storage.models.rules import Decision, DecisionKind, ProposalStatus
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, VENDOR, response_json
 from tests.bench.scenarios import link_partnership
 from tests.kpis import data

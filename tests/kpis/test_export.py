@@ -78,7 +78,7 @@ def test_an_ended_partnerships_records_can_still_be_exported(bench):
     partnership = link_partnership(bench)
     bench.command("/partner", "exit")
     from handlers.ids import Block as B
-    from tests.bench import requests as rq
+    from sandbox import requests as rq
 
     bench.submit({B.EXIT_CHOICE: rq.option("end"), B.EXIT_NOTE: rq.text("")})
     bench.fake.files.clear()

@@ -15,8 +15,8 @@ from bot.domain.people import Actor
 from handlers.exit import views as exit_views
 from handlers.partners import views
 from handlers.text import Mrkdwn, escape, md, plain
+from sandbox import requests as rq
 from storage.models import Partnership, PartnershipStatus
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, VENDOR
 from tests.bench.hostile import HOSTILE
 from tests.bench.scenarios import link_partnership

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from sandbox import requests as rq
+from sandbox.slack import Fault
 from storage.models import ContactRole, Member, Partnership, PartnershipStatus, Side
-from tests.bench import requests as rq
-from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL, PARTNER, SECRET, VENDOR, block_texts, response_json
 from tests.bench.scenarios import link_partnership, setup_values
 

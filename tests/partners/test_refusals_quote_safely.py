@@ -7,7 +7,7 @@ import json
 
 from handlers.ids import Action
 from handlers.ids import Block as B
-from tests.bench import requests as rq
+from sandbox import requests as rq
 from tests.bench.harness import OTHER, response_json
 from tests.bench.hostile import live_markup
 from tests.bench.scenarios import link_partnership

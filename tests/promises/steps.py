@@ -12,8 +12,8 @@ from bot.app import make_client
 from bot.scheduler import Ticker
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Occurrence, OccurrenceStatus, Promise, PromiseEvent
-from tests.bench import requests as rq
 from tests.bench.harness import PARTNER, VENDOR, SlackBench, block_texts, response_json
 
 # Monday 30 Nov 2026, 10:00 in New York (U_TM's zone; the partnership's holidays are US).

@@ -18,8 +18,8 @@ from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.promises import modals, views
 from handlers.text import Mrkdwn, md
+from sandbox import requests as rq
 from storage.models import Partnership, PartnershipStatus, Promise, PromiseState
-from tests.bench import requests as rq
 from tests.bench.hostile import HOSTILE
 from tests.promises.steps import (
     MADE_AT,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import PromiseState
-from tests.bench import requests as rq
 from tests.bench.harness import PARTNER, response_json
 from tests.promises.steps import (
     action_value,

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Promise, PromiseState
-from tests.bench import requests as rq
 from tests.bench.harness import OTHER, PARTNER, VENDOR, response_json
 from tests.promises.steps import (
     click_partner,

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.domain import outbox
 from bot.domain.promises import REMINDER_KIND
 from handlers.ids import Action
+from sandbox.slack import Fault
 from storage.models import Occurrence, OccurrenceStatus, PromiseState
-from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL, PARTNER
 from tests.promises.steps import (
     action_value,

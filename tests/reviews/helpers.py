@@ -13,8 +13,8 @@ from bot.domain.review_schedules import CadenceForm
 from bot.runtime import make_ticker
 from bot.scheduler import TickReport
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Occurrence, Partnership, Review, ReviewSchedule
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, VENDOR, SlackBench
 from tests.bench.scenarios import link_partnership
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 
 from bot.domain import outbox
+from sandbox.slack import Fault
 from storage.models import OccurrenceStatus, Partnership, PartnershipStatus, Workspace
-from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL
 from tests.reviews.helpers import (
     linked,

@@ -18,6 +18,7 @@ from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.reviews import views
 from handlers.text import Mrkdwn
+from sandbox import requests as rq
 from storage.models import (
     Partnership,
     PartnershipStatus,
@@ -25,7 +26,6 @@ from storage.models import (
     ReviewSchedule,
     ReviewStatus,
 )
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, PARTNER
 from tests.bench.hostile import HOSTILE
 from tests.promises.steps import make_promise

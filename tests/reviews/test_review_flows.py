@@ -10,8 +10,8 @@ from freezegun import freeze_time
 
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import ReviewStatus
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, OTHER, PARTNER, block_texts, response_json
 from tests.reviews.helpers import linked, occurrences, prompts, reviews, schedule, set_cadence, tick
 

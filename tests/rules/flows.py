@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from handlers.ids import Action
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Decision, Proposal, Rule
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, PARTNER, VENDOR, SlackBench
 
 TEAMS = {"U_TM": VENDOR, "U_CAM": VENDOR, "U_DANA": PARTNER, "U_PAT": PARTNER, "U_OUT": "T_OTHER"}

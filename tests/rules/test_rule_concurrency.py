@@ -157,7 +157,7 @@ def test_many_simultaneous_approve_clicks_announce_the_agreement_once(
     however the commits interleave, each approval is noted once and the thread says "Both
     sides agreed" once."""
     from handlers.ids import Block as B
-    from tests.bench import requests as rq
+    from sandbox import requests as rq
     from tests.bench.harness import PARTNER
     from tests.bench.scenarios import link_partnership
     from tests.rules import flows

@@ -12,8 +12,8 @@ from bot.app import make_client
 from bot.domain import rules_nudges
 from bot.scheduler import Ticker
 from handlers.ids import Action
+from sandbox.slack import Fault
 from storage.models import Occurrence, OccurrenceStatus
-from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL
 from tests.bench.scenarios import link_partnership
 from tests.rules.flows import approve, comment_decision, decide, propose, refreshed, rule_values

@@ -18,6 +18,7 @@ from bot.domain.win_form import WinForm
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn
 from handlers.wins import messages, views
+from sandbox import requests as rq
 from storage.models import (
     Partnership,
     PartnershipStatus,
@@ -27,7 +28,6 @@ from storage.models import (
     WinCredit,
     WinKind,
 )
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL
 from tests.bench.hostile import HOSTILE
 from tests.bench.scenarios import link_partnership

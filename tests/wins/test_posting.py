@@ -11,9 +11,9 @@ from bot.app import make_client
 from bot.scheduler import Ticker
 from handlers.ids import Action
 from handlers.ids import Block as B
+from sandbox import requests as rq
+from sandbox.slack import Fault
 from storage.models import Occurrence, OccurrenceStatus
-from tests.bench import requests as rq
-from tests.bench.fakeslack import Fault
 from tests.bench.harness import CHANNEL, PARTNER, block_texts
 from tests.bench.scenarios import link_partnership
 from tests.wins.conftest import WINS_CHANNEL

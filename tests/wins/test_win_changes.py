@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
+from sandbox import requests as rq
 from storage.models import Side, WinChange, WinChangeKind
-from tests.bench import requests as rq
 from tests.bench.harness import CHANNEL, PARTNER, block_texts, response_json
 from tests.bench.scenarios import link_partnership
 from tests.wins.conftest import WINS_CHANNEL

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.domain import wins
-from tests.bench import requests as rq
+from sandbox import requests as rq
 from tests.bench.scenarios import link_partnership
 from tests.wins.helpers import log_win
 

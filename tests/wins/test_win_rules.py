@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.ids import Block as B
-from tests.bench import requests as rq
+from sandbox import requests as rq
 from tests.bench.harness import response_json
 from tests.bench.scenarios import link_partnership
 from tests.wins.helpers import win_values, wins

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     Block,
@@ -19,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.block_elements import InputInteractiveElement
 
+from bot.domain.text import moment
 from handlers.ids import VALUE
 from handlers.text import Mrkdwn, cut, plain, require
 
@@ -97,7 +97,6 @@ def field_input(
     )
 
 
-def local_time(moment: datetime, tz: str) -> str:
-    """A moment as the reader sees it, e.g. 'Tue 1 Dec 2026, 10:00 EST'."""
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+def local_time(when: datetime, tz: str) -> str:
+    """A moment as the reader sees it, e.g. 'Tue 1 Dec 2026, 10:00 EST' (bot.domain.text)."""
+    return moment(when, tz)

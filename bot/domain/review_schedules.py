@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import cadence as cad
-from bot.domain import outbox
+from bot.domain import outbox, text
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotFound, collect
 from bot.domain.partnerships import require_vendor
@@ -322,7 +322,7 @@ def move_next(
     if moment >= following.due_at:
         raise Conflict(
             "That is on or after the review that follows it "
-            f"({following.nominal_on:%a %d %b}); pick an earlier day, or change the cadence.",
+            f"({text.day(following.nominal_on)}); pick an earlier day, or change the cadence.",
             field="review_move_on",
         )
     schedule.next_due_at = moment

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 ZWJ = "\u200d"
 _SPACES = re.compile(r"\s+")
@@ -48,3 +50,14 @@ def clean_text(text: str | None) -> str:
 def match_key(text: str) -> str:
     """The form two names are compared in: look-alikes and case don't make a new one."""
     return clean_line(unicodedata.normalize("NFKC", text)).casefold()
+
+
+def day(value: date) -> str:
+    """A date as people read it, the one style everywhere: "Fri 4 Dec 2026"."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def moment(when: datetime, tz: str) -> str:
+    """A moment in a reader's time zone: "Tue 1 Dec 2026, 10:00 EST"."""
+    local = when.astimezone(ZoneInfo(tz))
+    return f"{day(local.date())}, {local:%H:%M} {local.tzname()}"

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.domain.dashboard import Dashboard, PartnershipLine
+from bot.domain.text import day
 from handlers.blocks import button, header, local_time, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -98,7 +99,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
                         "*{}* · to {} · due {} · {}\n{}",
                         promise.partner_name,
                         user(promise.owed_to),
-                        f"{promise.due_date:%a %d %b %Y}",
+                        day(promise.due_date),
                         state,
                         promise.text,
                     )
@@ -116,7 +117,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
                 escape(w.headline, 150),
                 w.partner_name,
                 f"{money(w.currency, w.amount)} · " if w.amount is not None and w.currency else "",
-                f"{w.closed_on:%d %b %Y}",
+                day(w.closed_on),
             )
             for w in board.recent_wins
         ]

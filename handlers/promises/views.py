@@ -6,7 +6,7 @@ reach mrkdwn only as arguments of ``md()``, so none of them can ping a channel o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from bot.domain import promise_plan as plan
 from bot.domain.promise_records import PromiseList
 from bot.domain.promises import calendar_of
+from bot.domain.text import day
 from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
 from handlers.blocks import note as context_note
 from handlers.ids import Action
@@ -46,11 +47,6 @@ TONES = [
 NAME_LIMIT = 600  # a partner's name in a sentence
 FIELD_TEXT = 1900  # what was promised, in a field of 2000
 LINE_TEXT = 400  # what was promised, in one line of a list
-
-
-def day(value: date) -> str:
-    """A date as people read it, e.g. 'Fri 4 Dec 2026'."""
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def when_due(promise: Promise, moment: datetime) -> str:
@@ -364,6 +360,6 @@ def reminder_lost(promise: Promise, reason: str | None) -> dict[str, Any]:
             user(promise.owed_to_id),
             reason,
             _said(promise.promise, 1000),
-            f"{promise.due_date:%a %d %b %Y}",
+            day(promise.due_date),
         )
     )

@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.agenda import AgendaItem, AgendaSection, PromiseItem, RuleItem, WinItem
 from bot.domain.cadence import MAX_WEEKS, WEEKDAYS, Cadence
+from bot.domain.text import day
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
@@ -43,10 +44,6 @@ from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus
 BUSINESS_WEEKDAYS = WEEKDAYS[:5]
 
 
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def _item(item: AgendaItem) -> Mrkdwn:
     """One line of the agenda, people's text escaped."""
     if isinstance(item, WinItem):
@@ -58,7 +55,7 @@ def _item(item: AgendaItem) -> Mrkdwn:
         return md(
             "{} {}: {} to {} — {}",
             "Overdue" if item.overdue else "Due",
-            f"{item.due_on:%d %b}",
+            day(item.due_on),
             user(item.maker_id),
             user(item.owed_to_id),
             item.text,
@@ -90,8 +87,8 @@ def prompt_message(
             md(
                 "This cycle's review ({}) is due. Focus on the opportunities and accounts that "
                 "matter most. Since the last review ({}):",
-                _day(review.nominal_on),
-                _day(since.date()),
+                day(review.nominal_on),
+                day(since.date()),
             )
         ),
     ]
@@ -123,7 +120,7 @@ def closed_line(review: Review) -> Mrkdwn:
     if review.status is ReviewStatus.HELD and review.held_on is not None:
         return md(
             ":white_check_mark: Held on {}, recorded by {}.",
-            _day(review.held_on),
+            day(review.held_on),
             user(review.closed_by),
         )
     return md(":fast_forward: {} skipped this cycle.", user(review.closed_by))
@@ -132,7 +129,7 @@ def closed_line(review: Review) -> Mrkdwn:
 def held_summary(review: Review) -> dict[str, Any]:
     """The short summary posted in the prompt's thread once the review is recorded."""
     assert review.held_on is not None
-    text = md("Review held on {}", _day(review.held_on))
+    text = md("Review held on {}", day(review.held_on))
     parts = [
         md(":white_check_mark: *{}* (recorded by {})", text, user(review.closed_by)),
         md("*Attended:* {}", users(list(review.attendees or []))),

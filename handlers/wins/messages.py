@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, Option, OverflowMenuElement
 
 from bot.domain.money import format_money
+from bot.domain.text import day
 from handlers.blocks import message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -30,7 +31,7 @@ def amount_text(win: Win) -> str:
 
 
 def _date(win: Win) -> str:
-    return f"{win.closed_on.day} {win.closed_on:%b %Y}"
+    return day(win.closed_on)
 
 
 def _menu(win: Win) -> OverflowMenuElement:

@@ -64,7 +64,7 @@ def test_home_shows_the_persons_partnerships_and_what_waits_for_them(bench, froz
     assert "*Leads within 24 hours* (Acme Resellers, version 1) proposed by <@U_DANA>" in text
     assert "Next lead is yours" in text and ":red_circle: overdue" in text
     assert "Joint webinar" in text and "Someone else's" not in text
-    assert "*Acme renewal* · Acme Resellers · USD 125,000 · 02 Oct 2026" in text
+    assert "*Acme renewal* · Acme Resellers · USD 125,000 · Fri 2 Oct 2026" in text
     assert "Withdrawn one" not in text
     actions = [e.get("action_id") for b in view["blocks"] for e in b.get("elements", [])]
     assert {Action.LOG_WIN, Action.ROE_PROPOSE, Action.SHOW_KPIS, Action.HOME_REFRESH} <= set(

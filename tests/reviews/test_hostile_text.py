@@ -106,7 +106,7 @@ def test_the_prompt_shows_a_hostile_agenda_as_text(h):
     assert isinstance(prompt["text"], Mrkdwn)
     text = shown(prompt)
     assert "*Wins logged: 2 (USD 125,000.00)*" in text
-    assert "Overdue 27 Nov: <@U_TM> to <@U_DANA> — " in text and "• … and 3 more" in text
+    assert "Overdue Fri 27 Nov 2026: <@U_TM> to <@U_DANA> — " in text and "• … and 3 more" in text
     assert "Agreed: R-1 " in text and "Proposed: " in text
     for closed in (review(), review(status=ReviewStatus.SKIPPED)):
         line = views.closed_line(closed)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.domain import review_schedules, rules_log, rules_nudges
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.partnerships import is_owner, mentions, owners, require_vendor, side_of
+from bot.domain.partnerships import is_owner, mentions, owners, require_vendor
 from bot.domain.people import Actor, known
 from bot.domain.text import clean_text
 from storage.models import Member, Partnership, PartnershipStatus, Side
@@ -84,11 +84,44 @@ def _locked(session: Session, partnership_id: int) -> Partnership:
     return partnership
 
 
+def _role(partnership: Partnership, actor: Actor) -> Member | None:
+    return next((m for m in partnership.members if m.user_id == actor.user_id), None)
+
+
+def require_may_leave(partnership: Partnership, form: ExitForm, actor: Actor) -> None:
+    """Who may do what the exit modal asks, checked on every submission (a signed one can be
+    made by hand) and before anyone is looked up in Slack.
+
+    The vendor side only, as ``/partner exit`` that opens the modal; stepping back needs a role
+    to step back from, and only an owner hands over to a successor (who becomes an owner): a
+    rule approver who isn't an owner just stops approving.
+    """
+    ending = form.choice is ExitChoice.END
+    require_vendor(partnership, actor, "end the partnership" if ending else "leave the partnership")
+    if form.choice is not ExitChoice.STEP_BACK:
+        return
+    mine = _role(partnership, actor)
+    if mine is None or (not mine.is_owner and not mine.is_approver):
+        raise NotAllowed(
+            "You have no role in the partnership with {} to step back "
+            f"from. Its owners are {mentions(owners(partnership))}.",
+            quoting=(partnership.partner_name,),
+        )
+    if form.successor and not mine.is_owner:
+        raise NotAllowed(
+            "Only an owner hands over to a successor. You're a rule approver, not an owner: "
+            "stepping back just stops your approving, so leave this empty. To add an owner, "
+            f"ask one of the owners ({mentions(owners(partnership))}) to use /partner edit.",
+            field=SUCCESSOR_FIELD,
+        )
+
+
 def leave(
     session: Session, partnership_id: int, form: ExitForm, actor: Actor, *, is_admin: bool = False
 ) -> ExitOutcome:
     """Carry out what the exit modal asked: step back (handing over if needed) or end it."""
     partnership = _locked(session, partnership_id)
+    require_may_leave(partnership, form, actor)
     if partnership.status is PartnershipStatus.ENDED:
         raise Conflict(
             "The partnership with {} has already ended.", quoting=(partnership.partner_name,)
@@ -114,15 +147,11 @@ def step_back(
 ) -> str | None:
     """The actor stops being an owner (and approver); the last owner must hand over first.
 
-    Returns the successor who became an owner, if one was named.
+    Returns the successor who became an owner, if one was named (only an owner names one).
     """
-    mine = next((m for m in partnership.members if m.user_id == actor.user_id), None)
-    if mine is None or (not mine.is_owner and not mine.is_approver):
-        raise NotAllowed(
-            "You have no role in the partnership with {} to step back "
-            f"from. Its owners are {mentions(owners(partnership))}.",
-            quoting=(partnership.partner_name,),
-        )
+    require_may_leave(partnership, ExitForm(ExitChoice.STEP_BACK, successor), actor)
+    mine = _role(partnership, actor)
+    assert mine is not None  # require_may_leave refuses anyone without a role
     last_owner = mine.is_owner and owners(partnership) == [actor.user_id]
     if successor == actor.user_id:
         raise NotAllowed("Name someone other than yourself to take over.", field=SUCCESSOR_FIELD)
@@ -154,8 +183,7 @@ def step_back(
 
 
 def may_end(partnership: Partnership, actor: Actor, *, is_admin: bool) -> bool:
-    if side_of(partnership, actor.team_id) is not Side.VENDOR:
-        return False
+    """An owner, or an admin of the vendor's workspace (the caller checked the side)."""
     return is_owner(partnership, actor.user_id) or is_admin
 
 

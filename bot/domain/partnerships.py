@@ -100,21 +100,30 @@ def side_of(partnership: Partnership, team_id: str | None) -> Side | None:
     return None
 
 
+# An outsider's refusal names no partnership: whoever holds an id (a button's value, a
+# hand-made payload) must not learn from us who partners with whom.
+NOT_IN_PARTNERSHIP = "Only people from the two organizations in this partnership can do that."
+
+
 def require_side(partnership: Partnership, actor: Actor) -> Side:
     side = side_of(partnership, actor.team_id)
     if side is None:
-        raise NotAllowed(
-            "Only people from the two organizations in the {} partnership can do that.",
-            quoting=(partnership.partner_name,),
-        )
+        raise NotAllowed(NOT_IN_PARTNERSHIP)
     return side
+
+
+def _ask_owners(partnership: Partnership, actor: Actor, ask: str) -> str:
+    """Whom to ask, for people of either side; an outsider is told no one's name."""
+    if side_of(partnership, actor.team_id) is None:
+        return ""
+    return f" {ask} {mentions(owners(partnership))}."
 
 
 def require_vendor(partnership: Partnership, actor: Actor, doing: str) -> None:
     if side_of(partnership, actor.team_id) is not Side.VENDOR:
         raise NotAllowed(
-            f"Only the vendor team can {doing}. "
-            f"Ask one of the owners: {mentions(owners(partnership))}."
+            f"Only the vendor team can {doing}."
+            + _ask_owners(partnership, actor, "Ask one of the owners:")
         )
 
 
@@ -122,8 +131,8 @@ def require_owner(partnership: Partnership, actor: Actor, doing: str) -> None:
     """Only the partnership's named owners may do this (the setup names who they are)."""
     if not is_owner(partnership, actor.user_id):
         raise NotAllowed(
-            f"Only the partnership's owners can {doing}. "
-            f"Ask one of them: {mentions(owners(partnership))}."
+            f"Only the partnership's owners can {doing}."
+            + _ask_owners(partnership, actor, "Ask one of them:")
         )
 
 

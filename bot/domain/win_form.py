@@ -142,9 +142,24 @@ def validate(form: WinForm, tz: str) -> tuple[Valid | None, dict[str, str]]:
     return Valid(kind, headline, amount, currency, form.closed_on, story or None), errors
 
 
+def count_errors(form: WinForm) -> dict[str, str]:
+    """At most ``MAX_CREDITED`` people credited on each side: a cheap check, made before anyone
+    is looked up in Slack (a hand-made payload can name thousands)."""
+    errors: dict[str, str] = {}
+    for name, user_ids in (
+        (F_PARTNER_CREDITS, form.partner_credits),
+        (F_VENDOR_CREDITS, form.vendor_credits),
+    ):
+        if len(set(user_ids)) > MAX_CREDITED:
+            errors[name] = f"Credit at most {MAX_CREDITED} people on each side."
+    return errors
+
+
 def credit_errors(session: Session, partnership: Partnership, form: WinForm) -> dict[str, str]:
     """People credited on a side must belong to that side's organization (when we know it)."""
-    errors: dict[str, str] = {}
+    errors = count_errors(form)
+    if errors:
+        return errors
     people = known(session, form.partner_credits + form.vendor_credits)
     vendor, partner = partnership.vendor_team_id, partnership.partner_team_id
 
@@ -156,9 +171,6 @@ def credit_errors(session: Session, partnership: Partnership, form: WinForm) -> 
         F_VENDOR_CREDITS: (form.vendor_credits, lambda team: team == vendor, "your organization"),
     }
     for name, (user_ids, belongs, label) in sides.items():
-        if len(user_ids) > MAX_CREDITED:
-            errors[name] = f"Credit at most {MAX_CREDITED} people on each side."
-            continue
         teams = {u: people[u].team_id for u in user_ids if u in people}
         wrong = [u for u, team in teams.items() if team is not None and not belongs(team)]
         if wrong:

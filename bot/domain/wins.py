@@ -21,6 +21,7 @@ from bot.domain.win_form import (
     F_PARTNERSHIP,
     F_PRODUCT_LINE,
     WinForm,
+    count_errors,
     credit_errors,
     validate,
 )
@@ -93,6 +94,27 @@ def _credits(form: WinForm, current: list[WinCredit] | None = None) -> list[WinC
     return list(credits.values())
 
 
+def require_loggable(session: Session, form: WinForm, actor: Actor) -> tuple[Partnership, Side]:
+    """The partnership a new win goes to and the actor's side in it, or a refusal.
+
+    Everything here is cheap (the database, the form's own counts), so handlers call it before
+    looking anyone up in Slack; ``log_win`` calls it again.
+    """
+    if form.partnership_id is None:
+        raise NotFound("Choose the partnership this win belongs to.", field=F_PARTNERSHIP)
+    partnership = get_partnership(session, form.partnership_id)
+    side = require_side(partnership, actor)
+    if partnership.status is PartnershipStatus.ENDED:
+        raise Conflict("This partnership has ended; its wins can't be added to.")
+    collect(count_errors(form))
+    return partnership, side
+
+
+def is_logged(session: Session, submission_key: str) -> bool:
+    """Whether this submission already logged a win (Slack delivered it again)."""
+    return session.scalar(select(Win.id).where(Win.submission_key == submission_key)) is not None
+
+
 def log_win(
     session: Session, form: WinForm, actor: Actor, submission_key: str, tz: str
 ) -> tuple[Win, bool]:
@@ -100,12 +122,7 @@ def log_win(
     existing = session.scalar(select(Win).where(Win.submission_key == submission_key))
     if existing is not None:
         return existing, False
-    if form.partnership_id is None:
-        raise NotFound("Choose the partnership this win belongs to.", field=F_PARTNERSHIP)
-    partnership = get_partnership(session, form.partnership_id)
-    side = require_side(partnership, actor)
-    if partnership.status is PartnershipStatus.ENDED:
-        raise Conflict("This partnership has ended; its wins can't be added to.")
+    partnership, side = require_loggable(session, form, actor)
     valid, errors = validate(form, tz)
     errors |= credit_errors(session, partnership, form)
     collect(errors)
@@ -160,6 +177,14 @@ def require_changeable(win: Win, actor: Actor) -> None:
         )
 
 
+def require_editable(session: Session, win_id: int, form: WinForm, actor: Actor) -> Win:
+    """The win, if the actor may change it this way; cheap, so checked before any lookup."""
+    win = get_win(session, win_id)
+    require_changeable(win, actor)
+    collect(count_errors(form))
+    return win
+
+
 def _snapshot(win: Win) -> dict[str, object]:
     return {
         "kind": win.kind.value,
@@ -181,7 +206,7 @@ def edit_win(
     seen = session.scalar(select(WinChange).where(WinChange.submission_key == submission_key))
     if seen is not None:
         return win, False
-    require_changeable(win, actor)
+    require_editable(session, win.id, form, actor)
     partnership = get_partnership(session, win.partnership_id)
     valid, errors = validate(form, tz)
     errors |= credit_errors(session, partnership, form)

@@ -65,9 +65,14 @@ def submit_exit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     meta = forms.metadata(body)
     form = read_exit(body)
     actor = directory.actor_of(body)
+    partnership_id = meta.get("partnership_id")
+    if not isinstance(partnership_id, int):
+        raise DomainError("That form is out of date; run `/partner exit` again.")
+    partnership = partnerships.get_partnership(session, partnership_id)
+    # Who may do this, re-checked here as /partner exit did, before anyone is looked up.
+    exits.require_may_leave(partnership, form, actor)
     if form.successor:
         directory.refresh(client, session, [form.successor])
-    partnership = partnerships.get_partnership(session, int(meta.get("partnership_id") or 0))
     is_admin = (
         form.choice is ExitChoice.END
         and not partnerships.is_owner(partnership, actor.user_id)

@@ -57,7 +57,7 @@ def exit_modal(partnership: Partnership) -> dict[str, Any]:
             "Who takes over from you",
             UserSelectElement(placeholder="Someone in your organization"),
             optional=True,
-            hint="Needed when you step back as the last owner; they become an owner.",
+            hint="Owners only: needed when the last owner steps back; they become an owner.",
         ),
         field_input(
             B.EXIT_NOTE,

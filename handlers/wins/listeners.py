@@ -157,6 +157,8 @@ def partnership_picked(
         if draft.partnership_id
         else None
     )
+    if partnership is not None:  # the picked id is the payload's word: only its two sides
+        partnerships.require_side(partnership, actor)
     view = body["view"]
     defaults = views.WinModalDefaults(
         draft=draft,
@@ -182,7 +184,10 @@ def submit_win(
 ) -> None:
     actor = directory.actor_of(body)
     form = read_form(body)
-    directory.refresh(client, session, _people_in(form, actor))
+    if not wins.is_logged(session, body["view"]["id"]):
+        # Who may, and how many are credited, before anyone is looked up in Slack.
+        wins.require_loggable(session, form, actor)
+        directory.refresh(client, session, _people_in(form, actor))
     tz = people.time_zone_of(session, actor.user_id)
     win, created = wins.log_win(session, form, actor, body["view"]["id"], tz)
     if not created:  # Slack delivered the same submission again: it is logged already
@@ -248,6 +253,7 @@ def submit_edit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     win_id = forms.metadata(body).get("win_id")
     if not isinstance(win_id, int):
         raise DomainError("That form is out of date; open the win's menu again.")
+    wins.require_editable(session, win_id, form, actor)  # before anyone is looked up in Slack
     directory.refresh(client, session, _people_in(form, actor))
     tz = people.time_zone_of(session, actor.user_id)
     win, changed = wins.edit_win(session, win_id, form, actor, body["view"]["id"], tz)

@@ -27,6 +27,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     Base.metadata.create_all(engine)
     fake = FakeSlack(bot_team=VENDOR).start()
     fake.add_user("U_CAM", VENDOR, "Casey CAM", "America/Chicago")
+    fake.add_user("U_VAL", VENDOR, "Val Vendor", "America/Chicago")  # a successor, in exit's rows
     for person, tz in zip(PEOPLE, TIME_ZONES, strict=True):
         fake.add_user(person.user, person.team, person.name, tz)
     bench = SlackBench(

@@ -1,5 +1,6 @@
 """KPIs are the vendor side's own (an owner shares them); only owners end or resume a
-partnership; anyone steps back from their own role."""
+partnership; on the vendor side, anyone steps back from their own role, and only an owner
+hands over to a successor (who becomes an owner)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from handlers.ids import Action as A
 from handlers.ids import Block as B
 from handlers.ids import Callback
 from sandbox import requests as rq
-from storage.models import Member, Partnership, PartnershipStatus
+from storage.models import Member, Partnership, PartnershipStatus, Side
 from tests.authorization.spec import Action, says
 from tests.authorization.world import CHANNEL, PARTNER_NAME, Person, Seen, World
 from tests.bench.harness import block_texts
@@ -20,18 +21,26 @@ from tests.bench.harness import block_texts
 INTERNAL = "The KPIs are internal to the vendor team."
 OWNERS = "(<@U_TM>, <@U_CAM>)"
 NO_ROLE = f"You have no role in the partnership with {PARTNER_NAME} to step back from."
+NOT_VENDOR_LEAVE = "Only the vendor team can leave the partnership."
+ONLY_OWNERS_HAND_OVER = "Only an owner hands over to a successor"
+SUCCESSOR = "U_VAL"  # Val Vendor, in the vendor's workspace, named nowhere until handed over
 
 
-def exit_modal(world: World) -> dict[str, Any]:
+def exit_modal(world: World, **overrides: Any) -> dict[str, Any]:
     """/partner exit by the owner in a partnership of its own."""
-    _pid, channel = world.new_partnership()
+    _pid, channel = world.new_partnership(**overrides)
     return world.command("/partner", "exit", channel=channel).view(Callback.EXIT)
 
 
-def exit_values(choice: str) -> dict[str, Any]:
+def exit_modal_vendor_approver(world: World) -> dict[str, Any]:
+    """The same, in a partnership that names U_VENDOR2 the vendor's rule approver."""
+    return exit_modal(world, **{B.VENDOR_APPROVERS: rq.users("U_VENDOR2")})
+
+
+def exit_values(choice: str, successor: str | None = None) -> dict[str, Any]:
     return {
         B.EXIT_CHOICE: rq.option(choice),
-        B.EXIT_SUCCESSOR: rq.user(None),
+        B.EXIT_SUCCESSOR: rq.user(successor),
         B.EXIT_NOTE: rq.text("Thank you for three good years."),
     }
 
@@ -87,6 +96,13 @@ def stepped_back(world: World, view: dict[str, Any], who: Person, seen: Seen) ->
     assert any(m.user == who.user for m in seen.ephemerals)
 
 
+def handed_over(world: World, view: dict[str, Any], who: Person, seen: Seen) -> None:
+    stepped_back(world, view, who, seen)
+    heir = members(world, pid_of(view))[SUCCESSOR]
+    assert heir.is_owner and heir.side is Side.VENDOR
+    assert any(m.channel == f"D{SUCCESSOR}" for m in seen.posts)  # they are told by DM
+
+
 def resumed(world: World, pid: int, who: Person, seen: Seen) -> None:
     assert world.get(Partnership, pid).status is PartnershipStatus.ACTIVE
     assert "resumed" in seen.told().lower()
@@ -129,7 +145,28 @@ ACTIONS = [
         setup=exit_modal,
         act=lambda world, view, who: world.submit(view, exit_values("step_back"), who),
         effect=stepped_back,
-        refusal=says(NO_ROLE),
+        refusal=says(NOT_VENDOR_LEAVE, vendor_member=NO_ROLE),
+    ),
+    Action(
+        "exit: step back naming a successor (modal)",
+        setup=exit_modal,
+        act=lambda world, view, who: world.submit(view, exit_values("step_back", SUCCESSOR), who),
+        effect=handed_over,
+        refusal=says(NOT_VENDOR_LEAVE, vendor_member=NO_ROLE),
+    ),
+    Action(
+        "exit: step back, U_VENDOR2 a vendor rule approver (modal)",
+        setup=exit_modal_vendor_approver,
+        act=lambda world, view, who: world.submit(view, exit_values("step_back"), who),
+        effect=stepped_back,
+        refusal=says(NOT_VENDOR_LEAVE),
+    ),
+    Action(
+        "exit: step back naming a successor, U_VENDOR2 a vendor rule approver (modal)",
+        setup=exit_modal_vendor_approver,
+        act=lambda world, view, who: world.submit(view, exit_values("step_back", SUCCESSOR), who),
+        effect=handed_over,
+        refusal=says(NOT_VENDOR_LEAVE, vendor_member=ONLY_OWNERS_HAND_OVER),
     ),
     Action(
         "exit: Resume the partnership (button)",

@@ -124,7 +124,7 @@ def dm_to(seen: Seen, user: str) -> str:
 
 
 def promise_made(world: World, view: dict[str, Any], who: Person, seen: Seen) -> None:
-    [promise] = world.rows(select(Promise).where(Promise.submission_key == view["id"]))
+    [promise] = world.rows(select(Promise).where(Promise.submission_key == seen.submitted_view_id))
     assert promise.maker_id == who.user and promise.state is PromiseState.OPEN
     assert dm_to(seen, "U_DANA") and dm_to(seen, who.user)
 

@@ -6,17 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.authorization.world import PARTNER_NAME, Person, Seen, World
+from tests.authorization.world import Person, Seen, World
 
 ALLOWED = "allowed"
 REFUSED = "refused"
 # The owner approving their own proposal: allowed, but their proposal already counted.
 COUNTED_ONCE = "counted once"
 
-# What an outsider reads from ``require_side``.
-NOT_IN_PARTNERSHIP = (
-    f"Only people from the two organizations in the {PARTNER_NAME} partnership can do that."
-)
+# What an outsider reads from ``require_side``: it names no partnership (an outsider may hold
+# any id, and must not learn who partners with whom from a refusal).
+NOT_IN_PARTNERSHIP = "Only people from the two organizations in this partnership can do that."
+
+# A modal's row again, its submission sent as a hand-made payload (see ``World.craft``).
+CRAFTED = "(modal, hand-made payload)"
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,22 @@ def modal_opened(callback: str) -> Callable[[World, Any, Person, Seen], None]:
         seen.view(callback)
 
     return check
+
+
+def crafted(action: Action) -> Action:
+    """The same modal submission, sent by hand: no button opened the view it carries."""
+
+    def act(world: World, target: Any, who: Person) -> Seen:
+        world.crafting = True
+        try:
+            return action.act(world, target, who)
+        finally:
+            world.crafting = False
+
+    return Action(
+        action.name.replace("(modal)", CRAFTED),
+        setup=action.setup,
+        act=act,
+        effect=action.effect,
+        refusal=action.refusal,
+    )

@@ -10,9 +10,11 @@ each column a kind of person in the partnership's world:
 - partner approver: U_PAT, the partner's operations contact, named the partner's approver;
 - outsider: U_OUT, from a third organization.
 
-Modal submissions are replayed as each person on a modal opened by someone who may open it:
-the service decides, not the button. Allowed: the effect is stored and shown. Refused: the
-person reads why, and every table and the channel stay as they were.
+Modal submissions are replayed as each person on a modal opened by someone who may open it,
+and again as a hand-made payload (a view no button opened, carrying only the callback id and
+the private_metadata naming the object): the service decides, not the button. Allowed: the
+effect is stored and shown. Refused: the person reads why, and every table and the channel stay
+as they were; an outsider's refusal never names the partnership.
 """
 
 from __future__ import annotations
@@ -30,8 +32,15 @@ from tests.authorization import (
     rules,
     wins,
 )
-from tests.authorization.spec import ALLOWED, COUNTED_ONCE, REFUSED, Action
-from tests.authorization.world import PEOPLE, SLACK_WRITES, Person, World
+from tests.authorization.spec import ALLOWED, COUNTED_ONCE, CRAFTED, REFUSED, Action, crafted
+from tests.authorization.world import (
+    OUTSIDER,
+    PARTNER_NAME,
+    PEOPLE,
+    SLACK_WRITES,
+    Person,
+    World,
+)
 
 Y, N, ONCE = ALLOWED, REFUSED, COUNTED_ONCE
 
@@ -101,7 +110,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "exit: end the partnership (modal)":                 (Y,    N,     N,      N,       N),
     "exit: end the partnership, each a workspace admin (modal)":
                                                          (Y,    Y,     N,      N,       N),
-    "exit: step back (modal)":                           (Y,    N,     N,      Y,       N),
+    # stepping back is the vendor side's (as /partner exit is): an owner may hand over to a
+    # successor, who becomes an owner; an approver who isn't an owner just stops approving
+    "exit: step back (modal)":                           (Y,    N,     N,      N,       N),
+    "exit: step back naming a successor (modal)":        (Y,    N,     N,      N,       N),
+    "exit: step back, U_VENDOR2 a vendor rule approver (modal)":
+                                                         (Y,    Y,     N,      N,       N),
+    "exit: step back naming a successor, U_VENDOR2 a vendor rule approver (modal)":
+                                                         (Y,    N,     N,      N,       N),
     "exit: Resume the partnership (button)":             (Y,    N,     N,      N,       N),
     # slash commands, as sent when the person's own workspace has partnerbot installed too
     "/partner edit":                                     (Y,    N,     N,      N,       N),
@@ -118,17 +134,30 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
 }
 # fmt: on
 
+# Every modal's row again, its submission sent as a hand-made, validly signed payload (a view
+# no button opened): the service decides, so the answers are the same.
+MATRIX |= {
+    name.replace("(modal)", CRAFTED): row for name, row in MATRIX.items() if "(modal)" in name
+}
+
+BY_HAND: list[Action] = [
+    *partnerships.ACTIONS,
+    *wins.ACTIONS,
+    *rules.ACTIONS,
+    *reviews.ACTIONS,
+    *promises.ACTIONS,
+    *kpis_and_exit.ACTIONS,
+    *commands.ACTIONS,
+]
 ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        *partnerships.ACTIONS,
-        *wins.ACTIONS,
-        *rules.ACTIONS,
-        *reviews.ACTIONS,
-        *promises.ACTIONS,
-        *kpis_and_exit.ACTIONS,
-        *commands.ACTIONS,
-    ]
+    a.name: a for a in [*BY_HAND, *(crafted(a) for a in BY_HAND if "(modal)" in a.name)]
+}
+
+# Refusals that still tell an outsider the partner's name (and who made or is owed the
+# promise): bot/domain/promises.py's require_maker_or_owner and require_owed_to check the side
+# after naming them. Known, to be fixed there; a row that stops leaking fails until removed.
+NAMES_THE_PARTNER = {
+    name for name in MATRIX if name.startswith("promises: ") and "make a promise" not in name
 }
 
 # Buttons that change nothing and show nothing beyond what the person may already see.
@@ -165,6 +194,11 @@ def test_authorization(world: World, action: Action, who: Person, expected: str)
     if expected == REFUSED:
         assert action.refusal(who) in told, f"{who} was told {told!r}"
         assert "went wrong" not in told
+        if who is OUTSIDER:  # an outsider learns nothing of a partnership they are not in
+            if action.name in NAMES_THE_PARTNER:
+                assert PARTNER_NAME in told, f"fixed: take {action.name!r} off NAMES_THE_PARTNER"
+            else:
+                assert PARTNER_NAME not in told, f"the outsider learned the partner: {told!r}"
         writes = [c for c in seen.calls if c in SLACK_WRITES]
         assert writes == [], f"{who} was refused but Slack saw {writes}"
         assert world.stored() == before, "a refused action changed what is stored"
@@ -183,3 +217,11 @@ def test_every_button_and_modal_is_in_the_matrix(world: World) -> None:
     registered = {str(a) for a in A} | {str(c) for c in Callback}
     missing = registered - world.exercised - set(READ_ONLY) - UNUSED
     assert not missing, f"not in the matrix: {sorted(missing)}"
+
+
+def test_every_modal_is_submitted_by_hand_too(world: World) -> None:
+    """Each view_submission callback has rows sending it as a hand-made payload."""
+    if world.cases_done < len(CASES):
+        pytest.skip("only part of the matrix ran")
+    missing = {str(c) for c in Callback} - world.crafted
+    assert not missing, f"never submitted by hand: {sorted(missing)}"

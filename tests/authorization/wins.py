@@ -103,7 +103,7 @@ def open_menu(world: World, target: Logged, who: Person, choice: str) -> Seen:
 
 
 def win_logged(world: World, view: dict[str, Any], who: Person, seen: Seen) -> None:
-    [win] = world.rows(select(Win).where(Win.submission_key == view["id"]))
+    [win] = world.rows(select(Win).where(Win.submission_key == seen.submitted_view_id))
     assert win.logged_by == who.user and win.deleted_at is None
     [post] = [m for m in seen.posts if m.channel == CHANNEL]
     assert win.headline in block_texts(post.blocks) and post.ts == win.message_ts

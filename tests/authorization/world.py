@@ -4,6 +4,10 @@ The world is built once through Slack (the setup modal names U_PAT the partner's
 approver); each case then creates its own object to act on, so cases don't disturb each other.
 What a person saw is the difference in the fake Slack before and after their request; what is
 stored is compared as a fingerprint of every table.
+
+While ``crafting``, a modal submission is sent the way someone would make it by hand: a
+validly signed ``view_submission`` whose view Slack never opened (an id of its own, no blocks,
+no hash), carrying only the callback id and the private_metadata that name the object.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ class Seen:
     views: list[dict[str, Any]]  # modals opened
     posts: list[Any]  # messages posted (not ephemeral)
     ephemerals: list[Any]
+    submitted_view_id: str | None = None  # the view id a submission carried
 
     def told(self) -> str:
         """Everything the person was told, from any of the places a reply can go."""
@@ -102,6 +107,8 @@ class World:
         self.partnership_id = self.link(CHANNEL)
         self.acting = False  # True while a case's action (not its set-up) is being done
         self.exercised: set[str] = set()  # action and callback ids the cases' actions used
+        self.crafting = False  # True while modal submissions are sent as hand-made payloads
+        self.crafted: set[str] = set()  # callback ids the cases sent as hand-made payloads
         self.cases_done = 0
 
     # -- set-up helpers ----------------------------------------------------------------------
@@ -176,10 +183,26 @@ class World:
     def submit(self, view: dict[str, Any], values: dict[str, Any], who: Person) -> Seen:
         if self.acting:
             self.exercised.add(view["callback_id"])
+        if self.crafting:
+            view = self.craft(view)
+            if self.acting:
+                self.crafted.add(view["callback_id"])
         mark = self.watch()
         response = self.bench.submit(values, user=who.user, user_team=who.team, view=view)
         assert response.status == 200, response.body
-        return self.seen(mark, response)
+        seen = self.seen(mark, response)
+        seen.submitted_view_id = view["id"]
+        return seen
+
+    def craft(self, view: dict[str, Any]) -> dict[str, Any]:
+        """A view made by hand: the callback id and what private_metadata names, nothing else."""
+        return {
+            "id": f"V0CRAFTED{self.n():05d}",
+            "type": "modal",
+            "callback_id": view["callback_id"],
+            "private_metadata": view.get("private_metadata") or "",
+            "blocks": [],
+        }
 
     def command(
         self, command: str, text: str = "", *, channel: str = CHANNEL, who: Person = OWNER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import UTC, date, datetime
 
@@ -23,7 +24,7 @@ from storage.models import (
 )
 from storage.models.promises import PromiseState
 from storage.models.rules import Decision, DecisionKind, ProposalStatus
-from tests.bench.harness import CHANNEL, VENDOR, response_json
+from tests.bench.harness import CHANNEL, OTHER, PARTNER, VENDOR, response_json
 from tests.bench.scenarios import link_partnership
 from tests.kpis import data
 
@@ -196,3 +197,69 @@ def test_ending_stops_what_runs_and_keeps_what_is_owed(bench):
             )
         )
         assert occurrence.status is OccurrenceStatus.SKIPPED
+
+
+# -- who may hand over: only an owner names a successor; the submission re-checks the side ------
+
+
+def members_of(bench, partnership_id) -> dict[str, Member]:
+    with bench.session() as session:
+        rows = session.scalars(select(Member).where(Member.partnership_id == partnership_id))
+        found = {m.user_id: m for m in rows}
+        session.expunge_all()
+        return found
+
+
+def crafted_exit(bench, partnership_id: int, user: str, team: str, successor: str | None):
+    """A hand-made, validly signed exit submission: no button, no /partner exit, no views.open."""
+    view = {
+        "id": f"V_CRAFTED_{user}_{partnership_id}",
+        "type": "modal",
+        "callback_id": "partnership_exit",
+        "private_metadata": json.dumps({"partnership_id": partnership_id}),
+    }
+    values = {
+        B.EXIT_CHOICE: rq.option("step_back"),
+        B.EXIT_SUCCESSOR: rq.user(successor),
+        B.EXIT_NOTE: rq.text(""),
+    }
+    return bench.submit(values, user=user, user_team=team, view=view)
+
+
+def test_a_vendor_rule_approver_who_is_not_an_owner_cannot_make_an_owner(bench):
+    bench.fake.add_user("U_VAL", VENDOR, "Val Vendor")
+    bench.fake.add_user("U_NEW", VENDOR, "Nico New")
+    partnership = link_partnership(bench, **{B.VENDOR_APPROVERS: rq.users("U_VAL")})
+
+    refused = exit_as(bench, "U_VAL", "step_back", successor="U_NEW")
+    errors = response_json(refused)["errors"]
+    assert "Only an owner hands over" in errors[B.EXIT_SUCCESSOR]
+    assert owners_of(bench, partnership.id) == ["U_CAM", "U_TM"]
+    assert members_of(bench, partnership.id)["U_VAL"].is_approver
+
+    # Stepping back without a successor just stops their approving.
+    assert response_json(exit_as(bench, "U_VAL", "step_back")) == {}
+    assert "U_VAL" not in members_of(bench, partnership.id)
+    assert owners_of(bench, partnership.id) == ["U_CAM", "U_TM"]
+
+
+def test_a_partner_approver_cannot_step_back_with_a_hand_made_submission(bench):
+    bench.fake.add_user("U_NEW", VENDOR, "Nico New")
+    partnership = link_partnership(bench, **{B.PARTNER_APPROVERS: rq.users("U_PAT")})
+    bench.fake.reset_calls()
+
+    refused = crafted_exit(bench, partnership.id, "U_PAT", PARTNER, successor="U_NEW")
+    assert "Only the vendor team can leave the partnership" in str(response_json(refused))
+    assert owners_of(bench, partnership.id) == ["U_CAM", "U_TM"]
+    assert members_of(bench, partnership.id)["U_PAT"].is_approver
+    assert not bench.fake.calls_to("users.info")  # refused before anyone is looked up
+
+
+def test_an_outsider_is_refused_without_learning_the_partnership(bench):
+    partnership = link_partnership(bench)
+    refused = str(response_json(crafted_exit(bench, partnership.id, "U_OUT", OTHER, None)))
+    assert "Only" in refused and "Acme Resellers" not in refused and "<@U_" not in refused
+
+    assert response_json(exit_as(bench, "U_TM", "end")) == {}
+    ended = str(response_json(crafted_exit(bench, partnership.id, "U_OUT", OTHER, None)))
+    assert "Only" in ended and "Acme Resellers" not in ended

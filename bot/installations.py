@@ -19,14 +19,14 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import people
 from bot.domain.clock import utcnow
 from bot.pacing import PacedWebClient
 from storage.models import Installation as InstallationRow
-from storage.models import OAuthState
+from storage.models import OAuthState, Partnership
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,22 @@ class EncryptedInstallationStore(InstallationStore):
             row.sealed = self.seal(installation)
             row.installed_at = utcnow()
             if installation.team_id:
-                people.ensure_workspace(session, installation.team_id, installation.team_name)
+                workspace = people.ensure_workspace(
+                    session, installation.team_id, installation.team_name
+                )
+                # Named in refusals when the other organization's installation meets a
+                # channel this one linked.
+                workspace.name = installation.team_name or workspace.name
+                if installation.enterprise_id:
+                    # Partnerships linked before we knew the workspace is on Enterprise Grid.
+                    session.execute(
+                        update(Partnership)
+                        .where(
+                            Partnership.vendor_team_id == installation.team_id,
+                            Partnership.vendor_enterprise_id.is_(None),
+                        )
+                        .values(vendor_enterprise_id=installation.enterprise_id)
+                    )
 
     def save_bot(self, bot: Bot) -> None:
         # Bots are part of the installation saved above; nothing separate to keep.
@@ -187,11 +202,21 @@ class WorkspaceClients:
         self.store = store
         self.rotator = rotator
 
-    def for_team(self, team_id: str | None) -> WebClient | None:
-        """A client for ``team_id``; None when partnerbot is not installed there."""
+    def for_team(self, team_id: str | None, enterprise_id: str | None = None) -> WebClient | None:
+        """A client for ``team_id``; None when partnerbot is not installed there.
+
+        On Enterprise Grid the workspace's own installation is preferred; an installation for
+        the whole organization (``enterprise_id``) serves every workspace in it.
+        """
         if self.store is None:
             return self.base  # single-workspace mode: the one configured token
-        installation = self.store.find_installation(enterprise_id=None, team_id=team_id)
+        installation = self.store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
+        if installation is None and enterprise_id:
+            installation = self.store.find_installation(
+                enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
+            )
+        if installation is None and enterprise_id:
+            installation = self.store.find_installation(enterprise_id=None, team_id=team_id)
         if installation is None or installation.bot_token is None:
             return None
         if self.rotator is not None and installation.bot_refresh_token:

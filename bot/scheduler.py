@@ -21,7 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import outbox
+from bot.domain import housekeeping, outbox
 from bot.domain.clock import utcnow
 from bot.domain.outbox import Delivery, Outcome
 from bot.installations import WorkspaceClients
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 15
 BATCH = 25  # claimed together; small enough that a batch finishes well inside its lease
 MAX_BATCHES_PER_TICK = 400
+MAX_PRUNE_BATCHES = 20  # a backlog beyond this goes over the next hours' ticks
 
 Materializer = Callable[[Session, datetime], int]
 
@@ -53,6 +54,7 @@ class TickReport:
 
     materialized: int = 0
     deliveries: list[Sent] = field(default_factory=list)
+    pruned: int = 0  # old event ids and finished occurrences dropped (bot.domain.housekeeping)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for d in self.deliveries if d.outcome is outcome)
@@ -98,6 +100,7 @@ class Ticker:
         self.dispatcher = Dispatcher(senders, {} if senders is not None else None)
         self.materializers = materializers if materializers is not None else default_materializers()
         self.batch = batch
+        self.pruned_at: datetime | None = None  # when this process last pruned
 
     def tick(self, now: datetime | None = None) -> TickReport:
         """Materialize what is due, then claim, send and record it, batch by batch."""
@@ -107,6 +110,7 @@ class Ticker:
             for materialize in self.materializers:
                 report.materialized += materialize(session, now)
             session.commit()
+        report.pruned = self.prune(now)
         for _ in range(MAX_BATCHES_PER_TICK):
             with self.sessions() as session:
                 claimed = outbox.claim(session, self.name, now, self.batch)
@@ -118,6 +122,23 @@ class Ticker:
         if report.deliveries or report.materialized:
             log.info("tick %s: %s", self.name, report.summary())
         return report
+
+    def prune(self, now: datetime) -> int:
+        """Drop old event ids and long-finished occurrences, once every PRUNE_EVERY."""
+        if self.pruned_at is not None and now - self.pruned_at < housekeeping.PRUNE_EVERY:
+            return 0
+        self.pruned_at = now
+        total = 0
+        for _ in range(MAX_PRUNE_BATCHES):
+            with self.sessions() as session:
+                pruned = housekeeping.prune(session, now, housekeeping.BATCH)
+                session.commit()
+            total += pruned.total
+            if max(pruned.events, pruned.occurrences) < housekeeping.BATCH:
+                break
+        if total:
+            log.info("tick %s: pruned %s old event ids and finished occurrences", self.name, total)
+        return total
 
     def deliver(self, session: Session, occurrence: Occurrence) -> Sent:
         """Send one claimed occurrence and record the outcome in its own transaction."""
@@ -155,7 +176,9 @@ class Ticker:
             if occurrence.partnership_id is not None
             else None
         )
-        return self.clients.for_team(partnership.vendor_team_id if partnership else None)
+        if partnership is None:
+            return self.clients.for_team(None)
+        return self.clients.for_team(partnership.vendor_team_id, partnership.vendor_enterprise_id)
 
     def tick_safely(self) -> None:
         """The interval job: a failed tick (database down) is logged and tried again later."""

@@ -19,12 +19,54 @@ def actor_of(body: dict[str, Any]) -> Actor:
     """The person behind a command, click or submission, with their own workspace.
 
     On clicks and submissions by external users, ``team`` is not theirs: ``user.team_id`` is.
+    On Enterprise Grid ``team`` can be null and ``user.team_id`` the organization's ``E…`` id;
+    the organization is kept only when the request says it is the person's own (see
+    ``organization_of``), never taken from a payload's ``enterprise`` alone: in a shared
+    channel that is the installing organization, not the clicker's.
     """
     user = body.get("user")
     if isinstance(user, dict):
-        team = user.get("team_id") or (body.get("team") or {}).get("id") or ""
-        return Actor(user_id=user["id"], team_id=team)
-    return Actor(user_id=body["user_id"], team_id=body.get("team_id", ""))
+        own = str(user.get("team_id") or "")
+        team = own or _app_team(body) or ""
+        return Actor(user_id=user["id"], team_id=team, enterprise_id=organization_of(body, own))
+    # Only the installing organization's people can run its slash commands.
+    return Actor(
+        user_id=body["user_id"],
+        team_id=body.get("team_id", ""),
+        enterprise_id=body.get("enterprise_id") or None,
+    )
+
+
+def _app_team(body: dict[str, Any]) -> str | None:
+    team = body.get("team")
+    if isinstance(team, dict):
+        return team.get("id")
+    return team if isinstance(team, str) else None
+
+
+def _payload_enterprise(body: dict[str, Any]) -> str | None:
+    enterprise = body.get("enterprise")
+    if isinstance(enterprise, dict) and enterprise.get("id"):
+        return str(enterprise["id"])
+    if isinstance(enterprise, str) and enterprise:
+        return enterprise
+    team = body.get("team")
+    if isinstance(team, dict) and team.get("enterprise_id"):
+        return str(team["enterprise_id"])
+    return None
+
+
+def organization_of(body: dict[str, Any], own_team: str) -> str | None:
+    """The person's Enterprise Grid organization, when the request tells it for certain.
+
+    ``user.team_id`` that is an ``E…`` id names it. Otherwise the payload's ``enterprise`` is
+    theirs only when they belong to the payload's workspace (``team``).
+    """
+    if own_team.startswith("E"):
+        return own_team
+    if own_team and own_team == _app_team(body):
+        return _payload_enterprise(body)
+    return None
 
 
 def refresh(client: WebClient, session: Session, user_ids: list[str]) -> None:
@@ -39,6 +81,7 @@ def refresh(client: WebClient, session: Session, user_ids: list[str]) -> None:
             log.warning("users.info %s failed: %s", user_id, exc)
             continue
         profile = user.get("profile") or {}
+        grid = user.get("enterprise_user") or {}
         people.remember(
             session,
             Profile(
@@ -46,6 +89,7 @@ def refresh(client: WebClient, session: Session, user_ids: list[str]) -> None:
                 team_id=user.get("team_id"),
                 name=profile.get("display_name") or user.get("real_name") or user.get("name"),
                 tz=user.get("tz"),
+                enterprise_id=grid.get("enterprise_id") or None,
             ),
         )
     session.flush()

@@ -143,6 +143,21 @@ def plain(text: object, limit: int | None = None) -> str:
     return "".join(out) + "…"
 
 
+def fit(text: object, limit: int) -> str:
+    """A text input's initial value: format characters gone, at most ``limit`` units (a text
+    input's ``max_length`` counts them as Slack does), cut without a mark: the person sees
+    the value and can edit it."""
+    clean = strip_format_characters(str(text))
+    out: list[str] = []
+    size = 0
+    for char in clean:
+        if size + _units(char) > limit:
+            break
+        out.append(char)
+        size += _units(char)
+    return "".join(out)
+
+
 def _require(text: object) -> None:
     if not isinstance(text, Mrkdwn):
         raise TypeError(

@@ -10,6 +10,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from cryptography.fernet import Fernet
 from freezegun import freeze_time
+from slack_sdk.oauth.installation_store import Installation as SlackInstallation
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import select
 
@@ -23,7 +24,7 @@ from handlers.ids import Block as B
 from sandbox import requests as rq
 from storage.models import Installation, OAuthState, Partnership, Workspace
 from tests.bench.harness import SECRET, SlackBench, bench_settings
-from tests.bench.scenarios import setup_values
+from tests.bench.scenarios import link_partnership, setup_values
 from tests.reviews.helpers import tick
 from tests.test_manifest import load_manifest
 
@@ -221,3 +222,42 @@ def test_scheduled_prompts_use_the_partnerships_workspace_token(oauth_bench, eng
     )
     assert stored.bot_token.startswith("xoxb-rotated-")
     assert posts[0].args["token"] == stored.bot_token
+
+
+def test_an_org_wide_grid_install_serves_its_workspaces_jobs(bench, oauth_bench, sessions):
+    """On Enterprise Grid an installation for the whole organization has no workspace: the
+    ticker finds it by the partnership's organization. Installing also records the
+    organization on partnerships the workspace linked before, and the workspace's name."""
+    link_partnership(bench, channel="C0GRID")  # linked before we knew it was on Grid
+    store = installation_store(oauth_bench.settings, sessions)
+    assert store is not None
+    store.save(
+        SlackInstallation(
+            app_id="A0PARTNER",
+            enterprise_id="E_VENDOR",
+            team_id="T_VENDOR",
+            team_name="Vendor Inc",
+            bot_token="xoxb-grid-workspace",
+            bot_user_id="UBOTGRID",
+            user_id="U_INSTALLER",
+        )
+    )
+    store.save(
+        SlackInstallation(
+            app_id="A0PARTNER",
+            enterprise_id="E_ORG",
+            team_id=None,
+            is_enterprise_install=True,
+            bot_token="xoxb-grid-org",
+            bot_user_id="UBOTORG",
+            user_id="U_INSTALLER",
+        )
+    )
+    with sessions() as session:
+        linked = session.scalar(select(Partnership).where(Partnership.channel_id == "C0GRID"))
+        assert linked is not None and linked.vendor_enterprise_id == "E_VENDOR"
+        assert session.get(Workspace, "T_VENDOR").name == "Vendor Inc"
+    clients = WorkspaceClients(make_client(oauth_bench.settings, workspace_token=False), store)
+    assert clients.for_team("T_VENDOR", "E_VENDOR").token == "xoxb-grid-workspace"
+    assert clients.for_team("T_EMEA", "E_ORG").token == "xoxb-grid-org"
+    assert clients.for_team("T_EMEA", "E_NOWHERE") is None

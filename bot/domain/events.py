@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from storage.models import ProcessedEvent
 from storage.queries import insert_ignore
 
-KEEP_EVENT_IDS = timedelta(days=2)
+# Slack retries a delivery about immediately, after a minute and after five minutes; an
+# hour is safe. The ids are kept a day, and pruned by the ticker (bot.domain.housekeeping).
+KEEP_EVENT_IDS = timedelta(days=1)
 
 
 def first_delivery(session: Session, event_id: str) -> bool:
@@ -22,9 +24,18 @@ def first_delivery(session: Session, event_id: str) -> bool:
     )
 
 
-def forget_old_events(session: Session) -> int:
-    """Drop ids older than Slack's retry window; returns how many went."""
+def forget_old_events(session: Session, now: datetime | None = None, limit: int = 5000) -> int:
+    """Drop up to ``limit`` ids older than Slack's retry window; returns how many went."""
+    cutoff = (now or utcnow()) - KEEP_EVENT_IDS
+    old = (
+        select(ProcessedEvent.event_id)
+        .where(ProcessedEvent.received_at < cutoff)
+        .order_by(ProcessedEvent.received_at)
+        .limit(limit)
+    )
     result = session.execute(
-        delete(ProcessedEvent).where(ProcessedEvent.received_at < utcnow() - KEEP_EVENT_IDS)
+        delete(ProcessedEvent)
+        .where(ProcessedEvent.event_id.in_(old.scalar_subquery()))
+        .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

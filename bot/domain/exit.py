@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.domain import review_schedules, rules_log, rules_nudges
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.partnerships import is_owner, mentions, owners, require_vendor
+from bot.domain.partnerships import is_owner, mentions, owners, require_vendor, side_of
 from bot.domain.people import Actor, known
 from bot.domain.text import clean_text
 from storage.models import Member, Partnership, PartnershipStatus, Side
@@ -238,14 +238,23 @@ def _stop_what_runs(session: Session, partnership: Partnership, actor: Actor) ->
     )
 
 
-def reconnected(session: Session, channel_id: str) -> Partnership | None:
-    """The channel is shared again: its paused partnership, whose owners get a resume offer."""
-    return session.scalar(
+def reconnected(
+    session: Session, channel_id: str, team_id: str | None = None
+) -> Partnership | None:
+    """The channel is shared again: its paused partnership, whose owners get a resume offer.
+
+    ``team_id`` is the workspace that joined (``connected_team_id``): a third organization
+    joining doesn't bring the partner back, so it offers nothing.
+    """
+    partnership = session.scalar(
         select(Partnership).where(
             Partnership.channel_id == channel_id,
             Partnership.status == PartnershipStatus.DISCONNECTED,
         )
     )
+    if partnership is None or not team_id or partnership.partner_team_id is None:
+        return partnership
+    return partnership if side_of(partnership, team_id) is not None else None
 
 
 def resume(session: Session, partnership_id: int, actor: Actor) -> tuple[Partnership, bool]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
-from bot.domain.partnerships import side_of
+from bot.domain.partnerships import actor_side
 from bot.domain.people import Actor
 from bot.domain.text import strip_format_characters
 from storage.models import Base, Member, Partnership, Person, Side
@@ -42,7 +42,7 @@ class Export:
 
 
 def require_export(partnership: Partnership, actor: Actor) -> None:
-    if side_of(partnership, actor.team_id) is not Side.VENDOR:
+    if actor_side(partnership, actor) is not Side.VENDOR:
         raise NotAllowed(
             "Exports are for the vendor team. Ask one of the partnership's owners for a copy."
         )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
 from bot.domain.focus import CreditedSum, FocusList, rank_all
-from bot.domain.partnerships import is_owner, mentions, owners, side_of
+from bot.domain.partnerships import actor_side, is_owner, mentions, owners
 from bot.domain.people import Actor
 from bot.domain.quarters import (
     QUARTERS_SHOWN,
@@ -81,7 +81,7 @@ class KpiReport:
 
 def require_internal(partnership: Partnership, actor: Actor) -> None:
     """KPIs are the vendor's own scorecard; the partner sees what an owner shares."""
-    if side_of(partnership, actor.team_id) is not Side.VENDOR:
+    if actor_side(partnership, actor) is not Side.VENDOR:
         raise NotAllowed(
             "The KPIs are internal to the vendor team. Ask an owner "
             f"({mentions(owners(partnership))}) to share a summary in the channel."

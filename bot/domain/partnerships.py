@@ -8,17 +8,26 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.people import Actor, ensure_workspace, known
+from bot.domain.people import Actor, display_name, ensure_workspace, known
 from bot.domain.text import clean_line
-from storage.models import ContactRole, Member, Partnership, PartnershipStatus, Side
+from storage.models import (
+    ContactRole,
+    Member,
+    Partnership,
+    PartnershipStatus,
+    Person,
+    Side,
+    Workspace,
+)
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,40}$")
 MAX_NAME = 200
 
 
@@ -91,13 +100,67 @@ def partnerships_of_team(session: Session, team_id: str) -> list[Partnership]:
     )
 
 
-def side_of(partnership: Partnership, team_id: str | None) -> Side | None:
-    """Which side a workspace is on in this partnership, or None for an outsider."""
+def side_of(
+    partnership: Partnership, team_id: str | None, enterprise_id: str | None = None
+) -> Side | None:
+    """Which side a workspace is on in this partnership, or None for an outsider.
+
+    On Enterprise Grid Slack may name a person's organization (``E…``) where a workspace id
+    would be, or tell it beside their workspace (``enterprise_id``): people of a side's
+    organization are that side. An exact workspace match decides first.
+    """
     if team_id and team_id == partnership.vendor_team_id:
         return Side.VENDOR
     if team_id and team_id == partnership.partner_team_id:
         return Side.PARTNER
+    orgs = {org for org in (team_id, enterprise_id) if org}
+    vendor_org, partner_org = partnership.vendor_enterprise_id, partnership.partner_enterprise_id
+    if vendor_org and vendor_org in orgs and vendor_org != partner_org:
+        return Side.VENDOR
+    if partner_org and partner_org in orgs and partner_org != vendor_org:
+        return Side.PARTNER
     return None
+
+
+def actor_side(partnership: Partnership, actor: Actor) -> Side | None:
+    """The actor's side, from their workspace and (on Enterprise Grid) their organization."""
+    return side_of(partnership, actor.team_id, actor.enterprise_id)
+
+
+def linked_by_other_installation(
+    session: Session, partnership: Partnership, *, in_form: bool = False
+) -> NotAllowed:
+    """The refusal for an organization whose own partnerbot meets a channel the other
+    organization's partnerbot linked: it names who linked it and what to do instead
+    (``in_form``: for a modal's field error, which shows names, not mentions)."""
+    workspace = session.get(Workspace, partnership.vendor_team_id)
+    quoting: list[str] = []
+    if workspace is not None and workspace.name:
+        linker = "{}'s own partnerbot"
+        quoting.append(workspace.name)
+    else:
+        linker = "The other organization's own partnerbot"
+    if in_form:
+        who = "{}"
+        quoting.append(display_name(session, partnership.created_by))
+    else:
+        who = mention(partnership.created_by)
+    template = (
+        f"{linker} linked this channel (set up by {who}); in that partnership your "
+        "organization is the partner. A shared channel holds one partnership, kept by the "
+        "installation that linked it: use the buttons on its messages, ask them to end it "
+        "with `/partner exit` if it should be linked from your side, or link another shared "
+        "channel."
+    )
+    return NotAllowed(template, field="channel", quoting=tuple(quoting))
+
+
+def require_own_installation(session: Session, partnership: Partnership, actor: Actor) -> None:
+    """Refuse a command that reached this channel through the partner's own installation:
+    each installation keeps the partnerships it linked, so one organization's link never
+    makes the other the partner side of its own partnerbot."""
+    if actor_side(partnership, actor) is Side.PARTNER:
+        raise linked_by_other_installation(session, partnership)
 
 
 # An outsider's refusal names no partnership: whoever holds an id (a button's value, a
@@ -106,7 +169,7 @@ NOT_IN_PARTNERSHIP = "Only people from the two organizations in this partnership
 
 
 def require_side(partnership: Partnership, actor: Actor) -> Side:
-    side = side_of(partnership, actor.team_id)
+    side = actor_side(partnership, actor)
     if side is None:
         raise NotAllowed(NOT_IN_PARTNERSHIP)
     return side
@@ -114,13 +177,13 @@ def require_side(partnership: Partnership, actor: Actor) -> Side:
 
 def _ask_owners(partnership: Partnership, actor: Actor, ask: str) -> str:
     """Whom to ask, for people of either side; an outsider is told no one's name."""
-    if side_of(partnership, actor.team_id) is None:
+    if actor_side(partnership, actor) is None:
         return ""
     return f" {ask} {mentions(owners(partnership))}."
 
 
 def require_vendor(partnership: Partnership, actor: Actor, doing: str) -> None:
-    if side_of(partnership, actor.team_id) is not Side.VENDOR:
+    if actor_side(partnership, actor) is not Side.VENDOR:
         raise NotAllowed(
             f"Only the vendor team can {doing}."
             + _ask_owners(partnership, actor, "Ask one of the owners:")
@@ -158,11 +221,15 @@ def named_approvers(partnership: Partnership, side: Side) -> list[str]:
 
 def may_approve(partnership: Partnership, actor: Actor) -> bool:
     """Named approvers of the actor's side, or anyone on that side when none are named."""
-    side = side_of(partnership, actor.team_id)
+    side = actor_side(partnership, actor)
     if side is None:
         return False
     named = named_approvers(partnership, side)
     return actor.user_id in named if named else True
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>" if USER_ID.match(user_id) else "someone"
 
 
 def mentions(user_ids: Iterable[str]) -> str:
@@ -171,9 +238,14 @@ def mentions(user_ids: Iterable[str]) -> str:
 
 
 def _validate(
-    session: Session, form: PartnershipForm, vendor_team_id: str, current: Partnership | None
-) -> tuple[dict[str, str], str | None]:
-    """Check a setup form; returns field errors and the partner's workspace id."""
+    session: Session,
+    form: PartnershipForm,
+    vendor_team_id: str,
+    current: Partnership | None,
+    vendor_org: str | None = None,
+) -> tuple[dict[str, str], str | None, str | None]:
+    """Check a setup form; returns field errors, the partner's workspace id and (on
+    Enterprise Grid) the partner's organization."""
     errors: dict[str, str] = {}
     name = clean_line(form.partner_name)
     if not name:
@@ -186,7 +258,14 @@ def _validate(
             errors["channel"] = "Pick a channel (a direct message can't hold a partnership)."
         else:
             existing = live_partnership_in(session, form.channel_id)
-            if existing is not None:
+            theirs = existing is not None and (
+                side_of(existing, vendor_team_id, vendor_org) is Side.PARTNER
+            )
+            if existing is not None and theirs:
+                errors["channel"] = linked_by_other_installation(
+                    session, existing, in_form=True
+                ).message
+            elif existing is not None:
                 errors["channel"] = (
                     f"This channel is already linked to {existing.partner_name}. Run /partner "
                     "there and use Edit to change it, or pick another channel."
@@ -214,7 +293,11 @@ def _validate(
 
     def team(user_id: str) -> str | None:
         person = people.get(user_id)
-        return person.team_id if person else None
+        if person is None:
+            return None
+        if vendor_org and vendor_org in (person.enterprise_id, person.team_id):
+            return vendor_team_id  # any workspace of the vendor's Grid organization
+        return person.team_id
 
     if not form.owners:
         errors["owners"] = "Name at least one owner on your side (the CAM or TM)."
@@ -253,7 +336,11 @@ def _validate(
             )
         elif teams:
             partner_team = teams.pop()
-    return errors, partner_team
+    partner_orgs = {people[u].enterprise_id for u in partner_people if u in people}
+    partner_org = partner_orgs.pop() if len(partner_orgs) == 1 else None
+    if partner_org is None and current is not None:
+        partner_org = current.partner_enterprise_id
+    return errors, partner_team, partner_org
 
 
 def _set_members(partnership: Partnership, form: PartnershipForm) -> None:
@@ -285,17 +372,33 @@ def _set_members(partnership: Partnership, form: PartnershipForm) -> None:
     partnership.members = kept
 
 
+def vendor_of(session: Session, actor: Actor) -> tuple[str, str | None]:
+    """The workspace and (on Enterprise Grid) organization of whoever links a channel: the
+    vendor side, whose installation keeps the partnership. Where Slack named only their
+    organization (``E…``), their workspace is the one users.info gave."""
+    team, org = actor.team_id, actor.enterprise_id
+    person = session.get(Person, actor.user_id)
+    if person is not None:
+        org = org or person.enterprise_id
+        if team.startswith("E") and person.team_id:
+            org, team = org or team, person.team_id
+    return team, org
+
+
 def link_partnership(session: Session, form: PartnershipForm, actor: Actor) -> Partnership:
     """Link a shared channel to a partner organization; the actor's workspace is the vendor."""
-    errors, partner_team = _validate(session, form, actor.team_id, None)
+    vendor_team, vendor_org = vendor_of(session, actor)
+    errors, partner_team, partner_org = _validate(session, form, vendor_team, None, vendor_org)
     collect(errors)
-    ensure_workspace(session, actor.team_id)
+    ensure_workspace(session, vendor_team)
     now = utcnow()
     partnership = Partnership(
         channel_id=form.channel_id,
         partner_name=clean_line(form.partner_name),
-        vendor_team_id=actor.team_id,
+        vendor_team_id=vendor_team,
+        vendor_enterprise_id=vendor_org,
         partner_team_id=partner_team,
+        partner_enterprise_id=partner_org,
         status=PartnershipStatus.ACTIVE,
         time_zone=form.time_zone,
         holiday_country=(form.holiday_country or "").strip().upper() or None,
@@ -326,10 +429,13 @@ def update_partnership(
     require_owner(partnership, actor, "change the partnership setup")
     if partnership.status is PartnershipStatus.ENDED:
         raise Conflict("This partnership has ended; its record can't be changed.")
-    errors, partner_team = _validate(session, form, partnership.vendor_team_id, partnership)
+    errors, partner_team, partner_org = _validate(
+        session, form, partnership.vendor_team_id, partnership, partnership.vendor_enterprise_id
+    )
     collect(errors)
     partnership.partner_name = clean_line(form.partner_name)
     partnership.partner_team_id = partner_team
+    partnership.partner_enterprise_id = partner_org
     partnership.time_zone = form.time_zone
     partnership.holiday_country = (form.holiday_country or "").strip().upper() or None
     partnership.updated_at = utcnow()
@@ -347,14 +453,30 @@ def channel_id_changed(session: Session, old_id: str, new_id: str) -> int:
     return len(rows)
 
 
-def channel_sharing_changed(session: Session, channel_id: str, shared: bool) -> list[Partnership]:
-    """Mark a channel's live partnership connected or disconnected; returns those changed."""
+def channel_sharing_changed(
+    session: Session, channel_id: str, *, left: str | None, still_shared: bool
+) -> Partnership | None:
+    """A workspace stopped sharing the channel (Slack's ``channel_unshared``); returns the
+    partnership this paused, if any.
+
+    ``left`` is the workspace that went (``previously_connected_team_id``). When it is the
+    partner's (or the vendor's own), the partnership pauses even if a third organization
+    stays in the channel (``still_shared``); when a third organization leaves, nothing
+    changes. Without ``left``, the channel pauses once nobody else shares it.
+    """
     partnership = live_partnership_in(session, channel_id)
-    if partnership is None:
-        return []
-    wanted = PartnershipStatus.ACTIVE if shared else PartnershipStatus.DISCONNECTED
-    if partnership.status is wanted:
-        return []
-    partnership.status = wanted
-    partnership.updated_at = utcnow()
-    return [partnership]
+    if partnership is None or partnership.status is not PartnershipStatus.ACTIVE:
+        return None
+    if left and partnership.partner_team_id is not None:
+        if side_of(partnership, left) is None:
+            return None  # a third organization left; the partner is still here
+    elif still_shared:
+        return None
+    paused = session.execute(
+        update(Partnership)
+        .where(Partnership.id == partnership.id, Partnership.status == PartnershipStatus.ACTIVE)
+        .values(status=PartnershipStatus.DISCONNECTED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.refresh(partnership)
+    return partnership if paused else None

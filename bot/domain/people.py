@@ -17,10 +17,16 @@ PROFILE_FRESH_FOR = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class Actor:
-    """The person doing something: their user id and the workspace they belong to."""
+    """The person doing something: their user id and the workspace they belong to.
+
+    On Enterprise Grid Slack may name their organization (``E…``) instead of their workspace:
+    ``team_id`` is then that id, and ``enterprise_id`` is their organization whenever the
+    request tells it (handlers.people.actor_of decides).
+    """
 
     user_id: str
     team_id: str
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class Profile:
     team_id: str | None
     name: str | None
     tz: str | None
+    enterprise_id: str | None = None
 
 
 def remember(session: Session, profile: Profile) -> Person:
@@ -41,6 +48,7 @@ def remember(session: Session, profile: Profile) -> Person:
         person = session.get(Person, profile.user_id, populate_existing=True)
         assert person is not None
     person.team_id = profile.team_id or person.team_id
+    person.enterprise_id = profile.enterprise_id or person.enterprise_id
     person.name = profile.name or person.name
     person.tz = profile.tz or person.tz
     person.updated_at = utcnow()

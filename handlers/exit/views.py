@@ -21,7 +21,7 @@ from handlers.blocks import button, field_input, message, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, channel, escape, md, plain, user, users
+from handlers.text import Mrkdwn, channel, escape, fit, md, plain, user, users
 from storage.models import Partnership
 
 CHOICES = {
@@ -65,7 +65,7 @@ def exit_modal(partnership: Partnership) -> dict[str, Any]:
             PlainTextInputElement(
                 multiline=True,
                 max_length=MAX_CLOSING_NOTE,
-                initial_value=plain(default_closing_note(partnership)),
+                initial_value=fit(default_closing_note(partnership), MAX_CLOSING_NOTE),
             ),
             optional=True,
             hint="Posted in the shared channel when you end the partnership. "

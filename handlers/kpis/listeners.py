@@ -82,6 +82,7 @@ def share_kpis(
         content_digest=digest(views.shared_summary(report, "")),
         confirm="Shared the scorecard",
         team=actor.team_id,
+        enterprise=actor.enterprise_id,
     )
 
 

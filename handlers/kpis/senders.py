@@ -70,6 +70,7 @@ def chart(session: Session, partnership: Partnership, actor: Actor) -> None:
         partnership_id=partnership.id,
         saved=False,
         team=actor.team_id,
+        enterprise=actor.enterprise_id,
     )
 
 
@@ -87,6 +88,7 @@ def export(
         partnership_id=partnership.id,
         saved=False,
         team=actor.team_id,
+        enterprise=actor.enterprise_id,
         to=to,
         comment=comment,
         title=title,
@@ -95,7 +97,11 @@ def export(
 
 def _actor(occurrence: Occurrence) -> Actor:
     payload = occurrence.payload or {}
-    return Actor(user_id=str(payload.get("actor")), team_id=str(payload.get("team") or ""))
+    return Actor(
+        user_id=str(payload.get("actor")),
+        team_id=str(payload.get("team") or ""),
+        enterprise_id=payload.get("enterprise") or None,
+    )
 
 
 def send_share(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:

@@ -21,7 +21,7 @@ from bot.domain.partnerships import contacts, named_approvers, owners
 from handlers.blocks import FIELD_LIMIT, button, field_input, header, message, note, section
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, channel, cut, escape, join, md, plain, user, users
+from handlers.text import Mrkdwn, channel, cut, escape, fit, join, md, user, users
 from storage.models import ContactRole, Partnership, PartnershipStatus, Side
 
 ROLE_LABELS = {
@@ -99,7 +99,7 @@ def setup_modal(defaults: SetupDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="e.g. Acme Resellers",
                 max_length=200,
-                initial_value=plain(p.partner_name) if p else None,
+                initial_value=fit(p.partner_name, 200) if p else None,
             ),
         ),
         _users(

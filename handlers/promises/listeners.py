@@ -47,7 +47,7 @@ def _partnership_for(session: Session, body: dict[str, Any]) -> tuple[Partnershi
     mine = [
         p
         for p in partnerships.partnerships_of(session, actor.user_id)
-        if partnerships.side_of(p, actor.team_id) is Side.VENDOR
+        if partnerships.actor_side(p, actor) is Side.VENDOR
     ]
     if not mine:
         raise DomainError(

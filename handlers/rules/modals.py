@@ -14,7 +14,7 @@ from handlers.blocks import field_input, section
 from handlers.ids import Block as B
 from handlers.ids import Callback
 from handlers.rules.views import CATEGORY_LABELS
-from handlers.text import Mrkdwn, escape, plain
+from handlers.text import Mrkdwn, escape, fit, plain
 from storage.models import Rule, RuleVersion
 
 MAX_SELECT_OPTIONS = 100
@@ -44,7 +44,7 @@ def rule_modal(
             PlainTextInputElement(
                 placeholder="e.g. Deal registration window",
                 max_length=MAX_TITLE,
-                initial_value=plain(start.title) if start else None,
+                initial_value=fit(start.title, MAX_TITLE) if start else None,
             ),
         ),
         field_input(
@@ -54,7 +54,7 @@ def rule_modal(
                 multiline=True,
                 max_length=MAX_TEXT,
                 placeholder="What both sides agree to do, in plain words.",
-                initial_value=plain(start.text) if start else None,
+                initial_value=fit(start.text, MAX_TEXT) if start else None,
             ),
         ),
         field_input(

@@ -42,7 +42,7 @@ def new_draft(
 ) -> WinForm:
     """A new win's form, pre-filled from the /win text and the person logging it."""
     money, rest = split_amount(text)
-    side = partnerships.side_of(partnership, actor.team_id) if partnership else Side.VENDOR
+    side = partnerships.actor_side(partnership, actor) if partnership else Side.VENDOR
     currency = money.currency if money and money.currency else None
     if currency is None:
         currency = (

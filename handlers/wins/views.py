@@ -24,7 +24,7 @@ from handlers.blocks import button, field_input, note, section
 from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, channel, escape, md, ours, plain
+from handlers.text import Mrkdwn, channel, escape, fit, md, ours, plain
 from storage.models import Partnership, ProductLine, Win, WinKind
 
 KIND_LABELS = {
@@ -86,7 +86,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="The account or opportunity, e.g. Acme renewal",
                 max_length=win_form.MAX_HEADLINE,
-                initial_value=plain(f.headline)[: win_form.MAX_HEADLINE] or None,
+                initial_value=fit(f.headline, win_form.MAX_HEADLINE) or None,
             ),
         ),
         field_input(
@@ -102,7 +102,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="e.g. 125000, 125k, 1.2M, 90.000,50",
                 max_length=64,
-                initial_value=plain(f.amount)[:64] or None,
+                initial_value=fit(f.amount, 64) or None,
             ),
             optional=True,
             hint="Needed for a deal; optional for a milestone.",
@@ -110,7 +110,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
         field_input(
             B.WIN_CURRENCY,
             "Currency",
-            PlainTextInputElement(max_length=3, initial_value=plain(f.currency)[:3] or None),
+            PlainTextInputElement(max_length=3, initial_value=fit(f.currency, 3) or None),
             optional=True,
             hint="An ISO 4217 code such as USD, EUR, GBP.",
         ),
@@ -136,7 +136,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
             PlainTextInputElement(
                 placeholder="e.g. Cloud Backup",
                 max_length=win_form.MAX_PRODUCT_LINE,
-                initial_value=plain(f.new_product_line)[: win_form.MAX_PRODUCT_LINE] or None,
+                initial_value=fit(f.new_product_line, win_form.MAX_PRODUCT_LINE) or None,
             ),
             optional=True,
             hint="Added to this partnership's list of product lines.",
@@ -155,7 +155,7 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
                 multiline=True,
                 max_length=win_form.MAX_STORY,
                 placeholder="How it was won, and what the partner did",
-                initial_value=plain(f.story)[: win_form.MAX_STORY] or None,
+                initial_value=fit(f.story, win_form.MAX_STORY) or None,
             ),
             optional=True,
         ),

@@ -60,6 +60,8 @@ class Person(Base):
 
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
+    # Their organization on Enterprise Grid (users.info's enterprise_user), else None.
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(String(200))
     tz: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -84,8 +86,12 @@ class Partnership(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32))
     partner_name: Mapped[str] = mapped_column(String(200))
+    # The workspace whose installation of partnerbot linked the channel: the vendor side.
     vendor_team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     partner_team_id: Mapped[str | None] = mapped_column(String(32))
+    # On Enterprise Grid, each side's organization (E…): Slack may name a person's side by it.
+    vendor_enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    partner_enterprise_id: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[PartnershipStatus] = mapped_column(
         str_enum(PartnershipStatus), default=PartnershipStatus.ACTIVE
     )

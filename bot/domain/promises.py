@@ -23,6 +23,7 @@ from bot.domain.partnerships import (
     mentions,
     named_approvers,
     owners,
+    require_side,
     require_vendor,
     side_of,
 )
@@ -95,6 +96,7 @@ def clean_text(value: str, limit: int, field: str, what: str, errors: dict[str, 
 # -- who may do what ---------------------------------------------------------------------------
 def require_maker_or_owner(promise: Promise, actor: Actor, doing: str) -> None:
     p = promise.partnership
+    require_side(p, actor)  # an outsider learns nothing of who or which partner
     if side_of(p, actor.team_id) is Side.VENDOR and (
         actor.user_id == promise.maker_id or is_owner(p, actor.user_id)
     ):
@@ -108,6 +110,7 @@ def require_maker_or_owner(promise: Promise, actor: Actor, doing: str) -> None:
 
 def require_owed_to(promise: Promise, actor: Actor, doing: str) -> None:
     p = promise.partnership
+    require_side(p, actor)  # an outsider learns nothing of who or which partner
     allowed = [promise.owed_to_id, *named_approvers(p, Side.PARTNER)]
     if side_of(p, actor.team_id) is Side.PARTNER and actor.user_id in allowed:
         return

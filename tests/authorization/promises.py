@@ -17,7 +17,7 @@ from handlers.ids import Block as B
 from handlers.ids import Callback
 from sandbox import requests as rq
 from storage.models import Promise, PromiseState
-from tests.authorization.spec import Action, modal_opened, says
+from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import CONTACT, MEMBER, OWNER, PARTNER_NAME, Person, Seen, World
 from tests.bench.harness import block_texts
 
@@ -171,8 +171,8 @@ def date_answered(accepted: bool):
     return check
 
 
-MAKER_OR_OWNER = says(not_maker("U_TM"))
-OWED_OR_APPROVER = says(NOT_OWED)
+MAKER_OR_OWNER = says(not_maker("U_TM"), outsider=NOT_IN_PARTNERSHIP)
+OWED_OR_APPROVER = says(NOT_OWED, outsider=NOT_IN_PARTNERSHIP)
 
 ACTIONS = [
     Action(
@@ -207,7 +207,7 @@ ACTIONS = [
             world, A.PROMISE_MADE_GOOD, str(target.promise.id), who
         ),
         effect=modal_opened(Callback.PROMISE_MADE_GOOD),
-        refusal=says(not_maker("U_VENDOR2")),
+        refusal=says(not_maker("U_VENDOR2"), outsider=NOT_IN_PARTNERSHIP),
     ),
     Action(
         "promises: Snooze",
@@ -221,7 +221,7 @@ ACTIONS = [
         setup=open_by_member,
         act=lambda world, target, who: snooze(world, target, who),
         effect=snoozed,
-        refusal=says(not_maker("U_VENDOR2")),
+        refusal=says(not_maker("U_VENDOR2"), outsider=NOT_IN_PARTNERSHIP),
     ),
     Action(
         "promises: Renegotiate (button)",

@@ -43,6 +43,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _outer_transaction_first(connection: Any, _name: str) -> None:
+            # pysqlite starts a transaction only before DML, so a SAVEPOINT issued first
+            # would open one itself and its RELEASE would commit: a later rollback of the
+            # request couldn't undo what the savepoint wrote. Begin the real one first, as
+            # a writer (the savepoint is there to write).
+            dbapi = connection.connection.dbapi_connection
+            if not dbapi.in_transaction:
+                dbapi.execute("BEGIN IMMEDIATE")
+
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)

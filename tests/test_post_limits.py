@@ -105,3 +105,20 @@ def test_sharing_the_same_scorecard_again_links_the_earlier_post(sharing, fake_s
         sharing.click(Action.SHARE_KPIS, str(partnership.id), user="U_TM")
     assert len(scorecards()) == 1
     assert "Nothing has changed since the scorecard was shared" in fake_slack.responses[-1]["text"]
+
+
+def test_a_win_over_the_limit_is_refused_in_its_modal_and_not_saved(limited, fake_slack):
+    from sandbox import requests as rq
+    from storage.models import Win
+    from tests.wins.helpers import win_values
+
+    link_partnership(limited)
+    EARLIER = {"win_closed_on": rq.date("2026-11-20")}
+    for n in range(3):
+        limited.command("/win")
+        limited.submit(win_values(**{"win_headline": rq.text(f"Deal {n}"), **EARLIER}))
+    limited.command("/win")
+    answer = limited.submit(win_values(**{"win_headline": rq.text("One too many"), **EARLIER}))
+    assert "the most partnerbot makes for one person" in answer.body
+    with limited.session() as session:
+        assert session.scalar(select(func.count()).select_from(Win)) == 3

@@ -120,3 +120,23 @@ def test_event_dedup_on_sqlite(engine):
 def test_event_dedup_on_postgres(pg_engine):
     Base.metadata.create_all(pg_engine)
     first_delivery_counts_once(pg_engine)
+
+
+def test_a_savepoint_before_any_write_is_still_undone_by_a_rollback(sessions):
+    """SQLite: what a nested transaction flushed stays part of the request's transaction,
+    so refusing the request afterwards (a limit, a domain error) leaves nothing behind."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from storage.models import Workspace
+
+    with sessions() as session:
+        with session.begin_nested():
+            session.add(
+                Workspace(team_id="T_SAVEPOINT", active=True, installed_at=datetime.now(UTC))
+            )
+            session.flush()
+        session.rollback()
+    with sessions() as session:
+        assert session.scalar(select(Workspace).where(Workspace.team_id == "T_SAVEPOINT")) is None

@@ -193,9 +193,10 @@ def submit_win(
     if not created:  # Slack delivered the same submission again: it is logged already
         ack()
         return
-    ack(response_action="update", view=views.saving_view(win))
+    # declared before the answer: over the post limits the win is refused, not half-saved
     celebrate(session, win, actor, body["view"]["id"], config)
     refresh_homes(session, [actor.user_id])
+    ack(response_action="update", view=views.saving_view(win))
 
 
 def celebrate(
@@ -213,6 +214,7 @@ def celebrate(
         partnership_id=partnership.id,
         subject_id=win.id,
         view_id=view_id,
+        channel_post=True,
     )
     copy_to = win_records.copy_channel_for(
         session, partnership, config.wins_channel_id if config else None

@@ -45,6 +45,27 @@ class PartnershipForm:
     holiday_country: str | None = None
 
 
+MAX_PEOPLE_PER_FIELD = 20
+
+
+def require_sizes(form: PartnershipForm) -> None:
+    """At most MAX_PEOPLE_PER_FIELD people in each field of the setup: checked before anyone
+    is looked up in Slack, so a hand-made submission naming thousands costs nothing."""
+    fields: dict[str, list[str]] = {
+        "owners": form.owners,
+        "vendor_approvers": form.vendor_approvers,
+        "partner_approvers": form.partner_approvers,
+        **{f"contacts_{role.value}": ids for role, ids in form.contacts.items()},
+    }
+    collect(
+        {
+            name: f"Name up to {MAX_PEOPLE_PER_FIELD} people here."
+            for name, ids in fields.items()
+            if len(ids) > MAX_PEOPLE_PER_FIELD
+        }
+    )
+
+
 def supported_countries() -> set[str]:
     return set(holidays.list_supported_countries())
 

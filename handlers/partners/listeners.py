@@ -168,6 +168,16 @@ def submit_setup(
     meta = forms.metadata(body)
     form = read_setup(body, None)
     actor = directory.actor_of(body)
+    editing = meta.get("partnership_id") or None
+    if editing is not None and not str(editing).isdigit():
+        raise DomainError("This form is out of date; run /partner edit again.")
+    if editing is not None:  # who may, before anyone is looked up in Slack
+        partnerships.require_owner(
+            partnerships.get_partnership(session, int(editing)),
+            actor,
+            "change the partnership setup",
+        )
+    partnerships.require_sizes(form)
     directory.refresh(
         client,
         session,
@@ -179,10 +189,8 @@ def submit_setup(
             *(u for ids in form.contacts.values() for u in ids),
         ],
     )
-    if meta.get("partnership_id"):
-        partnership = partnerships.update_partnership(
-            session, int(meta["partnership_id"]), form, actor
-        )
+    if editing is not None:
+        partnership = partnerships.update_partnership(session, int(editing), form, actor)
         ack()
         text = md("Saved the setup of the partnership with {}.", partnership.partner_name)
         note_to(

@@ -245,3 +245,15 @@ def test_a_rate_limited_views_open_is_not_waited_out_inside_the_interaction(benc
     assert "Slack is busy right now" in reply["text"]
     bench.command("/partner")
     assert len(fake_slack.views) == 1
+
+
+def test_a_setup_naming_thousands_is_refused_before_anyone_is_looked_up(bench, fake_slack):
+    bench.command("/partner")
+    values = setup_values(**{B.OWNERS: rq.users(*[f"U_MANY{n}" for n in range(2000)])})
+    values[B.CHANNEL] = rq.conversation(CHANNEL)
+    fake_slack.reset_calls()
+    body = response_json(bench.submit(values))
+    assert body["response_action"] == "errors"
+    assert "Name up to 20 people here." in body["errors"][B.OWNERS]
+    assert fake_slack.calls_to("users.info") == []
+    assert count_partnerships(bench) == 0

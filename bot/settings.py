@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import lru_cache
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -197,9 +196,3 @@ def load_settings(**overrides: object) -> Settings:
         name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
         hint = HOW_TO_FIX.get(name, "check its value")
         raise ConfigError(f"{name} is invalid ({error['msg']}): {hint}") from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process's settings, read once; tests build their own with ``load_settings``."""
-    return load_settings()

@@ -16,9 +16,9 @@ from bot.domain import partnerships, people
 from bot.domain.errors import DomainError
 from bot.domain.events import first_delivery
 from handlers.boundary import describe, listener, refusal
+from handlers.directory import actor_of
 from handlers.effects import note_to
 from handlers.exit.listeners import offer_resume
-from handlers.people import actor_of
 from handlers.text import Mrkdwn, channel, md
 from storage.models import Partnership
 

@@ -21,7 +21,7 @@ class Actor:
 
     On Enterprise Grid Slack may name their organization (``E…``) instead of their workspace:
     ``team_id`` is then that id, and ``enterprise_id`` is their organization whenever the
-    request tells it (handlers.people.actor_of decides).
+    request tells it (handlers.directory.actor_of decides).
     """
 
     user_id: str

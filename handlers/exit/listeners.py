@@ -15,8 +15,7 @@ from bot.domain import partnerships
 from bot.domain.errors import DomainError
 from bot.domain.exit import ExitChoice, ExitForm
 from bot.domain.people import Actor
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to, reply
 from handlers.exit import senders, views

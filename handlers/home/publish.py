@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.dashboard import dashboard
 from bot.domain.outbox import Delivery
-from handlers import delivery
-from handlers import people as directory
+from handlers import delivery, directory
 from handlers.effects import declare
 from handlers.home.views import home_view
 from storage.models import Occurrence

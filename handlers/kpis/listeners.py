@@ -14,7 +14,7 @@ from bot.domain.errors import DomainError
 from bot.domain.exit import partnership_for_records
 from bot.domain.export import require_export
 from bot.domain.kpis import KpiReport
-from handlers import people as directory
+from handlers import directory
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import digest, note_to, share
 from handlers.ids import Action

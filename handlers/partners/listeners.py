@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from bot.domain import partnerships
 from bot.domain.errors import DomainError
 from bot.domain.partnerships import PartnershipForm
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to
 from handlers.exit import listeners as exit_listeners

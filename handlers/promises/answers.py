@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from bot.domain import promise_keeping as keeping
 from bot.domain import promises as service
 from bot.domain.errors import Conflict, DomainError
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import reply
 from handlers.home import refresh_homes

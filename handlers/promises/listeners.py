@@ -17,8 +17,7 @@ from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, DomainError
 from bot.domain.promise_records import open_promises_for
 from bot.domain.promises import PromiseForm
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.blocks import local_time
 from handlers.boundary import TrackedAck, listener
 from handlers.home import refresh_homes

@@ -17,8 +17,7 @@ from bot.domain.errors import DomainError
 from bot.domain.partnerships import require_side, require_vendor
 from bot.domain.review_schedules import CadenceForm
 from bot.domain.reviews import HeldForm
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import note_to
 from handlers.ids import Action, Callback

@@ -12,8 +12,7 @@ from bot.domain import rules
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
 from bot.domain.rules import Outcome
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare
 from handlers.home import refresh_homes

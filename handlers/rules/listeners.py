@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain import partnerships, rulebook, rules
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, digest, share
 from handlers.ids import Action, Callback

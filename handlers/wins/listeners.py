@@ -15,8 +15,7 @@ from bot.domain.errors import DomainError
 from bot.domain.money import format_plain, split_amount
 from bot.domain.people import Actor
 from bot.domain.win_form import WinForm
-from handlers import forms
-from handlers import people as directory
+from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.config import HandlerConfig
 from handlers.effects import declare

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from bot.domain.partnerships import actor_side
 from bot.domain.people import Actor
+from handlers.directory import actor_of
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.people import actor_of
 from sandbox import requests as rq
 from storage.models import Partnership, PartnershipStatus, Side
 from tests.bench import grid

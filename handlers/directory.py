@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from slack_sdk import WebClient
@@ -69,29 +70,52 @@ def organization_of(body: dict[str, Any], own_team: str) -> str | None:
     return None
 
 
+# Looking people up happens before a form is answered (their workspace decides their side),
+# so it must leave Slack's 3 seconds room: lookups run side by side, and whoever hasn't
+# answered by then is left as we knew them (or unknown, which the form says).
+LOOKUP_DEADLINE_S = 1.5
+LOOKUP_THREADS = 8
+
+
+def _user_info(client: WebClient, user_id: str) -> dict[str, Any] | None:
+    try:
+        return dict(client.users_info(user=user_id)["user"])
+    except SlackApiError as exc:
+        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+    except OSError as exc:  # no answer in time, a dropped connection: keep what we know
+        log.warning("users.info %s failed: %s", user_id, exc)
+    return None
+
+
 def refresh(client: WebClient, session: Session, user_ids: list[str]) -> None:
     """Look up people we don't know (or knew long ago) and remember their team, name, zone."""
-    for user_id in people.stale(session, user_ids):
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except SlackApiError as exc:
-            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
-            continue
-        except OSError as exc:  # no answer in time, a dropped connection: keep what we know
-            log.warning("users.info %s failed: %s", user_id, exc)
-            continue
-        profile = user.get("profile") or {}
-        grid = user.get("enterprise_user") or {}
-        people.remember(
-            session,
-            Profile(
-                user_id=user_id,
-                team_id=user.get("team_id"),
-                name=profile.get("display_name") or user.get("real_name") or user.get("name"),
-                tz=user.get("tz"),
-                enterprise_id=grid.get("enterprise_id") or None,
-            ),
-        )
+    stale = people.stale(session, user_ids)
+    if not stale:
+        return
+    pool = ThreadPoolExecutor(max_workers=min(LOOKUP_THREADS, len(stale)))
+    try:
+        asked = {pool.submit(_user_info, client, user_id): user_id for user_id in stale}
+        done, late = wait(asked, timeout=LOOKUP_DEADLINE_S)
+        if late:
+            log.warning("users.info: %d lookups not answered in time", len(late))
+        for future in done:
+            user = future.result()
+            if user is None:
+                continue
+            profile = user.get("profile") or {}
+            grid = user.get("enterprise_user") or {}
+            people.remember(
+                session,
+                Profile(
+                    user_id=asked[future],
+                    team_id=user.get("team_id"),
+                    name=profile.get("display_name") or user.get("real_name") or user.get("name"),
+                    tz=user.get("tz"),
+                    enterprise_id=grid.get("enterprise_id") or None,
+                ),
+            )
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     session.flush()
 
 

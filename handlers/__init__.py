@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import effects, lifecycle
+from handlers import commands, effects, lifecycle
 from handlers.exit import listeners as exits
 from handlers.home import listeners as home
 from handlers.kpis import listeners as kpis
@@ -18,6 +18,7 @@ from handlers.wins import listeners as wins
 def register_handlers(app: App) -> None:
     """Wire every feature's listeners to the app."""
     for feature in (
+        commands,
         effects,
         partners,
         lifecycle,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
@@ -16,10 +15,8 @@ from bot.domain.partnerships import PartnershipForm
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to
-from handlers.exit import listeners as exit_listeners
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.kpis import listeners as kpis_listeners
 from handlers.linked import button_partnership, channel_partnership
 from handlers.partners import senders, views
 from handlers.reviews import listeners as reviews_listeners
@@ -41,10 +38,6 @@ def open_setup(
         partnership=partnership,
     )
     client.views_open(trigger_id=body["trigger_id"], view=views.setup_modal(defaults))
-
-
-def show_help(ack: TrackedAck, **_: Any) -> None:
-    ack(text=views.help_text(), blocks=views.help_blocks())
 
 
 def summary_extras(
@@ -81,43 +74,6 @@ def edit(
     partnerships.require_owner(partnership, directory.actor_of(body), "change the setup")
     ack()
     open_setup(client, session, body, partnership)
-
-
-# /partner <subcommand>: each feature adds its own entries here. A subcommand is called with
-# ack, body, client, session, config and args (the rest of the text) as keywords.
-Subcommand = Callable[..., None]
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "": link_or_summary,
-    "help": show_help,
-    "edit": edit,
-    "setup": edit,
-    "kpis": kpis_listeners.show_kpis_command,
-    "export": kpis_listeners.export_command,
-    "exit": exit_listeners.open_exit,
-    "cadence": reviews_listeners.cadence_command,
-}
-
-
-@listener
-def partner_command(
-    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, config: Any
-) -> None:
-    words = (body.get("text") or "").strip().split(maxsplit=1)
-    name = words[0].lower() if words else ""
-    handler = SUBCOMMANDS.get(name)
-    if handler is None:
-        raise DomainError(
-            "I don't know `/partner {}`. Try `/partner help` to see what I can do.",
-            quoting=(name[:40],),
-        )
-    handler(
-        ack=ack,
-        body=body,
-        client=client,
-        session=session,
-        config=config,
-        args=words[1] if len(words) > 1 else "",
-    )
 
 
 @listener
@@ -215,7 +171,6 @@ def submit_setup(
 
 
 def register(app: App) -> None:
-    app.command("/partner")(partner_command)
     app.action(Action.SHOW_SUMMARY)(show_summary)
     app.action(Action.EDIT_PARTNERSHIP)(edit_from_button)
     app.view(Callback.PARTNERSHIP_SETUP)(submit_setup)

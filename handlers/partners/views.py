@@ -223,40 +223,9 @@ def linked_message(p: Partnership, linked_by: str) -> dict[str, Any]:
 
 
 # (command, what it does) — every slash command partnerbot answers, for /partner help.
-HELP_ENTRIES: list[tuple[str, str]] = [
-    ("/partner", "In a shared channel: link it to a partner, or show the partnership summary."),
-    (
-        "/partner edit",
-        "Change the partnership's owners, contacts, approvers, time zone or holidays.",
-    ),
-    (
-        "/partner kpis",
-        "The partnership's KPIs per quarter and the 80/20 focus list (only you see them), "
-        "with a chart in your DM.",
-    ),
-    ("/partner export", "A zip of CSVs of the partnership's records, sent to your DM."),
-    ("/partner exit", "Step back from your role, or end the partnership gracefully."),
-    (
-        "/partner cadence",
-        "Set the review cadence (every 1 to 8 weeks, weekday, local time); "
-        "`/partner cadence move` moves just the next review; `pause` and `resume`.",
-    ),
-    ("/win", "Log a closed deal or a milestone and celebrate it in the shared channel."),
-    ("/win list", "The partnership's recent wins (only you see them)."),
-    ("/roe", "Propose a rule of engagement; it is in force once both sides approve it."),
-    ("/roe list", "The rulebook in force (only you see it), with a button to share it."),
-    ("/roe show R-n", "A rule's history: its versions and who approved what, when."),
-    (
-        "/promise",
-        "Record a make-good promise to a partner contact; I remind you until they confirm it.",
-    ),
-    ("/promise list", "Your open promises (owners: all on their partnerships), only to you."),
-    ("/partner help", "This list."),
-]
-
-
-def help_blocks() -> list[dict[str, Any]]:
-    lines = join("\n", (md("• `{}` — {}", command, what) for command, what in HELP_ENTRIES))
+def help_blocks(entries: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """`/partner help`: every command, as the router lists them."""
+    lines = join("\n", (md("• `{}` — {}", command, what) for command, what in entries))
     blocks: list[Block] = [
         section(md("*partnerbot commands*\n{}", lines)),
         note(
@@ -267,7 +236,3 @@ def help_blocks() -> list[dict[str, Any]]:
         ),
     ]
     return [b.to_dict() for b in blocks]
-
-
-def help_text() -> Mrkdwn:
-    return md("partnerbot commands: {}", ", ".join(command for command, _ in HELP_ENTRIES))

@@ -30,11 +30,6 @@ from storage.models import Partnership, Promise, PromiseState, Side
 
 log = logging.getLogger(__name__)
 
-USAGE = (
-    "`/promise` records a make-good promise to a partner contact (run it in the shared "
-    "channel); `/promise list` shows your open promises."
-)
-
 
 # -- /promise ----------------------------------------------------------------------------------
 def _partnership_for(session: Session, body: dict[str, Any]) -> tuple[Partnership | None, list]:
@@ -55,21 +50,16 @@ def _partnership_for(session: Session, body: dict[str, Any]) -> tuple[Partnershi
     return (mine[0], []) if len(mine) == 1 else (None, mine)
 
 
-@listener
-def promise_command(
-    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
+    """``/promise list``: the person's open promises."""
+    listed = open_promises_for(session, body["user_id"])
+    ack(response_type="ephemeral", **views.list_message(listed, utcnow()))
+
+
+def make_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, **_: Any
 ) -> None:
-    words = (body.get("text") or "").strip().split(maxsplit=1)
-    sub = words[0].lower() if words else ""
-    if sub == "list":
-        listed = open_promises_for(session, body["user_id"])
-        ack(response_type="ephemeral", **views.list_message(listed, utcnow()))
-        return
-    if sub == "help":
-        ack(text=USAGE)
-        return
-    if sub:
-        raise DomainError("I don't know `/promise {}`. " + USAGE, quoting=(sub[:40],))
+    """``/promise``: the modal to record a make-good promise."""
     partnership, choices = _partnership_for(session, body)
     today = plan.Calendar(directory.time_zone(client, session, body["user_id"])).today(utcnow())
     ack()
@@ -207,7 +197,6 @@ def submit_renegotiate(
 
 def register(app: App) -> None:
     answers.register(app)
-    app.command("/promise")(promise_command)
     app.view(Callback.PROMISE_MAKE)(submit_make)
     app.view(Callback.PROMISE_MADE_GOOD)(submit_made_good)
     app.view(Callback.PROMISE_RENEGOTIATE)(submit_renegotiate)

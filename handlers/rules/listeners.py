@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
@@ -100,39 +99,6 @@ def retire_command(
     rule = rulebook.rule_numbered(session, partnership.id, rulebook.parse_label(args))
     ack()
     open_retire_modal(client, body, partnership, rule)
-
-
-def help_command(ack: TrackedAck, **_: Any) -> None:
-    ack(
-        response_type="ephemeral",
-        text=(
-            "`/roe` proposes a rule of engagement · `/roe list` shows the rulebook in force · "
-            "`/roe show R-2` shows a rule's history · `/roe retire R-2` proposes retiring it. "
-            "A rule is in force once both sides approve it in the proposal's thread."
-        ),
-    )
-
-
-SUBCOMMANDS: dict[str, Callable[..., None]] = {
-    "": propose_command,
-    "propose": propose_command,
-    "list": list_command,
-    "show": show_command,
-    "retire": retire_command,
-    "help": help_command,
-}
-
-
-@listener
-def roe_command(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
-    words = (body.get("text") or "").strip().split(maxsplit=1)
-    name = words[0].lower() if words else ""
-    handler = SUBCOMMANDS.get(name)
-    if handler is None:
-        raise DomainError("I don't know `/roe {}`. Try `/roe help`.", quoting=(name[:40],))
-    handler(
-        ack=ack, body=body, client=client, session=session, args=words[1] if len(words) > 1 else ""
-    )
 
 
 @listener
@@ -256,7 +222,6 @@ def announce(session: Session, proposal: Proposal, actor: Actor, what: str) -> N
 
 
 def register(app: App) -> None:
-    app.command("/roe")(roe_command)
     app.action(Action.ROE_PROPOSE)(propose_button)
     app.action(Action.ROE_RULEBOOK)(rulebook_button)
     app.action(Action.ROE_RULEBOOK_PAGE)(rulebook_button)

@@ -89,7 +89,8 @@ def open_new_win(
     client.views_open(trigger_id=body["trigger_id"], view=views.win_modal(defaults))
 
 
-def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
+def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
+    """``/win list``: the partnership's recent wins, for the person who asked."""
     partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
     if partnership is None:
         raise DomainError(
@@ -105,14 +106,12 @@ def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
     )
 
 
-@listener
-def win_command(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
-    text = (body.get("text") or "").strip()
-    if text.lower() == "list":
-        list_wins(ack, body, session)
-        return
+def new_win_command(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, args: str, **_: Any
+) -> None:
+    """``/win [amount and headline]``: the win modal, pre-filled from the text."""
     partnership = partnerships.live_partnership_in(session, body.get("channel_id", ""))
-    open_new_win(ack, client, session, body, partnership, text)
+    open_new_win(ack, client, session, body, partnership, args)
 
 
 @listener
@@ -329,7 +328,6 @@ def repost_win(
 
 
 def register(app: App) -> None:
-    app.command("/win")(win_command)
     app.action(Action.LOG_WIN)(log_from_button)
     app.action({"block_id": B.WIN_PARTNERSHIP, "action_id": VALUE})(partnership_picked)
     app.action(Action.WIN_MENU)(win_menu)

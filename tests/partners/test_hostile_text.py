@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.domain.exit import ExitChoice, ExitForm, leave
 from bot.domain.people import Actor
+from handlers.commands import help_entries, help_text
 from handlers.exit import views as exit_views
 from handlers.partners import views
 from handlers.text import Mrkdwn, escape, md, plain
@@ -37,8 +38,8 @@ def test_partnership_views_show_a_hostile_partner_name_as_text(h):
     assert notice["text"].startswith("<@U_TM> linked this channel")
     setup = views.setup_modal(views.SetupDefaults(CHANNEL, "UTC", ["U_TM"], partnership=p))
     assert_inert(setup)
-    assert_inert(views.help_blocks())
-    assert_inert(views.help_text())
+    assert_inert(views.help_blocks(help_entries()))
+    assert_inert(help_text())
 
 
 @pytest.mark.parametrize("h", HOSTILE)

@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 from bot.domain import limits, outbox
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.outbox import Delivery, Outcome
-from handlers import delivery, forms
+from handlers import delivery
 from handlers.boundary import TrackedAck, listener
 from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.ids import Action
+from handlers.subjects import OUT_OF_DATE, button_id
 from handlers.tell import open_dm, show_in_modal, tell, try_again_button, with_button
 from handlers.text import Mrkdwn, channel, link, md, require
 from storage.models import Occurrence, OccurrenceStatus
@@ -265,10 +266,9 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
 def try_again(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
     """**Post it now**: send an effect Slack refused, after its author fixed the channel."""
     ack()
-    value = forms.action_value(body)
-    occurrence = session.get(Occurrence, int(value)) if value.isdigit() else None
+    occurrence = session.get(Occurrence, button_id(body))
     if occurrence is None:
-        raise DomainError("That button is out of date.")
+        raise DomainError(OUT_OF_DATE)
     user = (body.get("user") or {}).get("id")
     if (occurrence.payload or {}).get("actor") != user:
         raise NotAllowed("Only the person who made this change can post it again.")

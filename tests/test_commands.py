@@ -23,3 +23,20 @@ def test_each_command_answers_help_and_refuses_what_it_does_not_know(bench):
             continue
         assert f"I don't know `{router.command} frobnicate`" in refused
         assert f"`{router.command}`" in refused
+
+
+def test_every_out_of_date_id_gets_the_same_message():
+    """Ids in buttons and forms are parsed in one place, with one message."""
+    import pytest
+
+    from bot.domain.errors import DomainError
+    from handlers.subjects import OUT_OF_DATE, id_in, ids_in, optional_id
+
+    for junk in ("", "abc", "-1", "0", "١٢", "99999999999999", None, "1.5", "12:"):
+        with pytest.raises(DomainError) as refused:
+            id_in(junk)
+        assert refused.value.message == OUT_OF_DATE
+        assert optional_id(junk) is None
+    assert id_in("42") == 42 and ids_in("12:3", 2) == (12, 3)
+    with pytest.raises(DomainError):
+        ids_in("12", 2)

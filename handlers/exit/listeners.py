@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from bot.domain import exit as exits
 from bot.domain import partnerships
-from bot.domain.errors import DomainError
 from bot.domain.exit import ExitChoice, ExitForm
 from bot.domain.people import Actor
 from handlers import directory, forms
@@ -23,7 +22,7 @@ from handlers.home import publish_home
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.kpis import senders as kpi_senders
-from handlers.linked import channel_partnership
+from handlers.subjects import button_id, channel_partnership, id_in
 from handlers.text import md
 from storage.models import Partnership
 
@@ -64,9 +63,7 @@ def submit_exit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     meta = forms.metadata(body)
     form = read_exit(body)
     actor = directory.actor_of(body)
-    partnership_id = meta.get("partnership_id")
-    if not isinstance(partnership_id, int):
-        raise DomainError("That form is out of date; run `/partner exit` again.")
+    partnership_id = id_in(meta.get("partnership_id"))
     partnership = partnerships.get_partnership(session, partnership_id)
     # Who may do this, re-checked here as /partner exit did, before anyone is looked up.
     exits.require_may_leave(partnership, form, actor)
@@ -142,11 +139,8 @@ def resume(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
 ) -> None:
     ack()
-    value = forms.action_value(body)
-    if not value.isdigit():
-        raise DomainError("That button is out of date.")
     actor = directory.actor_of(body)
-    partnership, changed = exits.resume(session, int(value), actor)
+    partnership, changed = exits.resume(session, button_id(body), actor)
     notice = views.resumed_notice(partnership, actor.user_id, changed)
     reply(session, body, {"text": notice}, replace=True)
     if changed:

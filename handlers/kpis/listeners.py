@@ -19,7 +19,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.effects import digest, note_to, share
 from handlers.ids import Action
 from handlers.kpis import senders, views
-from handlers.linked import button_partnership, channel_partnership
+from handlers.subjects import button_partnership, channel_partnership
 from handlers.text import md
 
 log = logging.getLogger(__name__)

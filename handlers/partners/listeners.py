@@ -10,16 +10,15 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.domain import partnerships
-from bot.domain.errors import DomainError
 from bot.domain.partnerships import PartnershipForm
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.linked import button_partnership, channel_partnership
 from handlers.partners import senders, views
 from handlers.reviews import listeners as reviews_listeners
+from handlers.subjects import button_partnership, channel_partnership, id_in
 from handlers.text import md
 from storage.models import ContactRole, Partnership
 
@@ -123,12 +122,10 @@ def submit_setup(
     meta = forms.metadata(body)
     form = read_setup(body, None)
     actor = directory.actor_of(body)
-    editing = meta.get("partnership_id") or None
-    if editing is not None and not str(editing).isdigit():
-        raise DomainError("This form is out of date; run /partner edit again.")
+    editing = id_in(meta["partnership_id"]) if meta.get("partnership_id") else None
     if editing is not None:  # who may, before anyone is looked up in Slack
         partnerships.require_owner(
-            partnerships.get_partnership(session, int(editing)),
+            partnerships.get_partnership(session, editing),
             actor,
             "change the partnership setup",
         )
@@ -145,7 +142,7 @@ def submit_setup(
         ],
     )
     if editing is not None:
-        partnership = partnerships.update_partnership(session, int(editing), form, actor)
+        partnership = partnerships.update_partnership(session, editing, form, actor)
         ack()
         text = md("Saved the setup of the partnership with {}.", partnership.partner_name)
         note_to(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import promise_keeping as keeping
 from bot.domain import promises as service
-from bot.domain.errors import Conflict, DomainError
+from bot.domain.errors import Conflict
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import reply
@@ -19,6 +19,7 @@ from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.promises import modals, senders, views
 from handlers.promises.payloads import promise_from, promise_of_view
+from handlers.subjects import ids_in
 from handlers.text import Mrkdwn, md, user
 from storage.models import PromiseState
 
@@ -89,14 +90,11 @@ def submit_not_yet(
 def _answer_date(
     body: dict[str, Any], client: WebClient, session: Session, respond: Respond, accept: bool
 ) -> None:
-    value = forms.action_value(body)
-    promise = promise_from(session, value)
-    seq = value.split(":", 1)[1] if ":" in value else ""
-    if not seq.isdigit():
-        raise DomainError("That button is out of date.")
+    promise_id, seq = ids_in(forms.action_value(body), 2)
+    promise = promise_from(session, promise_id)
     actor = directory.actor_of(body)
     answer = keeping.accept_date if accept else keeping.decline_date
-    proposed = answer(session, promise, int(seq), actor)
+    proposed = answer(session, promise, seq, actor)
     if accept:
         _answered(
             session, body, md(":calendar: You accepted {} as the new date.", views.day(proposed))

@@ -25,6 +25,7 @@ from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.promises import answers, modals, senders, views
 from handlers.promises.payloads import picked_date, promise_from, promise_of_view
+from handlers.subjects import OUT_OF_DATE, id_in, optional_id
 from handlers.text import md, user
 from storage.models import Partnership, Promise, PromiseState, Side
 
@@ -71,9 +72,9 @@ def make_command(
 @listener
 def submit_make(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
     chosen = forms.metadata(body).get("partnership_id") or forms.option(body, B.PROMISE_PARTNERSHIP)
-    if not str(chosen or "").isdigit():
+    if optional_id(chosen) is None:
         raise DomainError("Pick the partner.", field=B.PROMISE_PARTNERSHIP)
-    partnership = partnerships.get_partnership(session, int(str(chosen)))
+    partnership = partnerships.get_partnership(session, id_in(chosen))
     actor = directory.actor_of(body)
     owed_to = forms.user(body, B.PROMISE_OWED_TO)
     directory.refresh(client, session, [actor.user_id, *([owed_to] if owed_to else [])])
@@ -143,7 +144,7 @@ def snooze(
     try:
         option = plan.Snooze(value.split(":", 1)[1])
     except (IndexError, ValueError):
-        raise DomainError("That snooze choice is out of date; try again.") from None
+        raise DomainError(OUT_OF_DATE) from None
     actor = directory.actor_of(body)
     keeping.snooze(session, promise, actor, option)
     assert promise.snoozed_until is not None

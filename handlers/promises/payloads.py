@@ -8,17 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain import promises as service
-from bot.domain.errors import DomainError
 from handlers import forms
+from handlers.subjects import id_in
 from storage.models import Promise
 
 
 def promise_from(session: Session, value: str | int | None) -> Promise:
     """The promise a button value ("<id>" or "<id>:<more>") names."""
-    head = str(value or "").split(":", 1)[0]
-    if not head.isdigit():
-        raise DomainError("That button is out of date; run `/promise list` to see your promises.")
-    return service.get_promise(session, int(head))
+    return service.get_promise(session, id_in(str(value or "").split(":", 1)[0]))
 
 
 def promise_of_view(session: Session, body: dict[str, Any]) -> Promise:

@@ -22,18 +22,15 @@ from handlers.boundary import TrackedAck, listener
 from handlers.effects import note_to
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.linked import channel_partnership
 from handlers.reviews import senders, views
+from handlers.subjects import button_id, channel_partnership, form_id, id_in
 from storage.models import Partnership, Review
 
 log = logging.getLogger(__name__)
 
 
 def review_from_button(session: Session, body: dict[str, Any]) -> Review:
-    value = forms.action_value(body)
-    if not value.isdigit():
-        raise DomainError("That button is out of date.")
-    return reviews.get_review(session, int(value))
+    return reviews.get_review(session, button_id(body))
 
 
 @listener
@@ -62,7 +59,7 @@ def read_held(body: dict[str, Any]) -> HeldForm:
 
 @listener
 def submit_held(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
-    review_id = int(forms.metadata(body).get("review_id") or 0)
+    review_id = form_id(body, "review_id")
     review = reviews.get_review(session, review_id)
     partnership = partnerships.get_partnership(session, review.partnership_id)
     # The agenda the prompt showed starts where it did before this review is held.
@@ -158,7 +155,7 @@ def submit_cadence(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
 ) -> None:
     meta = forms.metadata(body)
-    partnership = partnerships.get_partnership(session, int(meta.get("partnership_id") or 0))
+    partnership = partnerships.get_partnership(session, id_in(meta.get("partnership_id")))
     actor = directory.actor_of(body)
     if meta.get("mode") == "move":
         picked = forms.date(body, B.REVIEW_MOVE_ON)

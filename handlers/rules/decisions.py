@@ -20,6 +20,7 @@ from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.rules import modals, senders
 from handlers.rules.form import read_rule_form
+from handlers.subjects import id_in, ids_in
 from handlers.text import md
 from storage.models import DecisionKind
 
@@ -34,10 +35,8 @@ RECORDED = {
 
 def proposal_and_version(value: str) -> tuple[int, int]:
     """Thread buttons carry "proposal:version"."""
-    proposal, _, version = (value or "").partition(":")
-    if not (proposal.isdigit() and version.isdigit()):
-        raise DomainError("That button is out of date. Use the buttons in the proposal's thread.")
-    return int(proposal), int(version)
+    proposal, version = ids_in(value, 2)
+    return proposal, version
 
 
 def _clicked(body: dict[str, Any], client: WebClient, session: Session) -> tuple[Actor, int, int]:
@@ -163,10 +162,7 @@ def _submitted(body: dict[str, Any], client: WebClient, session: Session) -> tup
 
 
 def _meta_int(meta: dict[str, Any], key: str) -> int:
-    value = meta.get(key)
-    if not isinstance(value, int):
-        raise DomainError("This form is out of date. Use the buttons in the proposal's thread.")
-    return value
+    return id_in(meta.get(key))
 
 
 @listener

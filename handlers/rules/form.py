@@ -7,6 +7,7 @@ from typing import Any
 from bot.domain.rules import RuleForm
 from handlers import forms
 from handlers.ids import Block as B
+from handlers.subjects import optional_id
 
 
 def read_rule_form(body: dict[str, Any]) -> RuleForm:
@@ -15,5 +16,5 @@ def read_rule_form(body: dict[str, Any]) -> RuleForm:
         title=forms.text(body, B.RULE_TITLE),
         text=forms.text(body, B.RULE_TEXT),
         category=forms.option(body, B.RULE_CATEGORY),
-        replaces_rule_id=int(replaces) if replaces and replaces.isdigit() else None,
+        replaces_rule_id=optional_id(replaces),
     )

@@ -16,18 +16,11 @@ from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, digest, share
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.linked import channel_partnership
 from handlers.rules import decisions, modals, senders
 from handlers.rules import rulebook_views as book
 from handlers.rules.form import read_rule_form
+from handlers.subjects import OUT_OF_DATE, channel_partnership, form_id, id_in
 from storage.models import Partnership, Proposal, Rule
-
-
-def _int(value: Any, what: str = "That button") -> int:
-    text = str(value or "")
-    if not text.isdigit():
-        raise DomainError(f"{what} is out of date. Run /roe again.")
-    return int(text)
 
 
 def open_rule_modal(
@@ -106,7 +99,7 @@ def propose_button(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
 ) -> None:
     ack()
-    partnership = partnerships.get_partnership(session, _int(forms.action_value(body)))
+    partnership = partnerships.get_partnership(session, id_in(forms.action_value(body)))
     open_rule_modal(client, session, body, partnership)
 
 
@@ -117,7 +110,7 @@ def rulebook_button(
     ack()
     value = forms.action_value(body)
     partnership_id, _, page = value.partition(":")
-    partnership = partnerships.get_partnership(session, _int(partnership_id))
+    partnership = partnerships.get_partnership(session, id_in(partnership_id))
     partnerships.require_side(partnership, directory.actor_of(body))
     rules_in_force = rulebook.rulebook(session, partnership.id)
     respond(
@@ -132,7 +125,7 @@ def share_rulebook(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
 ) -> None:
     ack()
-    partnership = partnerships.get_partnership(session, _int(forms.action_value(body)))
+    partnership = partnerships.get_partnership(session, id_in(forms.action_value(body)))
     actor = directory.actor_of(body)
     partnerships.require_side(partnership, actor)
     in_force = rulebook.rulebook(session, partnership.id)
@@ -156,7 +149,7 @@ def rule_menu(
 ) -> None:
     ack()
     what, _, rule_id = forms.action_value(body).partition(":")
-    rule = session.get(Rule, _int(rule_id, "That menu"))
+    rule = session.get(Rule, id_in(rule_id))
     if rule is None:
         raise DomainError("That rule no longer exists. Run /roe list again.")
     partnership = partnerships.get_partnership(session, rule.partnership_id)
@@ -173,7 +166,7 @@ def rule_menu(
     elif what == "retire":
         open_retire_modal(client, body, partnership, rule)
     else:
-        raise DomainError("That menu is out of date. Run /roe list again.")
+        raise DomainError(OUT_OF_DATE)
 
 
 @listener
@@ -182,7 +175,7 @@ def submit_proposal(
 ) -> None:
     actor = directory.actor_of(body)
     directory.refresh(client, session, [actor.user_id])
-    partnership_id = _int(forms.metadata(body).get("partnership_id"), "This form")
+    partnership_id = form_id(body, "partnership_id")
     outcome = rules.propose(session, partnership_id, read_rule_form(body), actor)
     announce(session, outcome.proposal, actor, "Your proposal")
     ack()
@@ -197,8 +190,8 @@ def submit_retirement(
     meta = forms.metadata(body)
     outcome = rules.propose_retirement(
         session,
-        _int(meta.get("partnership_id"), "This form"),
-        _int(meta.get("rule_id"), "This form"),
+        id_in(meta.get("partnership_id")),
+        id_in(meta.get("rule_id")),
         forms.text(body, B.RULE_COMMENT),
         actor,
     )

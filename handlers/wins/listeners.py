@@ -22,7 +22,14 @@ from handlers.effects import declare
 from handlers.home import refresh_homes
 from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
-from handlers.linked import button_partnership
+from handlers.subjects import (
+    OUT_OF_DATE,
+    button_id,
+    button_partnership,
+    form_id,
+    id_in,
+    optional_id,
+)
 from handlers.text import md
 from handlers.wins import messages, views
 from handlers.wins.senders import CELEBRATE, COPY, UPDATE, celebration_key
@@ -128,12 +135,12 @@ def read_form(body: dict[str, Any]) -> WinForm:
     line = forms.option(body, B.WIN_PRODUCT_LINE)
     closed = forms.date(body, B.WIN_CLOSED_ON)
     return WinForm(
-        partnership_id=int(str(partnership_id)) if str(partnership_id or "").isdigit() else None,
+        partnership_id=optional_id(partnership_id),
         headline=forms.text(body, B.WIN_HEADLINE),
         kind=forms.option(body, B.WIN_KIND),
         amount=forms.text(body, B.WIN_AMOUNT),
         currency=forms.text(body, B.WIN_CURRENCY),
-        product_line_id=int(line) if line and line.isdigit() else None,
+        product_line_id=optional_id(line),
         new_product_line=forms.text(body, B.WIN_NEW_PRODUCT_LINE),
         closed_on=win_form.parse_date(closed),
         partner_credits=forms.users(body, B.WIN_PARTNER_CREDITS),
@@ -250,9 +257,7 @@ def update_posts(session: Session, win: Win, actor: Actor, view_id: str | None) 
 def submit_edit(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
     actor = directory.actor_of(body)
     form = read_form(body)
-    win_id = forms.metadata(body).get("win_id")
-    if not isinstance(win_id, int):
-        raise DomainError("That form is out of date; open the win's menu again.")
+    win_id = form_id(body, "win_id")
     wins.require_editable(session, win_id, form, actor)  # before anyone is looked up in Slack
     directory.refresh(client, session, _people_in(form, actor))
     tz = people.time_zone_of(session, actor.user_id)
@@ -266,9 +271,7 @@ def submit_edit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
 
 def _menu_choice(body: dict[str, Any]) -> tuple[str, int]:
     what, _, win_id = forms.action_value(body).partition(":")
-    if not win_id.isdigit():
-        raise DomainError("That menu is out of date.")
-    return what, int(win_id)
+    return what, id_in(win_id)
 
 
 @listener
@@ -294,7 +297,7 @@ def win_menu(
         wins.withdraw_win(session, win_id, actor)
         update_posts(session, win, actor, None)
         return
-    raise DomainError("That menu is out of date.")
+    raise DomainError(OUT_OF_DATE)
 
 
 @listener
@@ -303,10 +306,7 @@ def repost_win(
 ) -> None:
     """**Post it now**, after fixing the channel (inviting the bot, unarchiving)."""
     ack()
-    value = forms.action_value(body)
-    if not value.isdigit():
-        raise DomainError("That button is out of date.")
-    win = wins.get_win(session, int(value))
+    win = wins.get_win(session, button_id(body))
     actor = directory.actor_of(body)
     partnerships.require_side(partnerships.get_partnership(session, win.partnership_id), actor)
     if win.deleted_at is not None:

@@ -255,8 +255,8 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
         ),
     )
     yield "saving", win_views.saving_view(w)
-    yield "outcome", win_views.outcome_view(w, win_views.Outcome(posted=True, channel_id="C1"))
-    failed = win_views.Outcome(posted=False, error=h, channel_id="C1")
+    yield "outcome", win_views.outcome_view(w, win_views.PostResult(posted=True, channel_id="C1"))
+    failed = win_views.PostResult(posted=False, error=h, channel_id="C1")
     yield "outcome, failed", win_views.outcome_view(w, failed, edited=True)
 
     # promises

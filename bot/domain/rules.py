@@ -20,7 +20,7 @@ from bot.domain.people import Actor
 from bot.domain.rules_decisions import approve, may_decide, reject, request_changes
 from bot.domain.rules_log import (
     COMMENT,
-    Outcome,
+    Decided,
     checked_comment,
     current,
     get_proposal,
@@ -45,7 +45,7 @@ from storage.models import (
 
 __all__ = [
     "COMMENT",
-    "Outcome",
+    "Decided",
     "RuleForm",
     "amend",
     "approve",
@@ -146,7 +146,7 @@ def _open(
     *,
     retires: bool,
     comment: str | None,
-) -> Outcome:
+) -> Decided:
     now = utcnow()
     number = _first_version_number(session, rule)
     title, text, category = content
@@ -179,10 +179,10 @@ def _open(
     if may_approve(partnership, actor):
         record(session, proposal, actor, side, DecisionKind.APPROVE)
     nudges.schedule(session, proposal, partnership)
-    return Outcome(proposal, DecisionKind.PROPOSE, side, changed=True)
+    return Decided(proposal, DecisionKind.PROPOSE, side, changed=True)
 
 
-def propose(session: Session, partnership_id: int, form: RuleForm, actor: Actor) -> Outcome:
+def propose(session: Session, partnership_id: int, form: RuleForm, actor: Actor) -> Decided:
     """Put a new rule, or a replacement for one in force, to both sides."""
     partnership = get_partnership(session, partnership_id)
     side = side_in(partnership, actor)
@@ -196,7 +196,7 @@ def propose(session: Session, partnership_id: int, form: RuleForm, actor: Actor)
 
 def propose_retirement(
     session: Session, partnership_id: int, rule_id: int, reason: str, actor: Actor
-) -> Outcome:
+) -> Decided:
     """Propose taking a rule out of force; it stays in force until both sides agree."""
     partnership = get_partnership(session, partnership_id)
     side = side_in(partnership, actor)
@@ -224,7 +224,7 @@ def may_amend(session: Session, proposal_id: int, actor: Actor) -> Proposal:
     return proposal
 
 
-def amend(session: Session, proposal_id: int, form: RuleForm, actor: Actor) -> Outcome:
+def amend(session: Session, proposal_id: int, form: RuleForm, actor: Actor) -> Decided:
     """Put a new version forward; approvals of earlier versions no longer count."""
     proposal = lock(session, proposal_id)
     _require_proposer(proposal, actor, "amend it")
@@ -256,10 +256,10 @@ def amend(session: Session, proposal_id: int, form: RuleForm, actor: Actor) -> O
         record(session, proposal, actor, side, DecisionKind.APPROVE)
     nudges.cancel(session, proposal)
     nudges.schedule(session, proposal, partnership)
-    return Outcome(proposal, DecisionKind.AMEND, side, changed=True)
+    return Decided(proposal, DecisionKind.AMEND, side, changed=True)
 
 
-def withdraw(session: Session, proposal_id: int, actor: Actor, note: str | None = None) -> Outcome:
+def withdraw(session: Session, proposal_id: int, actor: Actor, note: str | None = None) -> Decided:
     """The proposer takes the proposal back; nothing changes in the rulebook."""
     proposal = lock(session, proposal_id)
     _require_proposer(proposal, actor, "withdraw it")
@@ -268,7 +268,7 @@ def withdraw(session: Session, proposal_id: int, actor: Actor, note: str | None 
     record(session, proposal, actor, side, DecisionKind.WITHDRAW, clean_text(note) or None)
     set_status(session, proposal, ProposalStatus.WITHDRAWN, when=OPEN_PROPOSAL)
     nudges.cancel(session, proposal)
-    return Outcome(proposal, DecisionKind.WITHDRAW, side, changed=True)
+    return Decided(proposal, DecisionKind.WITHDRAW, side, changed=True)
 
 
 def posted(session: Session, proposal_id: int, *, parent_ts: str | None, buttons_ts: str | None):

@@ -17,7 +17,7 @@ from bot.domain.errors import Conflict, NotAllowed
 from bot.domain.partnerships import get_partnership
 from bot.domain.people import Actor
 from bot.domain.rules_log import (
-    Outcome,
+    Decided,
     already,
     approving_sides,
     checked_comment,
@@ -154,16 +154,16 @@ def _decide(
     return proposal, side, record(session, proposal, actor, side, kind, comment)
 
 
-def approve(session: Session, proposal_id: int, version: int, actor: Actor) -> Outcome:
+def approve(session: Session, proposal_id: int, version: int, actor: Actor) -> Decided:
     """Approve a version for the actor's side; agreed once both sides have approved it."""
     proposal, side, changed = _decide(session, proposal_id, version, actor, DecisionKind.APPROVE)
     rule = _settle(session, proposal) if changed else None
-    return Outcome(proposal, DecisionKind.APPROVE, side, changed, agreed=rule)
+    return Decided(proposal, DecisionKind.APPROVE, side, changed, agreed=rule)
 
 
 def request_changes(
     session: Session, proposal_id: int, version: int, actor: Actor, comment: str
-) -> Outcome:
+) -> Decided:
     """Ask the proposer to amend; approval pauses until a new version is put forward."""
     comment = checked_comment(comment, "Say what should change.")
     proposal, side, changed = _decide(
@@ -174,10 +174,10 @@ def request_changes(
             session, proposal, ProposalStatus.CHANGES_REQUESTED, when=(ProposalStatus.PENDING,)
         )
         nudges.cancel(session, proposal)
-    return Outcome(proposal, DecisionKind.REQUEST_CHANGES, side, changed)
+    return Decided(proposal, DecisionKind.REQUEST_CHANGES, side, changed)
 
 
-def reject(session: Session, proposal_id: int, version: int, actor: Actor, reason: str) -> Outcome:
+def reject(session: Session, proposal_id: int, version: int, actor: Actor, reason: str) -> Decided:
     """Turn the proposal down for good, with a reason."""
     reason = checked_comment(reason, "Give a reason, so the other side knows why.")
     proposal, side, changed = _decide(
@@ -187,4 +187,4 @@ def reject(session: Session, proposal_id: int, version: int, actor: Actor, reaso
         if not set_status(session, proposal, ProposalStatus.REJECTED, when=OPEN_PROPOSAL):
             raise Conflict("Someone decided on this proposal a moment ago; nothing was changed.")
         nudges.cancel(session, proposal)
-    return Outcome(proposal, DecisionKind.REJECT, side, changed)
+    return Decided(proposal, DecisionKind.REJECT, side, changed)

@@ -34,7 +34,7 @@ COMMENT = "rule_comment"  # the comment / reason field of the decision modals
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Decided:
     """What a decision did. ``changed`` is False for a repeat (a double click)."""
 
     proposal: Proposal

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.domain import rules
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
-from bot.domain.rules import Outcome
+from bot.domain.rules import Decided
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare
@@ -46,7 +46,7 @@ def _clicked(body: dict[str, Any], client: WebClient, session: Session) -> tuple
     return actor, proposal_id, version
 
 
-def _shown(session: Session, outcome: Outcome, actor: Actor, version: int) -> None:
+def _shown(session: Session, outcome: Decided, actor: Actor, version: int) -> None:
     """Declare the decision's note in the thread (and the proposal's refreshed messages)."""
     p = outcome.proposal
     declare(

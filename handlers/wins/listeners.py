@@ -321,7 +321,7 @@ def repost_win(
     if occurrence.status is OccurrenceStatus.SENT or wins.is_posted(win):
         if view_id:  # a second press: it is out there already
             channel = partnerships.get_partnership(session, win.partnership_id).channel_id
-            outcome = views.Outcome(posted=True, channel_id=channel)
+            outcome = views.PostResult(posted=True, channel_id=channel)
             client.views_update(view_id=view_id, view=views.outcome_view(win, outcome))
         return
     raise DomainError("This win is being posted right now; give it a minute.")

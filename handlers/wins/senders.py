@@ -106,10 +106,10 @@ def send_update(client: WebClient, session: Session, occurrence: Occurrence) -> 
     return Delivery.sent(win.channel_id or channel, win.message_ts)
 
 
-def _outcome(delivery_: Delivery, channel: str) -> views.Outcome:
+def _outcome(delivery_: Delivery, channel: str) -> views.PostResult:
     if delivery_.outcome is Outcome.SENT:
-        return views.Outcome(posted=True, channel_id=channel)
-    return views.Outcome(posted=False, error=delivery_.reason, channel_id=channel)
+        return views.PostResult(posted=True, channel_id=channel)
+    return views.PostResult(posted=False, error=delivery_.reason, channel_id=channel)
 
 
 def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -> None:

@@ -191,7 +191,7 @@ def _credits(block_id: str, label: str, initial: list[str]) -> Block:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PostResult:
     """What happened to the celebration message after a win was stored."""
 
     posted: bool
@@ -199,14 +199,14 @@ class Outcome:
     channel_id: str = ""
 
 
-def _fix(outcome: Outcome) -> Mrkdwn:
+def _fix(outcome: PostResult) -> Mrkdwn:
     """What to do about the error: the boundary's advice (Mrkdwn that may link the channel)."""
     fix = how_to_fix(outcome.error, outcome.channel_id)
     return fix if isinstance(fix, Mrkdwn) else ours(fix)
 
 
 def not_posted_text(
-    outcome: Outcome,
+    outcome: PostResult,
     *,
     done: str = "The win is saved",
     what: str = "celebrate it",
@@ -237,7 +237,7 @@ def saving_view(win: Win) -> dict[str, Any]:
     ).to_dict()
 
 
-def outcome_view(win: Win, outcome: Outcome, *, edited: bool = False) -> dict[str, Any]:
+def outcome_view(win: Win, outcome: PostResult, *, edited: bool = False) -> dict[str, Any]:
     """The modal after a submission: the win is stored; was it celebrated?"""
     blocks: list[Block] = []
     if outcome.posted:

@@ -117,9 +117,9 @@ def test_the_win_modals_show_hostile_text_as_text(h):
 
     w = win(h)
     assert_inert(views.saving_view(w), h)
-    assert_inert(views.outcome_view(w, views.Outcome(posted=True, channel_id=CHANNEL)), h)
+    assert_inert(views.outcome_view(w, views.PostResult(posted=True, channel_id=CHANNEL)), h)
     for error in ("not_in_channel", "is_archived", "channel_not_found", h):
-        failed = views.Outcome(posted=False, error=error, channel_id=CHANNEL)
+        failed = views.PostResult(posted=False, error=error, channel_id=CHANNEL)
         assert_inert(views.outcome_view(w, failed, edited=True))
         told = views.not_posted_text(failed)
         assert isinstance(told, Mrkdwn)

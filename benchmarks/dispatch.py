@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from benchmarks.scheduler import seed
 from bot.domain.people import Actor, Profile, remember
-from bot.domain.promises import PromiseForm, make_promise
+from bot.domain.promises.service import PromiseForm, make_promise
 from bot.runtime import make_ticker
 from bot.settings import load_settings
 from sandbox.slack import FakeSlack

@@ -25,8 +25,8 @@ from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.scheduler import postgres_engine, sqlite_engine
-from bot.domain import kpis
-from bot.domain.dashboard import dashboard
+from bot.domain.home.dashboard import dashboard
+from bot.domain.kpis import service as kpis
 from bot.domain.people import Actor
 from handlers.home.views import home_view
 from handlers.kpis.chart import render_chart

@@ -23,7 +23,8 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import outbox, review_schedules
+from bot.domain import outbox
+from bot.domain.reviews import schedules as review_schedules
 from storage import migrate
 from storage.engine import make_engine, make_session_factory
 from storage.models import (

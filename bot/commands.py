@@ -105,7 +105,7 @@ def schedule(settings: Settings, days: int) -> int:
     from zoneinfo import ZoneInfo
 
     from bot.domain.clock import utcnow
-    from bot.domain.review_schedules import upcoming_reviews
+    from bot.domain.reviews.schedules import upcoming_reviews
 
     if not 1 <= days <= 366:
         print("partnerbot: --days must be between 1 and 366", file=sys.stderr)

@@ -68,7 +68,7 @@ class TickReport:
 
 
 def default_materializers() -> list[Materializer]:
-    from bot.domain import review_schedules
+    from bot.domain.reviews import schedules as review_schedules
 
     return [review_schedules.materialize_due]
 

@@ -11,10 +11,11 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from sqlalchemy.orm import Session
 
-from bot.domain import exit as exits
-from bot.domain import partnerships, people
+from bot.domain import people
 from bot.domain.errors import DomainError
 from bot.domain.events import first_delivery
+from bot.domain.exit import service as exits
+from bot.domain.partners import service as partnerships
 from handlers.boundary import describe, listener, refusal
 from handlers.directory import actor_of
 from handlers.effects import note_to

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships
 from bot.domain.errors import DomainError
+from bot.domain.partners import service as partnerships
 from handlers import forms
 from storage.models import Partnership
 

@@ -161,10 +161,10 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     objects come from the features' hostile-text tests)."""
     from datetime import date, datetime
 
-    from bot.domain.cadence import Cadence
-    from bot.domain.promise_records import PromiseList
-    from bot.domain.rulebook import ProposalRecord, RuleHistory
-    from bot.domain.win_form import WinForm
+    from bot.domain.promises.records import PromiseList
+    from bot.domain.reviews.cadence import Cadence
+    from bot.domain.rules.records import ProposalRecord, RuleHistory
+    from bot.domain.wins.form import WinForm
     from handlers.exit import views as exit_views
     from handlers.home.views import home_view
     from handlers.kpis import views as kpi_views

@@ -15,9 +15,9 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import select
 
 from bot.app import BOT_SCOPES, installation_store, make_client
-from bot.domain import review_schedules
 from bot.domain.people import Actor
-from bot.domain.review_schedules import CadenceForm
+from bot.domain.reviews import schedules as review_schedules
+from bot.domain.reviews.schedules import CadenceForm
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore, WorkspaceClients
 from bot.server import make_wsgi
 from handlers.ids import Block as B

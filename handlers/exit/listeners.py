@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import exit as exits
-from bot.domain import partnerships
-from bot.domain.exit import ExitChoice, ExitForm
+from bot.domain.exit import service as exits
+from bot.domain.exit.service import ExitChoice, ExitForm
+from bot.domain.partners import service as partnerships
 from bot.domain.people import Actor
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships
 from bot.domain.outbox import Delivery
+from bot.domain.partners import service as partnerships
 from handlers import delivery
 from handlers.exit import views
 from storage.models import Occurrence

@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.exit import MAX_CLOSING_NOTE, ExitChoice, default_closing_note
-from bot.domain.partnerships import owners
+from bot.domain.exit.service import MAX_CLOSING_NOTE, ExitChoice, default_closing_note
+from bot.domain.partners.service import owners
 from handlers.blocks import button, field_input, message, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action, Callback

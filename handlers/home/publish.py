@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain.dashboard import dashboard
+from bot.domain.home.dashboard import dashboard
 from bot.domain.outbox import Delivery
 from handlers import delivery, directory
 from handlers.effects import declare

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
-from bot.domain.dashboard import Dashboard, PartnershipLine
+from bot.domain.home.dashboard import Dashboard, PartnershipLine
 from bot.domain.text import day
 from handlers.blocks import button, header, local_time, note, section
 from handlers.ids import Action

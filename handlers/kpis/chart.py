@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import io
 
-from bot.domain.focus import FOCUS_SHARE
-from bot.domain.kpis import KpiReport
+from bot.domain.kpis.focus import FOCUS_SHARE
+from bot.domain.kpis.service import KpiReport
 
 MAX_CURRENCIES = 3
 

@@ -9,11 +9,11 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import kpis
 from bot.domain.errors import DomainError
-from bot.domain.exit import partnership_for_records
-from bot.domain.export import require_export
-from bot.domain.kpis import KpiReport
+from bot.domain.exit.service import partnership_for_records
+from bot.domain.kpis import service as kpis
+from bot.domain.kpis.export import require_export
+from bot.domain.kpis.service import KpiReport
 from handlers import directory
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import digest, note_to, share

@@ -14,10 +14,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import kpis
-from bot.domain.export import export_partnership
+from bot.domain.kpis import service as kpis
+from bot.domain.kpis.export import export_partnership
 from bot.domain.outbox import Delivery
-from bot.domain.partnerships import get_partnership
+from bot.domain.partners.service import get_partnership
 from bot.domain.people import Actor
 from handlers import delivery
 from handlers.effects import declare

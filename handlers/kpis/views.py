@@ -10,8 +10,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 
-from bot.domain.focus import PERCENT, FocusList, to_decimal
-from bot.domain.kpis import KpiReport, QuarterFigures
+from bot.domain.kpis.focus import PERCENT, FocusList, to_decimal
+from bot.domain.kpis.service import KpiReport, QuarterFigures
 from handlers.blocks import button, header, message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B

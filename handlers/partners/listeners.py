@@ -9,8 +9,8 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships
-from bot.domain.partnerships import PartnershipForm
+from bot.domain.partners import service as partnerships
+from bot.domain.partners.service import PartnershipForm
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.partnerships import contacts, named_approvers, owners
+from bot.domain.partners.service import contacts, named_approvers, owners
 from handlers.blocks import FIELD_LIMIT, button, field_input, header, message, note, section
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B

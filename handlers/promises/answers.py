@@ -8,9 +8,9 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import promise_keeping as keeping
-from bot.domain import promises as service
 from bot.domain.errors import Conflict
+from bot.domain.promises import keeping as keeping
+from bot.domain.promises import service as service
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import reply

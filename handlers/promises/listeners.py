@@ -9,14 +9,15 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships, people
-from bot.domain import promise_keeping as keeping
-from bot.domain import promise_plan as plan
-from bot.domain import promises as service
+from bot.domain import people
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, DomainError
-from bot.domain.promise_records import open_promises_for
-from bot.domain.promises import PromiseForm
+from bot.domain.partners import service as partnerships
+from bot.domain.promises import keeping as keeping
+from bot.domain.promises import plan as plan
+from bot.domain.promises import service as service
+from bot.domain.promises.records import open_promises_for
+from bot.domain.promises.service import PromiseForm
 from handlers import directory, forms
 from handlers.blocks import local_time
 from handlers.boundary import TrackedAck, listener

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.promises import MAX_NOTE, MAX_TEXT
+from bot.domain.promises.service import MAX_NOTE, MAX_TEXT
 from handlers.blocks import field_input, note, section
 from handlers.ids import Block as B
 from handlers.ids import Callback

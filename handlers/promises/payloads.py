@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain import promises as service
+from bot.domain.promises import service as service
 from handlers import forms
 from handlers.subjects import id_in
 from storage.models import Promise

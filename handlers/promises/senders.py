@@ -16,10 +16,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import promises
 from bot.domain.clock import utcnow
 from bot.domain.outbox import Delivery, Outcome
-from bot.domain.partnerships import owners
+from bot.domain.partners.service import owners
+from bot.domain.promises import service as promises
 from handlers import delivery
 from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt

@@ -18,9 +18,9 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.domain import promise_plan as plan
-from bot.domain.promise_records import PromiseList
-from bot.domain.promises import calendar_of
+from bot.domain.promises import plan as plan
+from bot.domain.promises.records import PromiseList
+from bot.domain.promises.service import calendar_of
 from bot.domain.text import day
 from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
 from handlers.blocks import note as context_note

@@ -11,12 +11,14 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships, review_schedules, reviews
 from bot.domain.clock import utcnow
 from bot.domain.errors import DomainError
-from bot.domain.partnerships import require_side, require_vendor
-from bot.domain.review_schedules import CadenceForm
-from bot.domain.reviews import HeldForm
+from bot.domain.partners import service as partnerships
+from bot.domain.partners.service import require_side, require_vendor
+from bot.domain.reviews import schedules as review_schedules
+from bot.domain.reviews import service as reviews
+from bot.domain.reviews.schedules import CadenceForm
+from bot.domain.reviews.service import HeldForm
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import note_to

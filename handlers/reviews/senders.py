@@ -11,10 +11,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import agenda, review_schedules, reviews
 from bot.domain.outbox import Delivery, Outcome
-from bot.domain.partnerships import owners
+from bot.domain.partners.service import owners
 from bot.domain.people import time_zone_of
+from bot.domain.reviews import agenda as agenda
+from bot.domain.reviews import schedules as review_schedules
+from bot.domain.reviews import service as reviews
 from handlers import delivery as slack
 from handlers.effects import declare
 from handlers.reviews import views

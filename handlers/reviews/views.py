@@ -23,8 +23,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.agenda import AgendaItem, AgendaSection, PromiseItem, RuleItem, WinItem
-from bot.domain.cadence import MAX_WEEKS, WEEKDAYS, Cadence
+from bot.domain.reviews.agenda import AgendaItem, AgendaSection, PromiseItem, RuleItem, WinItem
+from bot.domain.reviews.cadence import MAX_WEEKS, WEEKDAYS, Cadence
 from bot.domain.text import day
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,

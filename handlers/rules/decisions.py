@@ -8,10 +8,11 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import rules
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
-from bot.domain.rules import Decided
+from bot.domain.rules import decisions, log
+from bot.domain.rules import service as rules
+from bot.domain.rules.log import Decided
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare
@@ -78,7 +79,7 @@ def approve(
 ) -> None:
     ack()
     actor, proposal_id, version = _clicked(body, client, session)
-    outcome = rules.approve(session, proposal_id, version, actor)
+    outcome = decisions.approve(session, proposal_id, version, actor)
     if not outcome.changed:
         _respond(respond)(md("You already approved version {}; it counts once.", version))
         return
@@ -122,7 +123,7 @@ def _open_decision_modal(
 ) -> None:
     ack()
     actor, proposal_id, version = _clicked(body, client, session)
-    proposal = rules.may_decide(session, proposal_id, version, actor, kind)
+    proposal = decisions.may_decide(session, proposal_id, version, actor, kind)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=_comment_modal(kind, proposal_id, version, proposal.channel_id),
@@ -146,7 +147,7 @@ def open_amend(ack: TrackedAck, body: dict[str, Any], client: WebClient, session
     ack()
     actor, proposal_id, _version = _clicked(body, client, session)
     proposal = rules.may_amend(session, proposal_id, actor)
-    latest = rules.current(proposal)
+    latest = log.current(proposal)
     if latest.retires:
         raise DomainError("A proposal to retire a rule can't be amended; withdraw it instead.")
     client.views_open(
@@ -171,7 +172,7 @@ def submit_request_changes(
 ) -> None:
     actor, meta = _submitted(body, client, session)
     version = _meta_int(meta, "version")
-    outcome = rules.request_changes(
+    outcome = decisions.request_changes(
         session,
         _meta_int(meta, "proposal_id"),
         version,
@@ -188,7 +189,7 @@ def submit_reject(
 ) -> None:
     actor, meta = _submitted(body, client, session)
     version = _meta_int(meta, "version")
-    outcome = rules.reject(
+    outcome = decisions.reject(
         session, _meta_int(meta, "proposal_id"), version, actor, forms.text(body, B.RULE_COMMENT)
     )
     ack()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.rules import RuleForm
+from bot.domain.rules.service import RuleForm
 from handlers import forms
 from handlers.ids import Block as B
 from handlers.subjects import optional_id

@@ -8,9 +8,11 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships, rulebook, rules
 from bot.domain.errors import DomainError
+from bot.domain.partners import service as partnerships
 from bot.domain.people import Actor
+from bot.domain.rules import records as rulebook
+from bot.domain.rules import service as rules
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, digest, share

@@ -8,8 +8,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block, Option, PlainTextInputElement, StaticSelectElement
 from slack_sdk.models.views import View
 
-from bot.domain.rules import MAX_TEXT, MAX_TITLE
-from bot.domain.rules_log import MAX_COMMENT
+from bot.domain.rules.log import MAX_COMMENT
+from bot.domain.rules.service import MAX_TEXT, MAX_TITLE
 from handlers.blocks import field_input, section
 from handlers.ids import Block as B
 from handlers.ids import Callback

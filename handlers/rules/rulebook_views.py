@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, Option, OverflowMenuElement
 
-from bot.domain.rulebook import RuleHistory
+from bot.domain.rules.records import RuleHistory
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,

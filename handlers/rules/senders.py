@@ -14,12 +14,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import rulebook, rules
-from bot.domain import rules_nudges as nudges
 from bot.domain.errors import NotFound
 from bot.domain.outbox import Delivery, Outcome
-from bot.domain.partnerships import get_partnership
-from bot.domain.rulebook import ProposalState
+from bot.domain.partners.service import get_partnership
+from bot.domain.rules import nudges as nudges
+from bot.domain.rules import records as rulebook
+from bot.domain.rules import service as rules
+from bot.domain.rules.records import ProposalState
 from handlers import delivery
 from handlers.rules import rulebook_views as book
 from handlers.rules import views

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
-from bot.domain.rulebook import ProposalState
+from bot.domain.rules.records import ProposalState
 from handlers.blocks import button, message, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action

@@ -10,11 +10,15 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain import outbox, partnerships, people, win_form, win_records, wins
+from bot.domain import outbox, people
 from bot.domain.errors import DomainError
-from bot.domain.money import format_plain, split_amount
+from bot.domain.partners import service as partnerships
 from bot.domain.people import Actor
-from bot.domain.win_form import WinForm
+from bot.domain.wins import form as win_form
+from bot.domain.wins import records as win_records
+from bot.domain.wins import service as wins
+from bot.domain.wins.form import WinForm
+from bot.domain.wins.money import format_plain, split_amount
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.config import HandlerConfig
@@ -105,7 +109,7 @@ def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any)
         )
     partnerships.require_side(partnership, directory.actor_of(body))
     recent = win_records.recent_wins(session, partnership.id)
-    summary = wins.summary(session, partnership.id).describe()
+    summary = win_records.summary(session, partnership.id).describe()
     ack(
         response_type="ephemeral",
         text=md("Recent wins with {}", partnership.partner_name),

@@ -11,8 +11,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, Option, OverflowMenuElement
 
-from bot.domain.money import format_money
 from bot.domain.text import day
+from bot.domain.wins.money import format_money
 from handlers.blocks import message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B

@@ -13,8 +13,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.domain import partnerships, wins
 from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partners import service as partnerships
+from bot.domain.wins import service as wins
 from handlers import delivery
 from handlers.dispatch import Attempt
 from handlers.tell import error_code, show_in_modal, tell

@@ -18,8 +18,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain import win_form
-from bot.domain.win_form import WinForm
+from bot.domain.wins import form as win_form
+from bot.domain.wins.form import WinForm
 from handlers.blocks import button, field_input, note, section
 from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.app import make_client
 from bot.domain import outbox
-from bot.domain.review_schedules import PROMPT, prompt_key
+from bot.domain.reviews.schedules import PROMPT, prompt_key
 from bot.scheduler import Ticker
 from handlers.ids import Action as A
 from handlers.ids import Block as B

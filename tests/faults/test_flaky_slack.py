@@ -11,9 +11,9 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from bot.app import make_client
-from bot.domain.promises import REMINDER_KIND
-from bot.domain.review_schedules import PROMPT
-from bot.domain.reviews import OVERDUE
+from bot.domain.promises.service import REMINDER_KIND
+from bot.domain.reviews.schedules import PROMPT
+from bot.domain.reviews.service import OVERDUE
 from bot.scheduler import Ticker
 from handlers.ids import Block as B
 from sandbox import requests as rq

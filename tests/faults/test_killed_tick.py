@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from bot.domain.outbox import LEASE
-from bot.domain.review_schedules import PROMPT
+from bot.domain.reviews.schedules import PROMPT
 from bot.runtime import make_ticker
 from sandbox.slack import Fault
 from storage import migrate

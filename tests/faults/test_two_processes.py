@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.clock import utcnow
-from bot.domain.review_schedules import PROMPT
+from bot.domain.reviews.schedules import PROMPT
 from sandbox.slack import Fault
 from storage import migrate
 from storage.engine import make_session_factory

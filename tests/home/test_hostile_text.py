@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.dashboard import ApprovalLine, Dashboard, PartnershipLine, PromiseLine, WinLine
+from bot.domain.home.dashboard import ApprovalLine, Dashboard, PartnershipLine, PromiseLine, WinLine
 from handlers.home.views import home_view
 from storage.models import PartnershipStatus, Side
 from tests.bench.hostile import HOSTILE

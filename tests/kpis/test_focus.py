@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from bot.domain.focus import CreditedSum, rank, rank_all
+from bot.domain.kpis.focus import CreditedSum, rank, rank_all
 
 
 def sums(*rows: tuple[str, str, int, str, int]) -> list[CreditedSum]:

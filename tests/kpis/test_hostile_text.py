@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.export import cell, neutralized
-from bot.domain.focus import CreditedSum, rank_all
-from bot.domain.kpis import KpiReport, QuarterFigures
-from bot.domain.quarters import last_quarters
+from bot.domain.kpis.export import cell, neutralized
+from bot.domain.kpis.focus import CreditedSum, rank_all
+from bot.domain.kpis.quarters import last_quarters
+from bot.domain.kpis.service import KpiReport, QuarterFigures
 from handlers.kpis.views import report_blocks, shared_summary
 from tests.bench.harness import response_json
 from tests.bench.hostile import HOSTILE

@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from bot.domain.focus import CreditedSum, rank_all
-from bot.domain.kpis import KpiReport, QuarterFigures
-from bot.domain.quarters import last_quarters
+from bot.domain.kpis.focus import CreditedSum, rank_all
+from bot.domain.kpis.quarters import last_quarters
+from bot.domain.kpis.service import KpiReport, QuarterFigures
 from handlers.kpis.chart import render_chart
 from handlers.kpis.views import report_blocks, shared_summary
 

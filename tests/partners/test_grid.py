@@ -15,7 +15,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.domain.partnerships import actor_side
+from bot.domain.partners.service import actor_side
 from bot.domain.people import Actor
 from handlers.directory import actor_of
 from handlers.ids import Action

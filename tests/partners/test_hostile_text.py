@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.domain.exit import ExitChoice, ExitForm, leave
+from bot.domain.exit.service import ExitChoice, ExitForm, leave
 from bot.domain.people import Actor
 from handlers.commands import help_entries, help_text
 from handlers.exit import views as exit_views

@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
-from bot.domain import promise_plan as plan
-from bot.domain.promise_records import PromiseList
+from bot.domain.promises import plan as plan
+from bot.domain.promises.records import PromiseList
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.promises import modals, views

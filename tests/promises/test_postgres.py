@@ -8,11 +8,11 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from bot.domain import promise_keeping as keeping
 from bot.domain.errors import Conflict, NotAllowed
 from bot.domain.people import Actor, Profile, remember
-from bot.domain.promise_records import promise_keeping
-from bot.domain.promises import PromiseForm, make_promise, promises_open_and_overdue
+from bot.domain.promises import keeping as keeping
+from bot.domain.promises.records import promise_keeping
+from bot.domain.promises.service import PromiseForm, make_promise, promises_open_and_overdue
 from storage import migrate
 from storage.engine import make_session_factory
 from storage.models import Member, Occurrence, Partnership, PromiseState, Side, Workspace

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from bot.domain import promise_plan as plan
-from bot.domain.promise_records import open_promises_for, promise_keeping
-from bot.domain.promises import promises_open_and_overdue
+from bot.domain.promises import plan as plan
+from bot.domain.promises.records import open_promises_for, promise_keeping
+from bot.domain.promises.service import promises_open_and_overdue
 from handlers.blocks import MAX_MESSAGE_BLOCKS
 from handlers.ids import Action
 from handlers.promises import views

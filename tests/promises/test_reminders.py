@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.domain import outbox
-from bot.domain.promises import REMINDER_KIND
+from bot.domain.promises.service import REMINDER_KIND
 from handlers.ids import Action
 from sandbox.slack import Fault
 from storage.models import Occurrence, OccurrenceStatus, PromiseState

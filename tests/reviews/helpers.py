@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from bot.domain import review_schedules
 from bot.domain.people import Actor
-from bot.domain.review_schedules import CadenceForm
+from bot.domain.reviews import schedules as review_schedules
+from bot.domain.reviews.schedules import CadenceForm
 from bot.runtime import make_ticker
 from bot.scheduler import TickReport
 from handlers.ids import Block as B

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from bot.domain import review_schedules
-from bot.domain.cadence import to_utc
 from bot.domain.people import Actor
+from bot.domain.reviews import schedules as review_schedules
+from bot.domain.reviews.cadence import to_utc
 from storage.models import Partnership
 from tests.bench.harness import VENDOR
 from tests.reviews.helpers import linked, prompt_key, prompts, schedule, set_cadence, tick

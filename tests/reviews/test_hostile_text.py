@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time
 import pytest
 from freezegun import freeze_time
 
-from bot.domain.agenda import AgendaSection, PromiseItem, RuleItem, WinItem
-from bot.domain.cadence import Cadence
+from bot.domain.reviews.agenda import AgendaSection, PromiseItem, RuleItem, WinItem
+from bot.domain.reviews.cadence import Cadence
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.reviews import views

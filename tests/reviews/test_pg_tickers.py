@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from bot.app import make_client
-from bot.domain import review_schedules
 from bot.domain.clock import utcnow
+from bot.domain.reviews import schedules as review_schedules
 from bot.scheduler import Ticker
 from storage import migrate
 from storage.engine import make_session_factory

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.rulebook import Approver, ProposalRecord, ProposalState, RuleHistory
+from bot.domain.rules.records import Approver, ProposalRecord, ProposalState, RuleHistory
 from handlers.rules import modals, views
 from handlers.rules import rulebook_views as book
 from handlers.text import Mrkdwn, escape

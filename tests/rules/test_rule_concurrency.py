@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain import rules
 from bot.domain.people import Actor
-from bot.domain.rules import RuleForm
+from bot.domain.rules import decisions
+from bot.domain.rules import service as rules
+from bot.domain.rules.service import RuleForm
 from storage import migrate
 from storage.engine import make_session_factory
 from storage.models import (
@@ -83,7 +84,7 @@ def at_once(sessions, proposal_id: int, actors: list[Actor]) -> list[object]:
         with sessions() as session:
             barrier.wait()
             try:
-                results[i] = rules.approve(session, proposal_id, 1, actor)
+                results[i] = decisions.approve(session, proposal_id, 1, actor)
                 session.commit()
             except Exception as error:  # recorded for the assertion below
                 session.rollback()

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from bot.app import make_client
-from bot.domain import rules_nudges
+from bot.domain.rules import nudges as rules_nudges
 from bot.scheduler import Ticker
 from handlers.ids import Action
 from sandbox.slack import Fault

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 
-from bot.domain import rulebook
+from bot.domain.rules import records as rulebook
 from handlers.ids import Action
 from storage.models import Rule, RuleCategory, RuleStatus
 from tests.bench.harness import CHANNEL, PARTNER, block_texts, response_json

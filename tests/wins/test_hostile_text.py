@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.domain.win_form import WinForm
+from bot.domain.wins.form import WinForm
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn
 from handlers.wins import messages, views

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.money import CURRENCIES, Money, format_money, parse_amount, split_amount
+from bot.domain.wins.money import CURRENCIES, Money, format_money, parse_amount, split_amount
 
 D = Decimal
 

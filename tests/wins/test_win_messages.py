@@ -8,8 +8,8 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.domain import win_form
-from bot.domain.win_form import WinForm
+from bot.domain.wins import form as win_form
+from bot.domain.wins.form import WinForm
 from handlers.blocks import MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS
 from handlers.wins import messages, views
 from storage.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bot.domain import wins
+from bot.domain.wins import records
 from sandbox import requests as rq
 from tests.bench.scenarios import link_partnership
 from tests.wins.helpers import log_win
@@ -34,11 +34,11 @@ def test_wins_since_and_summary(bench, clock, session):
     )
 
     since = datetime(2026, 12, 2, tzinfo=UTC)
-    recent = wins.wins_since(session, partnership.id, since)
+    recent = records.wins_since(session, partnership.id, since)
     assert [w.headline for w in recent] == ["Globex", "Initech", "Ramp"]
-    summary = wins.summary(session, partnership.id, since)
+    summary = records.summary(session, partnership.id, since)
     assert summary.count == 3
     assert summary.totals == {"EUR": Decimal("10000"), "USD": Decimal("5000.50")}
     assert summary.describe() == "3 wins (EUR 10,000, USD 5,000.50)"
-    assert wins.summary(session, partnership.id).count == 4
-    assert wins.wins_since(session, partnership.id + 1, since) == []
+    assert records.summary(session, partnership.id).count == 4
+    assert records.wins_since(session, partnership.id + 1, since) == []

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
-from bot.domain.partnerships import actor_side
+from bot.domain.partners.service import actor_side
 from bot.domain.people import Actor
 from bot.domain.text import strip_format_characters
 from storage.models import Base, Member, Partnership, Person, Side

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
-from bot.domain.money import format_plain, is_currency, parse_amount
 from bot.domain.people import known
 from bot.domain.text import clean_line, clean_text
+from bot.domain.wins.money import format_plain, is_currency, parse_amount
 from storage.models import Partnership, Side, Win, WinKind
 
 MAX_HEADLINE = 150

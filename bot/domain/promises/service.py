@@ -15,10 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain import outbox
-from bot.domain import promise_plan as plan
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.partnerships import (
+from bot.domain.partners.service import (
     is_owner,
     mentions,
     named_approvers,
@@ -28,6 +27,7 @@ from bot.domain.partnerships import (
     side_of,
 )
 from bot.domain.people import Actor, known
+from bot.domain.promises import plan as plan
 from bot.domain.text import clean_text as without_format_characters
 from storage.models import (
     OPEN_STATES,

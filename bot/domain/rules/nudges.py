@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.domain import outbox
-from bot.domain.cadence import add_business_days
 from bot.domain.clock import utcnow
+from bot.domain.reviews.cadence import add_business_days
 from storage.models import Partnership, Proposal, ProposalStatus
 
 KIND = "rule_nudge"

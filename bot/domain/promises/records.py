@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.domain.partnerships import partnerships_of
+from bot.domain.partners.service import partnerships_of
 from storage.models import OPEN_STATES, Partnership, Promise, PromiseState
 
 MAX_LISTED = 40

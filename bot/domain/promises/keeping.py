@@ -15,11 +15,11 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from bot.domain import outbox
-from bot.domain import promise_plan as plan
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, collect
 from bot.domain.people import Actor
-from bot.domain.promises import (
+from bot.domain.promises import plan as plan
+from bot.domain.promises.service import (
     F_COMMENT,
     F_NEW_DATE,
     F_NOTE,

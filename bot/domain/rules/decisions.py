@@ -11,12 +11,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.domain import rules_nudges as nudges
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed
-from bot.domain.partnerships import get_partnership
+from bot.domain.partners.service import get_partnership
 from bot.domain.people import Actor
-from bot.domain.rules_log import (
+from bot.domain.rules import nudges as nudges
+from bot.domain.rules.log import (
     Decided,
     already,
     approving_sides,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.partnerships import get_partnership, named_approvers
+from bot.domain.partners.service import get_partnership, named_approvers
 from bot.domain.people import known
 from storage.models import (
     Decision,

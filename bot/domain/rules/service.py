@@ -1,7 +1,7 @@
 """Rules of engagement: proposing rules, replacements and retirements, amending, withdrawing.
 
-Deciding on a proposal (approve, request changes, reject) is in ``rules_decisions``; the
-decision log in ``rules_log``; reading the rulebook and histories in ``rulebook``.
+Deciding on a proposal (approve, request changes, reject) is in ``decisions``; the
+decision log in ``log``; reading the rulebook and histories in ``records``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import rules_nudges as nudges
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.partnerships import get_partnership, may_approve
-from bot.domain.partnerships import require_side as side_in
+from bot.domain.partners.service import get_partnership, may_approve
+from bot.domain.partners.service import require_side as side_in
 from bot.domain.people import Actor
-from bot.domain.rules_decisions import approve, may_decide, reject, request_changes
-from bot.domain.rules_log import (
+from bot.domain.rules import nudges as nudges
+from bot.domain.rules.log import (
     COMMENT,
     Decided,
     checked_comment,
@@ -42,24 +41,6 @@ from storage.models import (
     RuleVersion,
     Side,
 )
-
-__all__ = [
-    "COMMENT",
-    "Decided",
-    "RuleForm",
-    "amend",
-    "approve",
-    "current",
-    "get_proposal",
-    "may_amend",
-    "may_decide",
-    "posted",
-    "propose",
-    "propose_retirement",
-    "reject",
-    "request_changes",
-    "withdraw",
-]
 
 MAX_TITLE = 150
 MAX_TEXT = 2500

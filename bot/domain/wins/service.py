@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.partnerships import get_partnership, require_side
+from bot.domain.partners.service import get_partnership, require_side
 from bot.domain.people import Actor
 from bot.domain.text import clean_line
-from bot.domain.win_form import (
+from bot.domain.wins.form import (
     F_PARTNERSHIP,
     F_PRODUCT_LINE,
     WinForm,
@@ -26,11 +26,7 @@ from bot.domain.win_form import (
     validate,
 )
 
-# The read side lives in win_records; these are re-exported for the review agenda and KPIs.
-from bot.domain.win_records import WinsSummary as WinsSummary
-from bot.domain.win_records import line_key, product_line_named
-from bot.domain.win_records import summary as summary
-from bot.domain.win_records import wins_since as wins_since
+from bot.domain.wins.records import line_key, product_line_named
 from storage.models import (
     Partnership,
     PartnershipStatus,

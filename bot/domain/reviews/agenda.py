@@ -14,10 +14,10 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
-from bot.domain.money import format_money
-from bot.domain.promises import promises_open_and_overdue
-from bot.domain.rulebook import rule_activity_since
-from bot.domain.win_records import summarize, wins_since
+from bot.domain.promises.service import promises_open_and_overdue
+from bot.domain.rules.records import rule_activity_since
+from bot.domain.wins.money import format_money
+from bot.domain.wins.records import summarize, wins_since
 from storage.models import Partnership
 
 MAX_LINES = 8

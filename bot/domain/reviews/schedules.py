@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import cadence as cad
 from bot.domain import outbox, text
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotFound, collect
-from bot.domain.partnerships import require_vendor
+from bot.domain.partners.service import require_vendor
 from bot.domain.people import Actor
+from bot.domain.reviews import cadence as cad
 from storage.models import (
     Occurrence,
     OccurrenceStatus,

@@ -20,10 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
-from bot.domain.focus import CreditedSum, FocusList, rank_all
-from bot.domain.partnerships import actor_side, is_owner, mentions, owners
-from bot.domain.people import Actor
-from bot.domain.quarters import (
+from bot.domain.kpis.focus import CreditedSum, FocusList, rank_all
+from bot.domain.kpis.quarters import (
     QUARTERS_SHOWN,
     Quarter,
     bucket,
@@ -32,6 +30,8 @@ from bot.domain.quarters import (
     start_instant,
     within,
 )
+from bot.domain.partners.service import actor_side, is_owner, mentions, owners
+from bot.domain.people import Actor
 from storage.models import Partnership, Side
 from storage.models.promises import OPEN_STATES, Promise, PromiseState
 from storage.models.reviews import Review, ReviewStatus

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed, NotFound, collect
-from bot.domain.partnerships import may_approve, mentions, named_approvers
-from bot.domain.partnerships import require_side as side_in
+from bot.domain.partners.service import may_approve, mentions, named_approvers
+from bot.domain.partners.service import require_side as side_in
 from bot.domain.people import Actor
 from storage.models import (
     OPEN_PROPOSAL,

@@ -14,10 +14,10 @@ from sqlalchemy import Exists, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
-from bot.domain.kpis import cents, from_cents
-from bot.domain.partnerships import may_approve, partnerships_of, side_of
+from bot.domain.kpis.quarters import last_quarters, local_today, quarter_of
+from bot.domain.kpis.service import cents, from_cents
+from bot.domain.partners.service import may_approve, partnerships_of, side_of
 from bot.domain.people import Actor, known
-from bot.domain.quarters import last_quarters, local_today, quarter_of
 from storage.models import Partnership, Side
 from storage.models.promises import OPEN_STATES, Promise, PromiseState
 from storage.models.reviews import Review, ReviewSchedule, ReviewStatus

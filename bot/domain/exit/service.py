@@ -13,11 +13,13 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import review_schedules, rules_log, rules_nudges
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
-from bot.domain.partnerships import is_owner, mentions, owners, require_vendor, side_of
+from bot.domain.partners.service import is_owner, mentions, owners, require_vendor, side_of
 from bot.domain.people import Actor, known
+from bot.domain.reviews import schedules as review_schedules
+from bot.domain.rules import log as rules_log
+from bot.domain.rules import nudges as rules_nudges
 from bot.domain.text import clean_text
 from storage.models import Member, Partnership, PartnershipStatus, Side
 from storage.models.outbox import Occurrence, OccurrenceStatus

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import cadence as cad
 from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotFound, collect
-from bot.domain.partnerships import get_partnership, require_side
+from bot.domain.partners.service import get_partnership, require_side
 from bot.domain.people import Actor
+from bot.domain.reviews import cadence as cad
 from bot.domain.text import clean_text
 from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus
 from storage.queries import insert_ignore

@@ -9,11 +9,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.money import format_money
-from bot.domain.partnerships import live_partnership_in, partnerships_of, partnerships_of_team
+from bot.domain.partners.service import live_partnership_in, partnerships_of, partnerships_of_team
 from bot.domain.people import Actor
 from bot.domain.text import match_key
-from bot.domain.win_form import DEFAULT_CURRENCY
+from bot.domain.wins.form import DEFAULT_CURRENCY
+from bot.domain.wins.money import format_money
 from storage.models import Partnership, ProductLine, Win
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Ending a partnership, or stepping back from it, gracefully."""

@@ -1,0 +1,1 @@
+"""Make-good promises: making, keeping, reminding, and their records."""

@@ -1,0 +1,1 @@
+"""The review rhythm: cadences, schedules, reviews held, and their agenda."""

@@ -1,0 +1,1 @@
+"""Rules of engagement: proposals, decisions and their log, nudges, the rulebook."""

@@ -1,0 +1,1 @@
+"""Wins: logging, editing and withdrawing them, their form and their records."""

@@ -28,9 +28,9 @@ from benchmarks.scheduler import postgres_engine, sqlite_engine
 from bot.domain.home.dashboard import dashboard
 from bot.domain.kpis import service as kpis
 from bot.domain.people import Actor
-from handlers.home.views import home_view
+from handlers.home.tab import home_view
 from handlers.kpis.chart import render_chart
-from handlers.kpis.views import report_blocks
+from handlers.kpis.messages import report_blocks
 from storage import migrate
 from storage.engine import make_session_factory
 from storage.models import (

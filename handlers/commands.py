@@ -20,7 +20,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.exit import listeners as exits
 from handlers.kpis import listeners as kpis
 from handlers.partners import listeners as partners
-from handlers.partners import views as partner_views
+from handlers.partners import messages
 from handlers.promises import listeners as promises
 from handlers.reviews import listeners as reviews
 from handlers.rules import listeners as rules
@@ -70,7 +70,7 @@ class Router:
 
 
 def show_help(ack: TrackedAck, **_: Any) -> None:
-    ack(text=help_text(), blocks=partner_views.help_blocks(help_entries()))
+    ack(text=help_text(), blocks=messages.help_blocks(help_entries()))
 
 
 def help_text() -> Mrkdwn:

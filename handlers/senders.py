@@ -14,7 +14,7 @@ from __future__ import annotations
 from handlers import effects
 from handlers.dispatch import Notice, Sender
 from handlers.exit import senders as exits
-from handlers.home import publish as home
+from handlers.home import senders as home
 from handlers.kpis import senders as kpis
 from handlers.partners import senders as partners
 from handlers.promises import senders as promises

@@ -165,18 +165,21 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     from bot.domain.reviews.cadence import Cadence
     from bot.domain.rules.records import ProposalRecord, RuleHistory
     from bot.domain.wins.form import WinForm
-    from handlers.exit import views as exit_views
-    from handlers.home.views import home_view
-    from handlers.kpis import views as kpi_views
-    from handlers.partners import views as partner_views
+    from handlers.exit import messages as exit_views
+    from handlers.exit import modals as exit_modals
+    from handlers.home.tab import home_view
+    from handlers.kpis import messages as kpi_views
+    from handlers.partners import messages as partner_views
+    from handlers.partners import modals as partner_modals
+    from handlers.promises import messages as promise_views
     from handlers.promises import modals as promise_modals
-    from handlers.promises import views as promise_views
-    from handlers.reviews import views as review_views
+    from handlers.reviews import messages as review_views
+    from handlers.reviews import modals as review_modals
+    from handlers.rules import messages as rule_views
     from handlers.rules import modals as rule_modals
-    from handlers.rules import rulebook_views as book
-    from handlers.rules import views as rule_views
+    from handlers.rules import rulebook as book
     from handlers.wins import messages as win_messages
-    from handlers.wins import views as win_views
+    from handlers.wins import modals as win_views
     from storage.models import DecisionKind, ProductLine, ProposalStatus, ReviewStatus, Side
     from tests.home.test_hostile_text import board
     from tests.kpis.test_hostile_text import report
@@ -194,11 +197,11 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     yield "linked", partner_views.linked_message(p, "U_TM")
     yield (
         "setup",
-        partner_views.setup_modal(
-            partner_views.SetupDefaults("C0SHARED", "UTC", ["U_TM"], partnership=p)
+        partner_modals.setup_modal(
+            partner_modals.SetupDefaults("C0SHARED", "UTC", ["U_TM"], partnership=p)
         ),
     )
-    yield "exit modal", exit_views.exit_modal(p)
+    yield "exit modal", exit_modals.exit_modal(p)
     yield "closing", exit_views.closing_message(p, h, "U_TM")
     yield "resume offer", exit_views.resume_offer(p)
 
@@ -284,9 +287,9 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     yield "snoozed", review_views.snoozed_reminder(p, "U_DANA")
     yield "overdue", review_views.overdue_dm(p, due, "UTC")
     yield "paused", review_views.paused_dm(p, h)
-    yield "held modal", review_views.held_modal(review(h, status=ReviewStatus.DUE), p, today)
-    yield "cadence modal", review_views.cadence_modal(p, schedule())
-    yield "move modal", review_views.move_modal(p, schedule(), "UTC")
+    yield "held modal", review_modals.held_modal(review(h, status=ReviewStatus.DUE), p, today)
+    yield "cadence modal", review_modals.cadence_modal(p, schedule())
+    yield "move modal", review_modals.move_modal(p, schedule(), "UTC")
     cadence = Cadence(2, 0, now.time(), "America/New_York", "US", today)
     yield "schedule line", {"text": review_views.schedule_line(schedule(h), cadence, "UTC")}
 

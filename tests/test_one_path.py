@@ -14,8 +14,8 @@ from handlers.text import Mrkdwn, escape, md, user
 HANDLERS = Path(__file__).resolve().parents[1] / "handlers"
 
 # The only modules that call Slack's writing methods: the dispatcher's senders, the one module
-# that tells people things, keyed delivery, App Home's publisher, and the generic effects.
-WRITERS = {"delivery.py", "tell.py", "effects.py", "home/publish.py"}
+# that tells people things, keyed delivery, and the generic effects.
+WRITERS = {"delivery.py", "tell.py", "effects.py"}
 WRITES = re.compile(
     r"\.(chat_postMessage|chat_postEphemeral|chat_update|views_publish|files_upload_v2|"
     r"reactions_add)\("

@@ -17,7 +17,7 @@ from bot.domain.people import Actor
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to, reply
-from handlers.exit import senders, views
+from handlers.exit import messages, modals, senders
 from handlers.home import publish_home
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
@@ -36,7 +36,7 @@ def open_exit(
     partnership = channel_partnership(session, body)
     partnerships.require_vendor(partnership, directory.actor_of(body), "leave the partnership")
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=views.exit_modal(partnership))
+    client.views_open(trigger_id=body["trigger_id"], view=modals.exit_modal(partnership))
 
 
 def is_workspace_admin(client: WebClient, user_id: str) -> bool:
@@ -112,24 +112,26 @@ def after_ending(session: Session, outcome: exits.ExitOutcome, actor: Actor) -> 
             partnership_id=partnership.id,
             note=outcome.closing_note,
         )
-    note_to(session, actor.user_id, views.ended_notice(partnership, list(outcome.recipients), []))
+    note_to(
+        session, actor.user_id, messages.ended_notice(partnership, list(outcome.recipients), [])
+    )
     for user_id in dict.fromkeys([actor.user_id, *outcome.recipients]):
         publish_home(session, user_id)
 
 
 def after_stepping_back(session: Session, outcome: exits.ExitOutcome, actor: Actor) -> None:
     partnership = outcome.partnership
-    text = views.stepped_back_notice(partnership, outcome.successor)
+    text = messages.stepped_back_notice(partnership, outcome.successor)
     note_to(session, actor.user_id, text, partnership.channel_id)
     if outcome.successor:
-        note_to(session, outcome.successor, views.handed_over_notice(partnership, actor.user_id))
+        note_to(session, outcome.successor, messages.handed_over_notice(partnership, actor.user_id))
     for user_id in filter(None, [actor.user_id, outcome.successor]):
         publish_home(session, user_id)
 
 
 def offer_resume(session: Session, partnership: Partnership) -> None:
     """DM each owner the offer to resume a partnership whose channel is shared again."""
-    message = views.resume_offer(partnership)
+    message = messages.resume_offer(partnership)
     for user_id in partnerships.owners(partnership):
         note_to(session, user_id, message["text"], content=message)
 
@@ -141,7 +143,7 @@ def resume(
     ack()
     actor = directory.actor_of(body)
     partnership, changed = exits.resume(session, button_id(body), actor)
-    notice = views.resumed_notice(partnership, actor.user_id, changed)
+    notice = messages.resumed_notice(partnership, actor.user_id, changed)
     reply(session, body, {"text": notice}, replace=True)
     if changed:
         for user_id in partnerships.owners(partnership):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from bot.domain.outbox import Delivery
 from bot.domain.partners import service as partnerships
 from handlers import delivery
-from handlers.exit import views
+from handlers.exit import messages
 from storage.models import Occurrence
 
 CLOSING_NOTE = "exit.closing_note"
@@ -18,7 +18,7 @@ def send_closing_note(client: WebClient, session: Session, occurrence: Occurrenc
     """The closing note thanking the partner, in the channel, once."""
     payload = occurrence.payload or {}
     partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
-    message = views.closing_message(
+    message = messages.closing_message(
         partnership, str(payload.get("note") or ""), str(payload.get("actor"))
     )
     return delivery.post(client, occurrence, partnership.channel_id, message)

@@ -1,5 +1,5 @@
 """The App Home: each person's own partnerbot dashboard."""
 
-from handlers.home.publish import publish_home, refresh_homes
+from handlers.home.senders import publish_home, refresh_homes
 
 __all__ = ["publish_home", "refresh_homes"]

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.boundary import TrackedAck, listener
-from handlers.home.publish import publish_now
+from handlers.home.senders import publish_now
 from handlers.ids import Action
 
 

@@ -18,7 +18,7 @@ from handlers import directory
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import digest, note_to, share
 from handlers.ids import Action
-from handlers.kpis import senders, views
+from handlers.kpis import messages, senders
 from handlers.subjects import button_partnership, channel_partnership
 from handlers.text import md
 
@@ -30,7 +30,7 @@ CHART_NOTE = md("The chart (revenue by quarter and the 80/20 curve) is in your D
 def report_message(report: KpiReport) -> dict[str, Any]:
     return {
         "text": md("KPIs: {}", report.partnership.partner_name),
-        "blocks": views.report_blocks(report, chart_note=CHART_NOTE),
+        "blocks": messages.report_blocks(report, chart_note=CHART_NOTE),
     }
 
 
@@ -79,7 +79,7 @@ def share_kpis(
         channel_id=partnership.channel_id,
         actor=actor.user_id,
         what="the scorecard",
-        content_digest=digest(views.shared_summary(report, "")),
+        content_digest=digest(messages.shared_summary(report, "")),
         confirm="Shared the scorecard",
         team=actor.team_id,
         enterprise=actor.enterprise_id,

@@ -21,7 +21,7 @@ from bot.domain.partners.service import get_partnership
 from bot.domain.people import Actor
 from handlers import delivery
 from handlers.effects import declare
-from handlers.kpis import views
+from handlers.kpis import messages
 from handlers.kpis.chart import render_chart
 from handlers.tell import open_dm
 from storage.models import Occurrence, Partnership
@@ -109,7 +109,7 @@ def send_share(client: WebClient, session: Session, occurrence: Occurrence) -> D
     actor = _actor(occurrence)
     report = kpis.report(session, partnership, actor)
     return delivery.post(
-        client, occurrence, partnership.channel_id, views.shared_summary(report, actor.user_id)
+        client, occurrence, partnership.channel_id, messages.shared_summary(report, actor.user_id)
     )
 
 
@@ -125,7 +125,7 @@ def send_chart(client: WebClient, session: Session, occurrence: Occurrence) -> D
         filename=f"kpis-{partnership.id}-{label}.png",
         content=render_chart(report),
         title=f"KPIs: {name}, {report.period}",
-        comment=str(views.chart_comment(report)),
+        comment=str(messages.chart_comment(report)),
     )
 
 

@@ -16,7 +16,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.partners import senders, views
+from handlers.partners import messages, modals, senders
 from handlers.reviews import listeners as reviews_listeners
 from handlers.subjects import button_partnership, channel_partnership, id_in
 from handlers.text import md
@@ -30,21 +30,21 @@ def open_setup(
 ) -> None:
     actor = directory.actor_of(body)
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-    defaults = views.SetupDefaults(
+    defaults = modals.SetupDefaults(
         channel_id=channel if partnership is None else partnership.channel_id,
         time_zone=directory.time_zone(client, session, actor.user_id),
         owners=[actor.user_id],
         partnership=partnership,
     )
-    client.views_open(trigger_id=body["trigger_id"], view=views.setup_modal(defaults))
+    client.views_open(trigger_id=body["trigger_id"], view=modals.setup_modal(defaults))
 
 
 def summary_extras(
     client: WebClient, session: Session, partnership: Partnership, body: dict[str, Any]
-) -> views.SummaryExtras:
+) -> messages.SummaryExtras:
     """Lines features add to the summary card, in the reader's own time zone."""
     reader_tz = directory.time_zone(client, session, directory.actor_of(body).user_id)
-    return views.SummaryExtras(
+    return messages.SummaryExtras(
         lines=[reviews_listeners.summary_line(session, partnership, reader_tz)]
     )
 
@@ -60,7 +60,7 @@ def link_or_summary(
     ack(
         response_type="ephemeral",
         text=md("Partnership with {}", partnership.partner_name),
-        blocks=views.summary_blocks(
+        blocks=messages.summary_blocks(
             partnership, summary_extras(client, session, partnership, body)
         ),
     )
@@ -86,7 +86,7 @@ def show_summary(
         response_type="ephemeral",
         replace_original=False,
         text=md("Partnership with {}", partnership.partner_name),
-        blocks=views.summary_blocks(
+        blocks=messages.summary_blocks(
             partnership, summary_extras(client, session, partnership, body)
         ),
     )
@@ -107,7 +107,7 @@ def read_setup(body: dict[str, Any], channel_id: str | None) -> PartnershipForm:
         channel_id=forms.conversation(body, B.CHANNEL) or channel_id,
         partner_name=forms.text(body, B.PARTNER_NAME),
         owners=forms.users(body, B.OWNERS),
-        contacts={role: forms.users(body, views.ROLE_BLOCKS[role]) for role in ContactRole},
+        contacts={role: forms.users(body, messages.ROLE_BLOCKS[role]) for role in ContactRole},
         vendor_approvers=forms.users(body, B.VENDOR_APPROVERS),
         partner_approvers=forms.users(body, B.PARTNER_APPROVERS),
         time_zone=forms.text(body, B.TIME_ZONE),
@@ -150,7 +150,7 @@ def submit_setup(
             actor.user_id,
             text,
             partnership.channel_id,
-            content={"text": text, "blocks": views.summary_blocks(partnership)},
+            content={"text": text, "blocks": messages.summary_blocks(partnership)},
         )
         return
     partnership = partnerships.link_partnership(session, form, actor)

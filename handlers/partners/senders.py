@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from bot.domain.outbox import Delivery
 from bot.domain.partners import service as partnerships
 from handlers import delivery
-from handlers.partners import views
+from handlers.partners import messages
 from storage.models import Occurrence
 
 LINKED = "partnership.linked"
@@ -19,5 +19,5 @@ def send_link_notice(client: WebClient, session: Session, occurrence: Occurrence
     partnership = partnerships.get_partnership(session, int(occurrence.partnership_id or 0))
     actor = str((occurrence.payload or {}).get("actor"))
     return delivery.post(
-        client, occurrence, partnership.channel_id, views.linked_message(partnership, actor)
+        client, occurrence, partnership.channel_id, messages.linked_message(partnership, actor)
     )

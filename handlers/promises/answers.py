@@ -17,7 +17,7 @@ from handlers.effects import reply
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.promises import modals, senders, views
+from handlers.promises import messages, modals, senders
 from handlers.promises.payloads import promise_from, promise_of_view
 from handlers.subjects import ids_in
 from handlers.text import Mrkdwn, md, user
@@ -26,7 +26,7 @@ from storage.models import PromiseState
 
 def _answered(session: Session, body: dict[str, Any], text: Mrkdwn) -> None:
     """The partner's message with buttons becomes what they answered (after the commit)."""
-    reply(session, body, views.answered(text), replace=True)
+    reply(session, body, messages.answered(text), replace=True)
 
 
 @listener
@@ -97,7 +97,7 @@ def _answer_date(
     proposed = answer(session, promise, seq, actor)
     if accept:
         _answered(
-            session, body, md(":calendar: You accepted {} as the new date.", views.day(proposed))
+            session, body, md(":calendar: You accepted {} as the new date.", messages.day(proposed))
         )
         senders.to_maker(
             session,
@@ -105,7 +105,7 @@ def _answer_date(
             md(
                 ":calendar: {} accepted the new date: make good by {}.",
                 user(actor.user_id),
-                views.day(promise.due_date),
+                messages.day(promise.due_date),
             ),
         )
     else:
@@ -114,8 +114,8 @@ def _answer_date(
             body,
             md(
                 "You declined {}; the agreed date, {}, stands.",
-                views.day(proposed),
-                views.day(promise.due_date),
+                messages.day(proposed),
+                messages.day(promise.due_date),
             ),
         )
         senders.to_maker(
@@ -124,8 +124,8 @@ def _answer_date(
             md(
                 "{} declined {}: the promise is still due {}.",
                 user(actor.user_id),
-                views.day(proposed),
-                views.day(promise.due_date),
+                messages.day(proposed),
+                messages.day(promise.due_date),
             ),
             with_actions=True,
         )

@@ -24,7 +24,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.promises import answers, modals, senders, views
+from handlers.promises import answers, messages, modals, senders
 from handlers.promises.payloads import picked_date, promise_from, promise_of_view
 from handlers.subjects import OUT_OF_DATE, id_in, optional_id
 from handlers.text import md, user
@@ -55,7 +55,7 @@ def _partnership_for(session: Session, body: dict[str, Any]) -> tuple[Partnershi
 def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
     """``/promise list``: the person's open promises."""
     listed = open_promises_for(session, body["user_id"])
-    ack(response_type="ephemeral", **views.list_message(listed, utcnow()))
+    ack(response_type="ephemeral", **messages.list_message(listed, utcnow()))
 
 
 def make_command(
@@ -191,8 +191,8 @@ def submit_renegotiate(
         md(
             "I asked {} to accept {} instead of {}. The agreed date stands until they do.",
             user(promise.owed_to_id),
-            views.day(promise.proposed_due_date),
-            views.day(promise.due_date),
+            messages.day(promise.proposed_due_date),
+            messages.day(promise.due_date),
         ),
     )
 

@@ -20,7 +20,7 @@ from bot.domain.promises.service import MAX_NOTE, MAX_TEXT
 from handlers.blocks import field_input, note, section
 from handlers.ids import Block as B
 from handlers.ids import Callback
-from handlers.promises.views import day
+from handlers.promises.messages import day
 from handlers.text import escape, md, plain, user
 from storage.models import Partnership, Promise
 

@@ -25,7 +25,7 @@ from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.effects import declare
 from handlers.ids import Action
-from handlers.promises import views
+from handlers.promises import messages
 from handlers.tell import open_dm, tell, try_again_button, with_button
 from handlers.text import Mrkdwn, md, user
 from storage.models import Occurrence, Promise
@@ -87,11 +87,11 @@ def to_maker(
 def _partner_message(promise: Promise, payload: dict[str, Any]) -> Callable[[bool], dict]:
     note = payload.get("note")
     if note == "made_good":
-        return lambda in_thread: views.made_good_request(promise, in_thread)
+        return lambda in_thread: messages.made_good_request(promise, in_thread)
     if note == "renegotiate":
         seq = int(payload.get("seq") or 0)
-        return lambda in_thread: views.renegotiation_request(promise, seq, in_thread)
-    return lambda in_thread: views.partner_note(promise, in_thread)
+        return lambda in_thread: messages.renegotiation_request(promise, seq, in_thread)
+    return lambda in_thread: messages.partner_note(promise, in_thread)
 
 
 def send_partner_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
@@ -116,7 +116,7 @@ def send_partner_note(client: WebClient, session: Session, occurrence: Occurrenc
     root = promise.partner_ts if promise.in_thread else None
     if root is None:
         sent = delivery.post(
-            client, occurrence, channel, views.thread_root(promise), key=f"promise:{promise.id}"
+            client, occurrence, channel, messages.thread_root(promise), key=f"promise:{promise.id}"
         )
         if sent.outcome is not Outcome.SENT:
             return sent
@@ -154,11 +154,11 @@ def send_maker_note(client: WebClient, session: Session, occurrence: Occurrence)
         return Delivery.skipped("no promise")
     payload = occurrence.payload or {}
     if payload.get("card"):
-        content = views.maker_card(promise, utcnow())
+        content = messages.maker_card(promise, utcnow())
     else:
         # The text was built with md() when the change was declared: it is ours, escaped.
         text = Mrkdwn(str(payload.get("text") or ""))
-        content = views.to_maker(promise, text, bool(payload.get("with_actions")))
+        content = messages.to_maker(promise, text, bool(payload.get("with_actions")))
     try:
         channel = open_dm(client, promise.maker_id)
     except (SlackApiError, OSError) as error:
@@ -179,7 +179,9 @@ def send_reminder(client: WebClient, session: Session, occurrence: Occurrence) -
         channel = open_dm(client, promise.maker_id)
     except (SlackApiError, OSError) as error:
         return tell_owners_if_lost(client, occurrence, promise, delivery.delivery_for(error))
-    sent = delivery.post(client, occurrence, channel, views.reminder_message(promise, number, now))
+    sent = delivery.post(
+        client, occurrence, channel, messages.reminder_message(promise, number, now)
+    )
     if sent.outcome is Outcome.SENT:
         promises.reminded(session, promise, number, now)
     return tell_owners_if_lost(client, occurrence, promise, sent)
@@ -194,6 +196,6 @@ def tell_owners_if_lost(
         return sent
     others = [u for u in owners(promise.partnership) if u != promise.maker_id]
     delivery.tell_people(
-        client, occurrence, others, lambda _user: views.reminder_lost(promise, sent.reason)
+        client, occurrence, others, lambda _user: messages.reminder_lost(promise, sent.reason)
     )
     return sent

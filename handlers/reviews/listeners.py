@@ -24,7 +24,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.effects import note_to
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.reviews import senders, views
+from handlers.reviews import messages, modals, senders
 from handlers.subjects import button_id, channel_partnership, form_id, id_in
 from storage.models import Partnership, Review
 
@@ -45,7 +45,7 @@ def open_held(ack: TrackedAck, body: dict[str, Any], client: WebClient, session:
         raise reviews.already_closed(review)
     today = utcnow().astimezone(ZoneInfo(partnership.time_zone)).date()
     client.views_open(
-        trigger_id=body["trigger_id"], view=views.held_modal(review, partnership, today)
+        trigger_id=body["trigger_id"], view=modals.held_modal(review, partnership, today)
     )
 
 
@@ -77,7 +77,7 @@ def snooze(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Se
     ack()
     actor = directory.actor_of(body)
     review = reviews.snooze(session, review_from_button(session, body).id, actor)
-    note = views.snoozed_note(
+    note = messages.snoozed_note(
         actor.user_id,
         review,
         directory.time_zone(client, session, actor.user_id),
@@ -123,7 +123,9 @@ def cadence_command(
         cadence = review_schedules.cadence_of(schedule, partnership)
         ack(
             response_type="ephemeral",
-            text=views.cadence_saved(schedule, cadence, _reader_tz(client, session, actor.user_id)),
+            text=messages.cadence_saved(
+                schedule, cadence, _reader_tz(client, session, actor.user_id)
+            ),
         )
     elif word == "move":
         require_vendor(partnership, actor, "move the next review")
@@ -135,7 +137,7 @@ def cadence_command(
         ack()
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=views.move_modal(
+            view=modals.move_modal(
                 partnership, upcoming, _reader_tz(client, session, actor.user_id)
             ),
         )
@@ -144,7 +146,7 @@ def cadence_command(
         ack()
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=views.cadence_modal(
+            view=modals.cadence_modal(
                 partnership, review_schedules.schedule_of(session, partnership.id)
             ),
         )
@@ -179,7 +181,7 @@ def submit_cadence(
         schedule = review_schedules.set_cadence(session, partnership, form, actor)
     ack()
     cadence = review_schedules.cadence_of(schedule, partnership)
-    text = views.cadence_saved(schedule, cadence, _reader_tz(client, session, actor.user_id))
+    text = messages.cadence_saved(schedule, cadence, _reader_tz(client, session, actor.user_id))
     note_to(session, actor.user_id, text, partnership.channel_id)
 
 
@@ -187,7 +189,7 @@ def summary_line(session: Session, partnership: Partnership, reader_tz: str) -> 
     """The /partner summary's line about reviews, in the reader's time zone."""
     schedule = review_schedules.schedule_of(session, partnership.id)
     cadence = review_schedules.cadence_of(schedule, partnership) if schedule else None
-    return views.schedule_line(schedule, cadence, reader_tz)
+    return messages.schedule_line(schedule, cadence, reader_tz)
 
 
 def register(app: App) -> None:

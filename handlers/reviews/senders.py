@@ -19,7 +19,7 @@ from bot.domain.reviews import schedules as review_schedules
 from bot.domain.reviews import service as reviews
 from handlers import delivery as slack
 from handlers.effects import declare
-from handlers.reviews import views
+from handlers.reviews import messages
 from handlers.text import Mrkdwn
 from storage.models import (
     Occurrence,
@@ -61,7 +61,7 @@ def send_prompt(client: WebClient, session: Session, occurrence: Occurrence) -> 
     nominal_on = date.fromisoformat((occurrence.payload or {})["nominal_on"])
     review = reviews.open_review(session, partnership, nominal_on, occurrence.due_at)
     since = reviews.agenda_since(session, partnership)
-    message = views.prompt_message(
+    message = messages.prompt_message(
         partnership, review, agenda.agenda(session, partnership, since), since
     )
     outcome = slack.post(client, occurrence, partnership.channel_id, message)
@@ -99,7 +99,7 @@ def send_overdue(client: WebClient, session: Session, occurrence: Occurrence) ->
         session,
         occurrence,
         partnership,
-        lambda tz: views.overdue_dm(partnership, review, tz),
+        lambda tz: messages.overdue_dm(partnership, review, tz),
     )
 
 
@@ -111,7 +111,7 @@ def send_snoozed(client: WebClient, session: Session, occurrence: Occurrence) ->
     partnership = _live(session, review.partnership_id)
     if partnership is None or review.channel is None:
         return Delivery.skipped("the partnership is not active")
-    message = views.snoozed_reminder(partnership, (occurrence.payload or {}).get("by"))
+    message = messages.snoozed_reminder(partnership, (occurrence.payload or {}).get("by"))
     return slack.post(client, occurrence, review.channel, {**message, "thread_ts": review.ts})
 
 
@@ -122,7 +122,11 @@ def send_paused(client: WebClient, session: Session, occurrence: Occurrence) -> 
         return Delivery.skipped("the partnership is gone")
     reason = str((occurrence.payload or {}).get("reason") or "an error")
     return _tell_owners(
-        client, session, occurrence, partnership, lambda _tz: views.paused_dm(partnership, reason)
+        client,
+        session,
+        occurrence,
+        partnership,
+        lambda _tz: messages.paused_dm(partnership, reason),
     )
 
 
@@ -180,13 +184,13 @@ def send_closed(client: WebClient, session: Session, occurrence: Occurrence) -> 
             client,
             occurrence,
             review.channel,
-            {"thread_ts": review.ts, **views.held_summary(review)},
+            {"thread_ts": review.ts, **messages.held_summary(review)},
         )
         if sent.outcome is not Outcome.SENT:
             return sent
     raw = (occurrence.payload or {}).get("since")
     since = datetime.fromisoformat(raw) if raw else reviews.agenda_since(session, partnership)
-    prompt = views.prompt_message(
+    prompt = messages.prompt_message(
         partnership, review, agenda.agenda(session, partnership, since), since
     )
     try:
@@ -194,7 +198,7 @@ def send_closed(client: WebClient, session: Session, occurrence: Occurrence) -> 
             channel=review.channel,
             ts=review.ts,
             text=prompt["text"],
-            blocks=views.closed_blocks(prompt["blocks"], views.closed_line(review)),
+            blocks=messages.closed_blocks(prompt["blocks"], messages.closed_line(review)),
         )
     except (SlackApiError, OSError) as exc:
         return slack.delivery_for(exc)

@@ -19,7 +19,7 @@ from handlers.effects import declare, digest, share
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.rules import decisions, modals, senders
-from handlers.rules import rulebook_views as book
+from handlers.rules import rulebook as book
 from handlers.rules.form import read_rule_form
 from handlers.subjects import OUT_OF_DATE, channel_partnership, form_id, id_in
 from storage.models import Partnership, Proposal, Rule

@@ -13,7 +13,7 @@ from bot.domain.rules.service import MAX_TEXT, MAX_TITLE
 from handlers.blocks import field_input, section
 from handlers.ids import Block as B
 from handlers.ids import Callback
-from handlers.rules.views import CATEGORY_LABELS
+from handlers.rules.messages import CATEGORY_LABELS
 from handlers.text import Mrkdwn, escape, fit, plain
 from storage.models import Rule, RuleVersion
 

@@ -22,8 +22,8 @@ from bot.domain.rules import records as rulebook
 from bot.domain.rules import service as rules
 from bot.domain.rules.records import ProposalState
 from handlers import delivery
-from handlers.rules import rulebook_views as book
-from handlers.rules import views
+from handlers.rules import messages
+from handlers.rules import rulebook as book
 from handlers.tell import DM_REFUSED
 from handlers.text import md
 from storage.models import DecisionKind, Occurrence, Proposal, ProposalStatus, Side
@@ -57,7 +57,7 @@ def _buttons(
         client,
         occurrence,
         p.channel_id,
-        {"thread_ts": p.parent_ts, **views.decision_buttons(state)},
+        {"thread_ts": p.parent_ts, **messages.decision_buttons(state)},
         key=f"proposal:{p.id}:buttons:v{p.current_version}",
     )
     if sent.outcome is Outcome.SENT:
@@ -74,7 +74,11 @@ def send_proposal(client: WebClient, session: Session, occurrence: Occurrence) -
     p = state.proposal
     if p.parent_ts is None:
         sent = delivery.post(
-            client, occurrence, p.channel_id, views.proposal_message(state), key=proposal_key(p.id)
+            client,
+            occurrence,
+            p.channel_id,
+            messages.proposal_message(state),
+            key=proposal_key(p.id),
         )
         if sent.outcome is not Outcome.SENT:
             return sent
@@ -98,7 +102,7 @@ def send_decision(client: WebClient, session: Session, occurrence: Occurrence) -
     if p.parent_ts is None:  # the proposal itself isn't out yet: it shows the decision then
         return Delivery.retry("the proposal isn't posted yet", after_seconds=5)
     kind, version = DecisionKind(payload["decision"]), int(payload["version"])
-    note = views.decision_note(
+    note = messages.decision_note(
         state,
         str(payload["actor"]),
         Side(payload["side"]),
@@ -110,13 +114,13 @@ def send_decision(client: WebClient, session: Session, occurrence: Occurrence) -
     if sent.outcome is not Outcome.SENT:
         return sent
     try:
-        client.chat_update(channel=p.channel_id, ts=p.parent_ts, **views.proposal_message(state))
+        client.chat_update(channel=p.channel_id, ts=p.parent_ts, **messages.proposal_message(state))
         if kind is DecisionKind.AMEND:
             step = payload.get("buttons_for")
             if p.buttons_ts and step != version:
                 retired = md("Version {} was amended to version {}.", version - 1, version)
                 client.chat_update(
-                    channel=p.channel_id, ts=p.buttons_ts, **views.superseded(state, retired)
+                    channel=p.channel_id, ts=p.buttons_ts, **messages.superseded(state, retired)
                 )
                 occurrence.payload = {**payload, "buttons_for": version}
             if p.status is ProposalStatus.PENDING:
@@ -127,7 +131,7 @@ def send_decision(client: WebClient, session: Session, occurrence: Occurrence) -
             kind is not DecisionKind.APPROVE or p.status is not ProposalStatus.PENDING
         ):
             client.chat_update(
-                channel=p.channel_id, ts=p.buttons_ts, **views.decision_buttons(state)
+                channel=p.channel_id, ts=p.buttons_ts, **messages.decision_buttons(state)
             )
     except (SlackApiError, OSError) as error:
         return delivery.delivery_for(error)
@@ -182,7 +186,7 @@ def send_nudge(client: WebClient, session: Session, occurrence: Occurrence) -> D
         client,
         occurrence,
         awaited,
-        lambda _user: views.nudge_dm(state, link, number),
+        lambda _user: messages.nudge_dm(state, link, number),
         refused=DM_REFUSED,
     )
     if sent.outcome is Outcome.RETRY:
@@ -193,7 +197,7 @@ def send_nudge(client: WebClient, session: Session, occurrence: Occurrence) -> D
             client,
             occurrence,
             proposal.channel_id,
-            {"thread_ts": proposal.parent_ts, **views.nudge_in_thread(state, refused)},
+            {"thread_ts": proposal.parent_ts, **messages.nudge_in_thread(state, refused)},
             key=f"{occurrence.key}:thread",
         )
         if sent.outcome is Outcome.RETRY:

@@ -35,7 +35,7 @@ from handlers.subjects import (
     optional_id,
 )
 from handlers.text import md
-from handlers.wins import messages, views
+from handlers.wins import messages, modals
 from handlers.wins.senders import CELEBRATE, COPY, UPDATE, celebration_key
 from storage.models import OccurrenceStatus, Partnership, Side, Win
 
@@ -89,7 +89,7 @@ def open_new_win(
     else:
         partnerships.require_side(partnership, actor)
     tz = directory.time_zone(client, session, actor.user_id)
-    defaults = views.WinModalDefaults(
+    defaults = modals.WinModalDefaults(
         draft=new_draft(session, actor, partnership, text, tz),
         partnership=partnership,
         choices=choices,
@@ -97,7 +97,7 @@ def open_new_win(
         channel_id=body.get("channel_id") or (body.get("channel") or {}).get("id"),
     )
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=views.win_modal(defaults))
+    client.views_open(trigger_id=body["trigger_id"], view=modals.win_modal(defaults))
 
 
 def list_wins(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
@@ -169,14 +169,14 @@ def partnership_picked(
     if partnership is not None:  # the picked id is the payload's word: only its two sides
         partnerships.require_side(partnership, actor)
     view = body["view"]
-    defaults = views.WinModalDefaults(
+    defaults = modals.WinModalDefaults(
         draft=draft,
         partnership=partnership,
         choices=win_records.partnerships_to_choose(session, actor),
         lines=win_records.product_lines(session, partnership.id) if partnership else [],
         channel_id=forms.metadata(body).get("channel_id"),
     )
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=views.win_modal(defaults))
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=modals.win_modal(defaults))
 
 
 def _people_in(form: WinForm, actor: Actor) -> list[str]:
@@ -205,7 +205,7 @@ def submit_win(
     # declared before the answer: over the post limits the win is refused, not half-saved
     celebrate(session, win, actor, body["view"]["id"], config)
     refresh_homes(session, [actor.user_id])
-    ack(response_action="update", view=views.saving_view(win))
+    ack(response_action="update", view=modals.saving_view(win))
 
 
 def celebrate(
@@ -269,7 +269,7 @@ def submit_edit(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
     if not changed:
         ack()
         return
-    ack(response_action="update", view=views.saving_view(win))
+    ack(response_action="update", view=modals.saving_view(win))
     update_posts(session, win, actor, body["view"]["id"])
 
 
@@ -289,13 +289,13 @@ def win_menu(
     if what == "edit":
         wins.require_changeable(win, actor)
         partnership = partnerships.get_partnership(session, win.partnership_id)
-        defaults = views.WinModalDefaults(
+        defaults = modals.WinModalDefaults(
             draft=win_form.form_of(win),
             partnership=partnership,
             lines=win_records.product_lines(session, partnership.id),
             win_id=win.id,
         )
-        client.views_open(trigger_id=body["trigger_id"], view=views.win_modal(defaults))
+        client.views_open(trigger_id=body["trigger_id"], view=modals.win_modal(defaults))
         return
     if what == "withdraw":
         wins.withdraw_win(session, win_id, actor)
@@ -325,8 +325,8 @@ def repost_win(
     if occurrence.status is OccurrenceStatus.SENT or wins.is_posted(win):
         if view_id:  # a second press: it is out there already
             channel = partnerships.get_partnership(session, win.partnership_id).channel_id
-            outcome = views.PostResult(posted=True, channel_id=channel)
-            client.views_update(view_id=view_id, view=views.outcome_view(win, outcome))
+            outcome = modals.PostResult(posted=True, channel_id=channel)
+            client.views_update(view_id=view_id, view=modals.outcome_view(win, outcome))
         return
     raise DomainError("This win is being posted right now; give it a minute.")
 

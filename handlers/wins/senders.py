@@ -21,7 +21,7 @@ from handlers.dispatch import Attempt
 from handlers.tell import error_code, show_in_modal, tell
 from handlers.text import channel as channel_link
 from handlers.text import md
-from handlers.wins import messages, views
+from handlers.wins import messages, modals
 from storage.models import Occurrence, Win
 
 log = logging.getLogger(__name__)
@@ -107,10 +107,10 @@ def send_update(client: WebClient, session: Session, occurrence: Occurrence) -> 
     return Delivery.sent(win.channel_id or channel, win.message_ts)
 
 
-def _outcome(delivery_: Delivery, channel: str) -> views.PostResult:
+def _outcome(delivery_: Delivery, channel: str) -> modals.PostResult:
     if delivery_.outcome is Outcome.SENT:
-        return views.PostResult(posted=True, channel_id=channel)
-    return views.PostResult(posted=False, error=delivery_.reason, channel_id=channel)
+        return modals.PostResult(posted=True, channel_id=channel)
+    return modals.PostResult(posted=False, error=delivery_.reason, channel_id=channel)
 
 
 def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -> None:
@@ -139,7 +139,7 @@ def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -
     if view_id:
         try:
             client.views_update(
-                view_id=view_id, view=views.outcome_view(win, outcome, edited=edited)
+                view_id=view_id, view=modals.outcome_view(win, outcome, edited=edited)
             )
             return
         except (SlackApiError, OSError) as exc:
@@ -147,7 +147,7 @@ def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -
     if outcome.posted:
         return
     what = "update its message" if edited else "celebrate it"
-    tell(client, payload.get("actor"), views.not_posted_text(outcome, what=what))
+    tell(client, payload.get("actor"), modals.not_posted_text(outcome, what=what))
 
 
 def celebration_notice(client: WebClient, session: Session, attempt: Attempt) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.domain.home.dashboard import ApprovalLine, Dashboard, PartnershipLine, PromiseLine, WinLine
-from handlers.home.views import home_view
+from handlers.home.tab import home_view
 from storage.models import PartnershipStatus, Side
 from tests.bench.hostile import HOSTILE
 from tests.rules.test_hostile_text import assert_inert, partnership, shown

@@ -15,7 +15,7 @@ from bot.domain.kpis.export import cell, neutralized
 from bot.domain.kpis.focus import CreditedSum, rank_all
 from bot.domain.kpis.quarters import last_quarters
 from bot.domain.kpis.service import KpiReport, QuarterFigures
-from handlers.kpis.views import report_blocks, shared_summary
+from handlers.kpis.messages import report_blocks, shared_summary
 from tests.bench.harness import response_json
 from tests.bench.hostile import HOSTILE
 from tests.bench.scenarios import link_partnership

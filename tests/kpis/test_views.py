@@ -10,7 +10,7 @@ from bot.domain.kpis.focus import CreditedSum, rank_all
 from bot.domain.kpis.quarters import last_quarters
 from bot.domain.kpis.service import KpiReport, QuarterFigures
 from handlers.kpis.chart import render_chart
-from handlers.kpis.views import report_blocks, shared_summary
+from handlers.kpis.messages import report_blocks, shared_summary
 
 
 def busiest_report() -> KpiReport:

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from bot.domain.exit.service import ExitChoice, ExitForm, leave
 from bot.domain.people import Actor
 from handlers.commands import help_entries, help_text
-from handlers.exit import views as exit_views
-from handlers.partners import views
+from handlers.exit import messages as exit_messages
+from handlers.exit import modals as exit_modals
+from handlers.partners import messages, modals
 from handlers.text import Mrkdwn, escape, md, plain
 from sandbox import requests as rq
 from storage.models import Partnership, PartnershipStatus
@@ -27,38 +28,38 @@ from tests.rules.test_hostile_text import assert_inert, partnership, shown
 @pytest.mark.parametrize("h", HOSTILE)
 def test_partnership_views_show_a_hostile_partner_name_as_text(h):
     p = partnership(h)
-    summary = views.summary_blocks(p)
+    summary = messages.summary_blocks(p)
     assert_inert(summary)
     assert summary[0]["text"]["text"] == plain(f"Partnership with {h}", 150)  # plain_text
-    extras = views.SummaryExtras(lines=[h, md("*Next review:* {}", h)])
-    assert_inert(views.summary_blocks(p, extras), h)  # a plain str line is escaped
-    notice = views.linked_message(p, "U_TM")
+    extras = messages.SummaryExtras(lines=[h, md("*Next review:* {}", h)])
+    assert_inert(messages.summary_blocks(p, extras), h)  # a plain str line is escaped
+    notice = messages.linked_message(p, "U_TM")
     assert_inert(notice, h)
     assert isinstance(notice["text"], Mrkdwn)
     assert notice["text"].startswith("<@U_TM> linked this channel")
-    setup = views.setup_modal(views.SetupDefaults(CHANNEL, "UTC", ["U_TM"], partnership=p))
+    setup = modals.setup_modal(modals.SetupDefaults(CHANNEL, "UTC", ["U_TM"], partnership=p))
     assert_inert(setup)
-    assert_inert(views.help_blocks(help_entries()))
+    assert_inert(messages.help_blocks(help_entries()))
     assert_inert(help_text())
 
 
 @pytest.mark.parametrize("h", HOSTILE)
 def test_exit_views_show_a_hostile_name_and_closing_note_as_text(h):
     p = partnership(h)
-    assert_inert(exit_views.exit_modal(p), h)
-    closing = exit_views.closing_message(p, h, "U_TM")
+    assert_inert(exit_modals.exit_modal(p), h)
+    closing = exit_messages.closing_message(p, h, "U_TM")
     assert_inert(closing, h)
     assert "<@U_TM> ended the partnership with" in shown(closing)
     for notice in (
-        exit_views.ended_notice(p, ["U_TM"], ["U_CAM"]),
-        exit_views.stepped_back_notice(p, "U_CAM"),
-        exit_views.handed_over_notice(p, "U_TM"),
-        exit_views.resumed_notice(p, "U_TM", True),
-        exit_views.resumed_notice(p, "U_TM", False),
+        exit_messages.ended_notice(p, ["U_TM"], ["U_CAM"]),
+        exit_messages.stepped_back_notice(p, "U_CAM"),
+        exit_messages.handed_over_notice(p, "U_TM"),
+        exit_messages.resumed_notice(p, "U_TM", True),
+        exit_messages.resumed_notice(p, "U_TM", False),
     ):
         assert isinstance(notice, Mrkdwn)
         assert_inert(notice, h)
-    assert_inert(exit_views.resume_offer(p), h)
+    assert_inert(exit_messages.resume_offer(p), h)
 
 
 @pytest.mark.parametrize("h", [HOSTILE[0], HOSTILE[2], HOSTILE[3], HOSTILE[4], HOSTILE[5]])

@@ -16,7 +16,7 @@ from bot.domain.promises import plan as plan
 from bot.domain.promises.records import PromiseList
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.promises import modals, views
+from handlers.promises import messages, modals
 from handlers.text import Mrkdwn, md
 from sandbox import requests as rq
 from storage.models import Partnership, PartnershipStatus, Promise, PromiseState
@@ -66,25 +66,27 @@ def promise(text: str, state: PromiseState = PromiseState.OPEN) -> Promise:
 def test_every_promise_message_shows_hostile_text_as_text(h):
     p = promise(h)
     for message in (
-        views.maker_card(p, MADE_AT),
-        views.maker_card(p, MADE_AT, md("I couldn't reach {} ({}).", Mrkdwn("<@U_DANA>"), h)),
-        views.reminder_message(p, 1, MADE_AT),
-        views.reminder_message(p, 9, MADE_AT),
-        views.partner_note(p, False),
-        views.partner_note(p, True),
-        views.made_good_request(p, False),
-        views.made_good_request(p, True),
-        views.renegotiation_request(p, 2, True),
-        views.to_maker(p, md(":hourglass: <@U_DANA> says it isn't made good yet: “{}”", h), True),
-        views.answered(md("You released <@U_TM> from the promise: {}", h)),
-        views.reminder_lost(p, "account_inactive"),
-        views.list_message(PromiseList(mine=[p], owned=[p], more=0), MADE_AT),
+        messages.maker_card(p, MADE_AT),
+        messages.maker_card(p, MADE_AT, md("I couldn't reach {} ({}).", Mrkdwn("<@U_DANA>"), h)),
+        messages.reminder_message(p, 1, MADE_AT),
+        messages.reminder_message(p, 9, MADE_AT),
+        messages.partner_note(p, False),
+        messages.partner_note(p, True),
+        messages.made_good_request(p, False),
+        messages.made_good_request(p, True),
+        messages.renegotiation_request(p, 2, True),
+        messages.to_maker(
+            p, md(":hourglass: <@U_DANA> says it isn't made good yet: “{}”", h), True
+        ),
+        messages.answered(md("You released <@U_TM> from the promise: {}", h)),
+        messages.reminder_lost(p, "account_inactive"),
+        messages.list_message(PromiseList(mine=[p], owned=[p], more=0), MADE_AT),
     ):
         assert_inert(message, h)
         assert isinstance(message["text"], Mrkdwn)
-    assert_inert(views.thread_root(p))
-    assert "<@U_TM> made a promise to <@U_DANA>" in views.thread_root(p)["text"]
-    partner = views.partner_note(p, True)
+    assert_inert(messages.thread_root(p))
+    assert "<@U_TM> made a promise to <@U_DANA>" in messages.thread_root(p)["text"]
+    partner = messages.partner_note(p, True)
     assert partner["text"].startswith("<@U_DANA> <@U_TM> promised")
     release = partner["blocks"][-1]["elements"][0]["confirm"]["text"]
     assert release == {"type": "mrkdwn", "text": "<@U_TM> will no longer owe you this."}
@@ -94,11 +96,11 @@ def test_every_promise_message_shows_hostile_text_as_text(h):
 def test_a_plain_sentence_handed_to_a_view_keeps_only_its_mentions(h):
     """A listener not yet building its sentence with ``md`` still can't ping a channel."""
     p = promise("Register three deals")
-    told = views.to_maker(p, f"<@U_DANA> says: {h}")
+    told = messages.to_maker(p, f"<@U_DANA> says: {h}")
     assert_inert(told)
     assert told["text"].startswith("<@U_DANA> says: &lt;")
-    assert_inert(views.answered(f"You confirmed <@U_TM> made good on: {h}"))
-    assert_inert(views.maker_card(p, MADE_AT, f"I couldn't reach <@U_DANA> ({h})"))
+    assert_inert(messages.answered(f"You confirmed <@U_TM> made good on: {h}"))
+    assert_inert(messages.maker_card(p, MADE_AT, f"I couldn't reach <@U_DANA> ({h})"))
 
 
 @pytest.mark.parametrize("h", HOSTILE)

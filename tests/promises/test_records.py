@@ -11,7 +11,7 @@ from bot.domain.promises.records import open_promises_for, promise_keeping
 from bot.domain.promises.service import promises_open_and_overdue
 from handlers.blocks import MAX_MESSAGE_BLOCKS
 from handlers.ids import Action
-from handlers.promises import views
+from handlers.promises import messages
 from storage.models import Promise, PromiseState
 from tests.bench.harness import OTHER, block_texts, response_json
 from tests.promises.steps import MADE_AT, click_partner, made_good, make_promise
@@ -51,7 +51,7 @@ def test_the_list_stays_within_slacks_block_limit(bench, fake_slack, partnership
     for n in range(60):
         make_promise(bench, **{"due": f"2026-12-{1 + n % 28:02d}"})
     listed = open_promises_for(session, "U_TM")
-    message = views.list_message(listed, MADE_AT)
+    message = messages.list_message(listed, MADE_AT)
     assert len(message["blocks"]) <= MAX_MESSAGE_BLOCKS
     assert listed.more == 20
     assert "and 20 more" in block_texts(message["blocks"])
@@ -168,7 +168,7 @@ def test_snooze_choices():
 
 
 def test_reminder_tone_gets_firmer_with_the_number():
-    openings = [views.tone(n)[1] for n in range(1, 7)]
+    openings = [messages.tone(n)[1] for n in range(1, 7)]
     assert openings[0].startswith("A friendly heads-up")
     assert openings[3] == openings[4] == openings[5]
     assert len(set(openings)) == 4
@@ -195,12 +195,12 @@ def test_worst_case_messages_fit_slacks_limits():
 
     promise.partnership = Partnership(id=1, partner_name="P" * 200, channel_id="C1")
     for message in (
-        views.maker_card(promise, MADE_AT, "note"),
-        views.reminder_message(promise, 9, MADE_AT),
-        views.partner_note(promise, True),
-        views.made_good_request(promise, True),
-        views.renegotiation_request(promise, 3, True),
-        views.to_maker(promise, long, True),
+        messages.maker_card(promise, MADE_AT, "note"),
+        messages.reminder_message(promise, 9, MADE_AT),
+        messages.partner_note(promise, True),
+        messages.made_good_request(promise, True),
+        messages.renegotiation_request(promise, 3, True),
+        messages.to_maker(promise, long, True),
     ):
         assert len(message["blocks"]) <= MAX_MESSAGE_BLOCKS
         assert len(message["text"]) <= 3000

@@ -16,7 +16,7 @@ from bot.domain.reviews.agenda import AgendaSection, PromiseItem, RuleItem, WinI
 from bot.domain.reviews.cadence import Cadence
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.reviews import views
+from handlers.reviews import messages, modals
 from handlers.text import Mrkdwn
 from sandbox import requests as rq
 from storage.models import (
@@ -101,7 +101,7 @@ def agenda(text: str) -> list[AgendaSection]:
 @pytest.mark.parametrize("h", HOSTILE)
 def test_the_prompt_shows_a_hostile_agenda_as_text(h):
     p = partnership(h)
-    prompt = views.prompt_message(p, review(status=ReviewStatus.DUE), agenda(h), NOW)
+    prompt = messages.prompt_message(p, review(status=ReviewStatus.DUE), agenda(h), NOW)
     assert_inert(prompt, h)
     assert isinstance(prompt["text"], Mrkdwn)
     text = shown(prompt)
@@ -109,40 +109,40 @@ def test_the_prompt_shows_a_hostile_agenda_as_text(h):
     assert "Overdue Fri 27 Nov 2026: <@U_TM> to <@U_DANA> — " in text and "• … and 3 more" in text
     assert "Agreed: R-1 " in text and "Proposed: " in text
     for closed in (review(), review(status=ReviewStatus.SKIPPED)):
-        line = views.closed_line(closed)
+        line = messages.closed_line(closed)
         assert isinstance(line, Mrkdwn)
-        assert_inert(views.closed_blocks(prompt["blocks"], line), h)
-    held = views.closed_blocks(prompt["blocks"], views.closed_line(review()))
+        assert_inert(messages.closed_blocks(prompt["blocks"], line), h)
+    held = messages.closed_blocks(prompt["blocks"], messages.closed_line(review()))
     assert "Held on Mon 30 Nov 2026, recorded by <@U_DANA>." in shown(held)
 
 
 @pytest.mark.parametrize("h", HOSTILE)
 def test_review_replies_and_dms_show_hostile_text_as_text(h):
     p = partnership(h)
-    summary = views.held_summary(review(h))
+    summary = messages.held_summary(review(h))
     assert_inert(summary, h)
     assert "*Attended:* <@U_TM>, <@U_DANA>" in shown(summary)
-    assert_inert(views.snoozed_note("U_DANA", review(), "UTC", NOW))
-    assert views.snoozed_note("U_DANA", review(), "UTC", NOW).startswith(":zzz: <@U_DANA>")
-    assert_inert(views.snoozed_reminder(p, "U_DANA"), h)
-    assert_inert(views.overdue_dm(p, review(status=ReviewStatus.DUE), "UTC"), h)
-    assert "<#C0SHARED>" in views.overdue_dm(p, review(), "UTC")["text"]
-    assert_inert(views.paused_dm(p, h), h)
+    assert_inert(messages.snoozed_note("U_DANA", review(), "UTC", NOW))
+    assert messages.snoozed_note("U_DANA", review(), "UTC", NOW).startswith(":zzz: <@U_DANA>")
+    assert_inert(messages.snoozed_reminder(p, "U_DANA"), h)
+    assert_inert(messages.overdue_dm(p, review(status=ReviewStatus.DUE), "UTC"), h)
+    assert "<#C0SHARED>" in messages.overdue_dm(p, review(), "UTC")["text"]
+    assert_inert(messages.paused_dm(p, h), h)
     cadence = Cadence(2, 0, time(10), "America/New_York", "US", date(2026, 11, 30))
-    assert_inert(views.cadence_saved(schedule(), cadence, "UTC"))
-    assert_inert(views.schedule_line(schedule(f"Slack said {h}"), cadence, "UTC"), h)
-    paused_by = views.schedule_line(schedule("paused by <@U_TM>"), cadence, "UTC")
+    assert_inert(messages.cadence_saved(schedule(), cadence, "UTC"))
+    assert_inert(messages.schedule_line(schedule(f"Slack said {h}"), cadence, "UTC"), h)
+    paused_by = messages.schedule_line(schedule("paused by <@U_TM>"), cadence, "UTC")
     assert "paused (paused by <@U_TM>)" in paused_by  # the bot's own mention stays live
-    assert_inert(views.schedule_line(None, None, "UTC"))
+    assert_inert(messages.schedule_line(None, None, "UTC"))
 
 
 @pytest.mark.parametrize("h", HOSTILE)
 def test_the_review_modals_show_hostile_text_as_text(h):
     p = partnership(h)
-    assert_inert(views.held_modal(review(status=ReviewStatus.DUE), p, date(2026, 11, 30)))
-    assert_inert(views.cadence_modal(p, schedule()), h)
-    assert_inert(views.cadence_modal(p, None), h)
-    assert_inert(views.move_modal(p, schedule(), "UTC"), h)
+    assert_inert(modals.held_modal(review(status=ReviewStatus.DUE), p, date(2026, 11, 30)))
+    assert_inert(modals.cadence_modal(p, schedule()), h)
+    assert_inert(modals.cadence_modal(p, None), h)
+    assert_inert(modals.move_modal(p, schedule(), "UTC"), h)
 
 
 def _prompt(fake_slack):

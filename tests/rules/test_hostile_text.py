@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot.domain.rules.records import Approver, ProposalRecord, ProposalState, RuleHistory
-from handlers.rules import modals, views
-from handlers.rules import rulebook_views as book
+from handlers.rules import messages, modals
+from handlers.rules import rulebook as book
 from handlers.text import Mrkdwn, escape
 from storage.models import (
     ContactRole,
@@ -220,30 +220,30 @@ def all_states(h: str) -> list[ProposalState]:
 @pytest.mark.parametrize("h", HOSTILE)
 def test_proposal_messages_show_hostile_titles_texts_and_comments_as_text(h):
     for s in all_states(h):
-        message = views.proposal_message(s)
+        message = messages.proposal_message(s)
         assert_inert(message, h)
         assert isinstance(message["text"], Mrkdwn)
-        assert_inert(views.status_line(s))
-        assert_inert(views.decision_buttons(s))
+        assert_inert(messages.status_line(s))
+        assert_inert(messages.decision_buttons(s))
         for kind in DecisionKind:
             user_id = "U_TM" if kind in (DecisionKind.AMEND, DecisionKind.WITHDRAW) else "U_DANA"
             side = Side.VENDOR if user_id == "U_TM" else Side.PARTNER
-            note = views.decision_note(s, user_id, side, kind, 2)
+            note = messages.decision_note(s, user_id, side, kind, 2)
             assert isinstance(note, Mrkdwn)
             assert_inert(note, h)  # the name is shown, and the comment where there is one
-    changes = views.proposal_message(state(h, ProposalStatus.CHANGES_REQUESTED))
-    rejected = views.proposal_message(state(h, ProposalStatus.REJECTED))
+    changes = messages.proposal_message(state(h, ProposalStatus.CHANGES_REQUESTED))
+    rejected = messages.proposal_message(state(h, ProposalStatus.REJECTED))
     assert escape(h)[:24] in shown(changes) and escape(h)[:24] in shown(rejected)
 
 
 @pytest.mark.parametrize("h", HOSTILE)
 def test_superseded_buttons_nudges_and_modals_show_hostile_text_as_text(h):
     s = state(h, ProposalStatus.PENDING)
-    assert_inert(views.superseded(s, h), h)  # a plain str is escaped
-    assert_inert(views.nudge_dm(s, "https://acme.slack.com/archives/C0SHARED/p1", 2), h)
-    assert_inert(views.nudge_dm(s, None, 1), h)
-    assert_inert(views.nudge_dm(s, h, 1), h)  # a link we can't vouch for is shown as text
-    assert_inert(views.nudge_in_thread(s, ["U_DANA", "U_PAT"]))
+    assert_inert(messages.superseded(s, h), h)  # a plain str is escaped
+    assert_inert(messages.nudge_dm(s, "https://acme.slack.com/archives/C0SHARED/p1", 2), h)
+    assert_inert(messages.nudge_dm(s, None, 1), h)
+    assert_inert(messages.nudge_dm(s, h, 1), h)  # a link we can't vouch for is shown as text
+    assert_inert(messages.nudge_in_thread(s, ["U_DANA", "U_PAT"]))
     assert_inert(modals.rule_modal(1, [rule(h), rule(h, number=4)], replaces=rule(h)))
     version = s.version
     assert_inert(modals.rule_modal(1, [], amending=(1, version)))
@@ -274,8 +274,8 @@ def test_rulebook_and_history_show_hostile_rules_and_comments_as_text(h):
 
 def test_the_mention_we_mean_stays_live():
     s = state("Leads", ProposalStatus.CHANGES_REQUESTED)
-    assert "Waiting for <@U_TM> to amend." in views.status_line(s)
-    assert "<@U_DANA>, <@U_PAT>:" in views.nudge_in_thread(s, ["U_DANA", "U_PAT"])["text"]
-    dm = views.nudge_dm(s, "https://acme.slack.com/archives/C0SHARED/p1", 1)["text"]
+    assert "Waiting for <@U_TM> to amend." in messages.status_line(s)
+    assert "<@U_DANA>, <@U_PAT>:" in messages.nudge_in_thread(s, ["U_DANA", "U_PAT"])["text"]
+    dm = messages.nudge_dm(s, "https://acme.slack.com/archives/C0SHARED/p1", 1)["text"]
     assert "<https://acme.slack.com/archives/C0SHARED/p1|its thread>" in dm
-    assert "the thread in <#C0SHARED>" in views.nudge_dm(s, None, 1)["text"]
+    assert "the thread in <#C0SHARED>" in messages.nudge_dm(s, None, 1)["text"]

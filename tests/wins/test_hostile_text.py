@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.domain.wins.form import WinForm
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn
-from handlers.wins import messages, views
+from handlers.wins import messages, modals
 from sandbox import requests as rq
 from storage.models import (
     Partnership,
@@ -99,10 +99,10 @@ def test_the_win_modals_show_hostile_text_as_text(h):
         story=h,
     )
     lines = [ProductLine(id=3, name=h, name_key="k")]
-    known = views.win_modal(views.WinModalDefaults(draft=draft, partnership=partnership(h)))
+    known = modals.win_modal(modals.WinModalDefaults(draft=draft, partnership=partnership(h)))
     assert_inert(known, h)  # "Partnership with *…*"
-    choose = views.win_modal(
-        views.WinModalDefaults(
+    choose = modals.win_modal(
+        modals.WinModalDefaults(
             draft=draft, choices=[partnership(h), partnership(h, 2)], lines=lines
         )
     )
@@ -116,12 +116,12 @@ def test_the_win_modals_show_hostile_text_as_text(h):
     )
 
     w = win(h)
-    assert_inert(views.saving_view(w), h)
-    assert_inert(views.outcome_view(w, views.PostResult(posted=True, channel_id=CHANNEL)), h)
+    assert_inert(modals.saving_view(w), h)
+    assert_inert(modals.outcome_view(w, modals.PostResult(posted=True, channel_id=CHANNEL)), h)
     for error in ("not_in_channel", "is_archived", "channel_not_found", h):
-        failed = views.PostResult(posted=False, error=error, channel_id=CHANNEL)
-        assert_inert(views.outcome_view(w, failed, edited=True))
-        told = views.not_posted_text(failed)
+        failed = modals.PostResult(posted=False, error=error, channel_id=CHANNEL)
+        assert_inert(modals.outcome_view(w, failed, edited=True))
+        told = modals.not_posted_text(failed)
         assert isinstance(told, Mrkdwn)
         assert_inert(told)
         assert "&amp;lt;" not in told and "&amp;amp;" not in told  # escaped once, not twice

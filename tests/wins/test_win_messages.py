@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 from bot.domain.wins import form as win_form
 from bot.domain.wins.form import WinForm
 from handlers.blocks import MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS
-from handlers.wins import messages, views
+from handlers.wins import messages, modals
 from storage.models import (
     Partnership,
     PartnershipStatus,
@@ -104,8 +104,8 @@ def test_the_fullest_modal_fits():
         vendor_credits=[f"UV{i}" for i in range(30)],
         story="s" * 5000,
     )
-    view = views.win_modal(
-        views.WinModalDefaults(draft=draft, partnership=choices[0], choices=choices, lines=lines)
+    view = modals.win_modal(
+        modals.WinModalDefaults(draft=draft, partnership=choices[0], choices=choices, lines=lines)
     )
     View(**view).to_dict()
     assert len(view["blocks"]) <= MAX_MODAL_BLOCKS

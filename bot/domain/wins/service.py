@@ -25,7 +25,6 @@ from bot.domain.wins.form import (
     credit_errors,
     validate,
 )
-
 from bot.domain.wins.records import line_key, product_line_named
 from storage.models import (
     Partnership,

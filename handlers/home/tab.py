@@ -16,7 +16,7 @@ from bot.domain.text import day
 from handlers.blocks import button, header, local_time, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.kpis.views import money
+from handlers.kpis.messages import money
 from handlers.text import channel, escape, join, md, user
 from storage.models import PartnershipStatus, Side
 

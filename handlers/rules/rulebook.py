@@ -21,7 +21,7 @@ from handlers.blocks import (
 )
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.rules.views import CATEGORY_LABELS
+from handlers.rules.messages import CATEGORY_LABELS
 from handlers.text import Mrkdwn, cut, escape, join, md, user
 from storage.models import DecisionKind, Partnership, Rule, RuleStatus, Side
 

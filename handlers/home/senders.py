@@ -17,7 +17,7 @@ from bot.domain.home.dashboard import dashboard
 from bot.domain.outbox import Delivery
 from handlers import delivery, directory
 from handlers.effects import declare
-from handlers.home.views import home_view
+from handlers.home.tab import home_view
 from storage.models import Occurrence
 
 log = logging.getLogger(__name__)

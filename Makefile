@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench migrate check clean
+.PHONY: run test lint bench migrate check clean browser
 
 $(BIN)/partnerbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,17 @@ $(BIN)/partnerbot: pyproject.toml
 run: $(BIN)/partnerbot
 	$(BIN)/partnerbot run
 
-test: $(BIN)/partnerbot
+test: $(BIN)/partnerbot browser
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The browser tests (tests/sandbox) drive Debian's Chromium through Playwright (which can't
+# download its own here). Installed when missing and apt-get can (as root, as CI runs);
+# otherwise those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& echo "make: installing Chromium for the browser tests (apt-get)" \
+		&& apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } \
+		|| echo "make: no Chromium, so the browser tests will skip (apt-get install chromium)"
 
 lint: $(BIN)/partnerbot
 	$(BIN)/ruff check .

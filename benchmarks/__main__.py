@@ -4,10 +4,12 @@ With no name, runs them all (about six minutes): ``scheduler`` (one tick over 10
 reviews), ``dispatch`` (delivery rate to Slack within its per-channel limit), ``burst`` (ten
 wins at once while Slack rate-limits: all celebrated once, acks in time), ``pacing`` (the
 real gaps between posts to one channel), ``failures`` (how long ``/partner`` takes when Slack
-refuses its modal), ``kpis`` (App Home and a KPI report over 50,000 wins) and ``service`` (ack
-latency under load against a bare Bolt app, start-up, memory). ``python -m benchmarks NAME
---help`` lists a benchmark's options; arguments after a single name go to it. Wall-clock
-figures live here, not in the tests: no test asserts how long something took.
+refuses its modal), ``kpis`` (App Home and a KPI report over 50,000 wins), ``service``
+(ack latency under load against a bare Bolt app, start-up, memory) and ``sandbox`` (from
+``make run`` without Slack to the page answering; the page's time to show a post).
+``python -m benchmarks NAME --help`` lists a benchmark's options; arguments after a single
+name go to it. Wall-clock figures live here, not in the tests: no test asserts how long
+something took.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("scheduler", "dispatch", "burst", "pacing", "failures", "kpis", "service")
+BENCHMARKS = (
+    "scheduler",
+    "dispatch",
+    "burst",
+    "pacing",
+    "failures",
+    "kpis",
+    "service",
+    "sandbox",
+)
 
 
 def run(name: str, args: list[str]) -> int:

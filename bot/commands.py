@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
@@ -81,8 +82,18 @@ def check(settings: Settings) -> int:
     return 1 if problems else 0
 
 
-def tick(settings: Settings) -> int:
-    """``partnerbot tick``: one scheduler pass, and what it sent."""
+def tick(settings: Settings, at: datetime | None = None) -> int:
+    """``partnerbot tick``: one scheduler pass, and what it sent.
+
+    With ``at``, the pass runs as if it were that moment: every clock in the process starts
+    there (the ticker, the senders and the reminder plans all read "now"), so a schedule can
+    be tried out without waiting for it.
+    """
+    if at is not None:
+        from freezegun import freeze_time
+
+        with freeze_time(at, tick=True):
+            return tick(settings)
     from bot.runtime import make_ticker
 
     settings.require_slack()
@@ -131,13 +142,13 @@ def schedule(settings: Settings, days: int) -> int:
     return 0
 
 
-def run(command: str, settings: Settings, days: int) -> int:
+def run(command: str, settings: Settings, days: int, at: datetime | None = None) -> int:
     """Run one of these commands; a database that can't be used is one line on stderr."""
     try:
         if command == "check":
             return check(settings)
         if command == "tick":
-            return tick(settings)
+            return tick(settings, at)
         if command == "schedule":
             return schedule(settings, days)
         return upgrade(settings)

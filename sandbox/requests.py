@@ -20,7 +20,7 @@ def signed_headers(
     content_type: str = "application/x-www-form-urlencoded",
 ) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    signature = str(SignatureVerifier(secret).generate_signature(timestamp=ts, body=body))
     return {
         "content-type": content_type,
         "x-slack-request-timestamp": ts,
@@ -29,7 +29,15 @@ def signed_headers(
 
 
 def command_body(
-    command: str, text: str, *, user: str, team: str, channel: str, response_url: str
+    command: str,
+    text: str,
+    *,
+    user: str,
+    team: str,
+    channel: str,
+    response_url: str,
+    trigger_id: str | None = None,
+    channel_name: str = "shared",
 ) -> str:
     return urlencode(
         {
@@ -37,14 +45,14 @@ def command_body(
             "team_id": team,
             "team_domain": "vendor",
             "channel_id": channel,
-            "channel_name": "shared",
+            "channel_name": channel_name,
             "user_id": user,
             "user_name": user.lower(),
             "command": command,
             "text": text,
             "api_app_id": "A0PARTNER",
             "response_url": response_url,
-            "trigger_id": f"trigger-{next(_ids)}",
+            "trigger_id": trigger_id or f"trigger-{next(_ids)}",
         }
     )
 
@@ -113,20 +121,77 @@ def view_submission_body(
     app_team: str,
 ) -> str:
     """A modal submission; ``values`` maps block_id to the element's state."""
+    state = {"values": {block: {"value": state} for block, state in values.items()}}
+    return view_payload_body(
+        "view_submission", view, state, user=user, user_team=user_team, app_team=app_team
+    )
+
+
+def view_payload_body(
+    kind: str,
+    view: dict[str, Any],
+    state: dict[str, Any],
+    *,
+    user: str,
+    user_team: str,
+    app_team: str,
+    trigger_id: str | None = None,
+    **extra: Any,
+) -> str:
+    """A ``view_submission`` or ``view_closed`` of ``view`` holding ``state``."""
     submitted = dict(view)
-    submitted["state"] = {"values": {block: {"value": state} for block, state in values.items()}}
+    submitted["state"] = state
     submitted.setdefault("id", f"V{next(_ids):08d}")
     submitted["team_id"] = user_team  # Slack puts the submitter's workspace here
     submitted["app_installed_team_id"] = app_team
     payload = {
-        "type": "view_submission",
+        "type": kind,
         "team": {"id": user_team},
         "user": {"id": user, "team_id": user_team, "username": user.lower()},
         "api_app_id": "A0PARTNER",
-        "trigger_id": f"trigger-{next(_ids)}",
+        "trigger_id": trigger_id or f"trigger-{next(_ids)}",
         "view": submitted,
         "token": "legacy",
+        **extra,
     }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions_body(
+    action: dict[str, Any],
+    *,
+    user: str,
+    user_team: str,
+    app_team: str,
+    trigger_id: str,
+    container: dict[str, Any],
+    channel: dict[str, Any] | None = None,
+    message: dict[str, Any] | None = None,
+    response_url: str | None = None,
+    view: dict[str, Any] | None = None,
+) -> str:
+    """A click or a choice, in a message (``channel``, ``message``, ``response_url``) or in
+    a view (``view``, with its state), as Slack sends it."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": {"id": app_team if view is None else user_team},
+        "user": {"id": user, "team_id": user_team, "username": user.lower()},
+        "api_app_id": "A0PARTNER",
+        "token": "legacy",
+        "container": container,
+        "trigger_id": trigger_id,
+        "actions": [action],
+    }
+    if channel is not None:
+        payload["channel"] = channel
+    if message is not None:
+        payload["message"] = message
+    if response_url is not None:
+        payload["response_url"] = response_url
+    if view is not None:
+        payload["view"] = view
+    else:
+        payload["state"] = {"values": {}}
     return urlencode({"payload": json.dumps(payload)})
 
 

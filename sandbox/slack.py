@@ -26,9 +26,9 @@ from sandbox.webapi import MessagesApi
 
 __all__ = ["Call", "Channel", "FakeSlack", "Fault", "Message", "ResponseTarget", "User"]
 
-# A page's own routes: (HTTP method, path with query, body) -> (status, body, content type),
-# or None when the route isn't the page's.
-PageRoutes = Callable[[str, str, bytes], tuple[int, bytes, str] | None]
+# A page's own routes: (HTTP method, path with query, headers, body) -> (status, body,
+# content type), or None when the route isn't the page's.
+PageRoutes = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes, str] | None]
 
 
 @dataclass
@@ -78,7 +78,7 @@ class FakeSlack(MessagesApi, ViewsApi, FaultInjection):
     # -- lifecycle ---------------------------------------------------------------------------
     def base_address(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def url(self) -> str:
@@ -133,6 +133,33 @@ class FakeSlack(MessagesApi, ViewsApi, FaultInjection):
     def ephemerals_for(self, user: str) -> list[Message]:
         with self._lock:
             return [m for m in self.ephemerals if m.user == user]
+
+    def add_message(
+        self,
+        channel: str,
+        text: str | None,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        author: str | None = None,
+        user: str | None = None,
+        thread_ts: str | None = None,
+    ) -> Message:
+        """A message not posted through the Web API: a person's own, or (with ``user``) an
+        ephemeral one only they see, from Slack itself or an app's answer to a command."""
+        message = Message(channel, self._next_ts(), text, blocks, thread_ts, user=user)
+        message.author = author
+        with self._lock:
+            (self.ephemerals if user else self.messages).append(message)
+        self.changed()
+        return message
+
+    def dismiss(self, user: str, channel: str, ts: str) -> None:
+        """The reader dismissed an ephemeral message."""
+        with self._lock:
+            for m in self.ephemerals:
+                if m.user == user and m.channel == channel and m.ts == ts:
+                    m.deleted = True
+        self.changed()
 
     def reset_calls(self) -> None:
         with self._lock:
@@ -224,7 +251,8 @@ class FakeSlack(MessagesApi, ViewsApi, FaultInjection):
                     self._page("POST", raw)
 
             def _page(self, method: str, raw: bytes) -> None:
-                answer = fake.page(method, self.path, raw) if fake.page else None
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                answer = fake.page(method, self.path, headers, raw) if fake.page else None
                 if answer is None:
                     self._send(404, b"not found", "text/plain")
                 else:

@@ -47,7 +47,11 @@ class ViewsApi(StandInState):
             trigger.used = True
             return trigger.user, None
 
-    def _store_view(self, args: Answer, view_id: str) -> dict[str, Any]:
+    def new_view_id(self) -> str:
+        return f"V{next(self._ids):08d}"
+
+    def store_view(self, args: Answer, view_id: str) -> dict[str, Any]:
+        """Keep ``args["view"]`` as view ``view_id``, with a new hash, as Slack does."""
         view = dict(args.get("view") or {})
         view.update({"id": view_id, "hash": f"h{view_id}.{next(self._ids)}"})
         view.setdefault("state", {"values": {}})
@@ -62,7 +66,7 @@ class ViewsApi(StandInState):
         user, error = self._use_trigger(str(args["trigger_id"]))
         if error:
             return {"ok": False, "error": error}
-        view = self._store_view(args, f"V{next(self._ids):08d}")
+        view = self.store_view(args, self.new_view_id())
         if user is not None:
             with self._lock:
                 self.modals[user] = [view["id"]]
@@ -76,7 +80,7 @@ class ViewsApi(StandInState):
             stack = self.modals.setdefault(user, [])
             if len(stack) >= MODAL_STACK:
                 return {"ok": False, "error": "push_limit_reached"}
-            view = self._store_view(args, f"V{next(self._ids):08d}")
+            view = self.store_view(args, self.new_view_id())
             stack.append(view["id"])
         return {"ok": True, "view": view}
 
@@ -89,7 +93,7 @@ class ViewsApi(StandInState):
             view_id = found[-1] if found else ""
         if view_id not in self.views:
             return {"ok": False, "error": "not_found"}
-        return {"ok": True, "view": self._store_view(args, view_id)}
+        return {"ok": True, "view": self.store_view(args, view_id)}
 
     def api_views_publish(self, args: Answer) -> Answer:
         view = dict(args.get("view") or {})
@@ -99,6 +103,13 @@ class ViewsApi(StandInState):
         with self._lock:
             self.home[str(args.get("user_id"))] = view
         return {"ok": True, "view": view}
+
+    def push_view(self, user: str, view: dict[str, Any]) -> dict[str, Any]:
+        """Stack ``view`` on the modal ``user`` sees (an app's ``response_action: push``)."""
+        pushed = self.store_view({"view": view}, self.new_view_id())
+        with self._lock:
+            self.modals.setdefault(user, []).append(pushed["id"])
+        return pushed
 
     def modal_stack(self, user: str) -> list[dict[str, Any]]:
         """The views ``user`` sees in a modal, bottom first (empty: no modal open)."""

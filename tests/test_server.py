@@ -60,8 +60,10 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 20) -> f
     raise AssertionError("partnerbot did not become healthy")
 
 
-def test_run_without_credentials_exits_with_one_line(tmp_path):
-    process = partnerbot("run", env=base_env(tmp_path), cwd=tmp_path)
+def test_run_with_half_the_credentials_exits_with_one_line(tmp_path):
+    # With none at all, `partnerbot run` starts the sandbox (tests/sandbox/test_start.py).
+    env = base_env(tmp_path) | {"SLACK_SIGNING_SECRET": SECRET}
+    process = partnerbot("run", env=env, cwd=tmp_path)
     output, _ = process.communicate(timeout=30)
     assert process.returncode != 0
     lines = [line for line in output.splitlines() if line.strip()]

@@ -1,0 +1,1 @@
+"""Browser tests: the sandbox's page in headless Chromium, partnerbot behind it."""

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.domain.fields import (
+    CadenceField,
+    ExitField,
+    PromiseField,
+    ReviewField,
+    RuleField,
+    SetupField,
+    WinField,
+)
+
 
 class Callback(StrEnum):
     # partnerships
@@ -76,68 +86,69 @@ class Action(StrEnum):
 
 
 class Block(StrEnum):
+    # A form's input blocks are named by its fields in bot.domain.fields, declared there once.
     # partnerships (setup modal fields)
-    CHANNEL = "channel"
-    PARTNER_NAME = "partner_name"
-    OWNERS = "owners"
-    CONTACTS_EXECUTIVE = "contacts_executive"
-    CONTACTS_SALES = "contacts_sales"
-    CONTACTS_OPERATIONS = "contacts_operations"
-    VENDOR_APPROVERS = "vendor_approvers"
-    PARTNER_APPROVERS = "partner_approvers"
-    TIME_ZONE = "time_zone"
-    HOLIDAY_COUNTRY = "holiday_country"
+    CHANNEL = SetupField.CHANNEL.value
+    PARTNER_NAME = SetupField.PARTNER_NAME.value
+    OWNERS = SetupField.OWNERS.value
+    CONTACTS_EXECUTIVE = SetupField.CONTACTS_EXECUTIVE.value
+    CONTACTS_SALES = SetupField.CONTACTS_SALES.value
+    CONTACTS_OPERATIONS = SetupField.CONTACTS_OPERATIONS.value
+    VENDOR_APPROVERS = SetupField.VENDOR_APPROVERS.value
+    PARTNER_APPROVERS = SetupField.PARTNER_APPROVERS.value
+    TIME_ZONE = SetupField.TIME_ZONE.value
+    HOLIDAY_COUNTRY = SetupField.HOLIDAY_COUNTRY.value
     SUMMARY_ACTIONS = "partnership_summary_actions"
-    # wins (modal fields: the same names as bot.domain.wins' form fields)
-    WIN_PARTNERSHIP = "win_partnership"
-    WIN_HEADLINE = "win_headline"
-    WIN_KIND = "win_kind"
-    WIN_AMOUNT = "win_amount"
-    WIN_CURRENCY = "win_currency"
-    WIN_PRODUCT_LINE = "win_product_line"
-    WIN_NEW_PRODUCT_LINE = "win_new_product_line"
-    WIN_CLOSED_ON = "win_closed_on"
-    WIN_PARTNER_CREDITS = "win_partner_credits"
-    WIN_VENDOR_CREDITS = "win_vendor_credits"
-    WIN_STORY = "win_story"
+    # wins (modal fields: declared once, in bot.domain.fields)
+    WIN_PARTNERSHIP = WinField.PARTNERSHIP.value
+    WIN_HEADLINE = WinField.HEADLINE.value
+    WIN_KIND = WinField.KIND.value
+    WIN_AMOUNT = WinField.AMOUNT.value
+    WIN_CURRENCY = WinField.CURRENCY.value
+    WIN_PRODUCT_LINE = WinField.PRODUCT_LINE.value
+    WIN_NEW_PRODUCT_LINE = WinField.NEW_PRODUCT_LINE.value
+    WIN_CLOSED_ON = WinField.CLOSED_ON.value
+    WIN_PARTNER_CREDITS = WinField.PARTNER_CREDITS.value
+    WIN_VENDOR_CREDITS = WinField.VENDOR_CREDITS.value
+    WIN_STORY = WinField.STORY.value
     WIN_HEADER = "win_header"  # the celebration's first section, which holds the overflow
     WIN_OUTCOME_ACTIONS = "win_outcome_actions"
     # rules of engagement
-    RULE_TITLE = "rule_title"  # modal fields: the same names as bot.domain.rules' fields
-    RULE_TEXT = "rule_text"
-    RULE_CATEGORY = "rule_category"
-    RULE_REPLACES = "rule_replaces"
-    RULE_COMMENT = "rule_comment"
+    RULE_TITLE = RuleField.TITLE.value  # modal fields: bot.domain.fields
+    RULE_TEXT = RuleField.TEXT.value
+    RULE_CATEGORY = RuleField.CATEGORY.value
+    RULE_REPLACES = RuleField.REPLACES.value
+    RULE_COMMENT = RuleField.COMMENT.value
     ROE_DECISION_ACTIONS = "roe_decision_actions"
     ROE_RULEBOOK_ACTIONS = "roe_rulebook_actions"
-    # reviews (modal fields: the same names as bot.domain's review form fields)
-    REVIEW_HELD_ON = "review_held_on"
-    REVIEW_ATTENDEES = "review_attendees"
-    REVIEW_NOTES = "review_notes"
-    REVIEW_NEXT_STEPS = "review_next_steps"
-    REVIEW_EVERY_WEEKS = "review_every_weeks"
-    REVIEW_WEEKDAY = "review_weekday"
-    REVIEW_AT = "review_at"
-    REVIEW_STARTING_ON = "review_starting_on"
-    REVIEW_MOVE_ON = "review_move_on"
-    REVIEW_MOVE_AT = "review_move_at"
+    # reviews (modal fields: bot.domain.fields)
+    REVIEW_HELD_ON = ReviewField.HELD_ON.value
+    REVIEW_ATTENDEES = ReviewField.ATTENDEES.value
+    REVIEW_NOTES = ReviewField.NOTES.value
+    REVIEW_NEXT_STEPS = ReviewField.NEXT_STEPS.value
+    REVIEW_EVERY_WEEKS = CadenceField.EVERY_WEEKS.value
+    REVIEW_WEEKDAY = CadenceField.WEEKDAY.value
+    REVIEW_AT = CadenceField.AT.value
+    REVIEW_STARTING_ON = CadenceField.STARTING_ON.value
+    REVIEW_MOVE_ON = CadenceField.MOVE_ON.value
+    REVIEW_MOVE_AT = CadenceField.MOVE_AT.value
     REVIEW_ACTIONS = "review_actions"
     REVIEW_HINT = "review_hint"
-    # promises (modal fields: the same names as bot.domain.promises' form fields)
-    PROMISE_PARTNERSHIP = "promise_partnership"
-    PROMISE_OWED_TO = "promise_owed_to"
-    PROMISE_RAW_DEAL = "promise_raw_deal"
-    PROMISE_TEXT = "promise_text"
-    PROMISE_DUE = "promise_due_date"
-    PROMISE_NOTE = "promise_note"
-    PROMISE_COMMENT = "promise_comment"
-    PROMISE_NEW_DATE = "promise_new_date"
-    PROMISE_REASON = "promise_reason"
+    # promises (modal fields: bot.domain.fields)
+    PROMISE_PARTNERSHIP = PromiseField.PARTNERSHIP.value
+    PROMISE_OWED_TO = PromiseField.OWED_TO.value
+    PROMISE_RAW_DEAL = PromiseField.RAW_DEAL.value
+    PROMISE_TEXT = PromiseField.TEXT.value
+    PROMISE_DUE = PromiseField.DUE.value
+    PROMISE_NOTE = PromiseField.NOTE.value
+    PROMISE_COMMENT = PromiseField.COMMENT.value
+    PROMISE_NEW_DATE = PromiseField.NEW_DATE.value
+    PROMISE_REASON = PromiseField.REASON.value
     PROMISE_ACTIONS = "promise_actions"
     # kpis and exit
-    EXIT_CHOICE = "exit_choice"
-    EXIT_SUCCESSOR = "exit_successor"
-    EXIT_NOTE = "exit_note"
+    EXIT_CHOICE = ExitField.CHOICE.value
+    EXIT_SUCCESSOR = ExitField.SUCCESSOR.value
+    EXIT_NOTE = ExitField.NOTE.value
     KPI_ACTIONS = "kpis_actions"
     HOME_ACTIONS = "home_actions"
 

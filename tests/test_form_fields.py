@@ -1,63 +1,48 @@
-"""A form's fields are named once: every field the domain reports an error on is a block id
-of handlers/ids.py, so a modal can show the error under its field (a mismatch would turn a
-field error into a general message). Checked on the source, for every form at once."""
+"""A form's fields are named once, in bot/domain/fields.py: the domain reports errors by
+them and handlers/ids.py names the modals' input blocks by them, so an error always lands
+under its field (a mismatch would turn a field error into a general message)."""
 
 from __future__ import annotations
 
 import ast
+from enum import StrEnum
 from pathlib import Path
 
+from bot.domain import fields
 from handlers.ids import Block
 
 DOMAIN = Path(__file__).resolve().parents[1] / "bot" / "domain"
+FORMS = [
+    value
+    for value in vars(fields).values()
+    if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum
+]
 
 
-def field_names() -> dict[str, set[str]]:
-    """Field names the domain uses, by file: errors["..."] keys, field="..." arguments and
-    module constants that name fields (F_*, *_FIELD, TITLE/TEXT/..., COMMENT)."""
-    found: dict[str, set[str]] = {}
+def test_every_field_of_every_form_is_an_input_block():
+    assert len(FORMS) == 7
+    blocks = {b.value for b in Block}
+    missing = [f"{form.__name__}.{field.name}" for form in FORMS for field in form]
+    missing = [
+        m for m in missing if fields.__dict__[m.split(".")[0]][m.split(".")[1]] not in blocks
+    ]
+    assert missing == []
+
+
+def test_the_domain_names_fields_only_through_the_declaration():
+    """No error key or ``field=`` is a bare string: a typo can't reach a modal."""
+    literal = []
     for path in DOMAIN.rglob("*.py"):
-        tree = ast.parse(path.read_text())
-        names: set[str] = set()
-        for node in ast.walk(tree):
+        for node in ast.walk(ast.parse(path.read_text())):
+            key = None
             if (
                 isinstance(node, ast.Subscript)
                 and isinstance(node.value, ast.Name)
                 and node.value.id == "errors"
-                and isinstance(node.slice, ast.Constant)
-                and isinstance(node.slice.value, str)
             ):
-                names.add(node.slice.value)
-            if (
-                isinstance(node, ast.keyword)
-                and node.arg == "field"
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-            ):
-                names.add(node.value.value)
-            if isinstance(node, ast.Assign) and node in tree.body:
-                targets = [t for t in node.targets if isinstance(t, ast.Name | ast.Tuple)]
-                for target in targets:
-                    ids = [target] if isinstance(target, ast.Name) else list(target.elts)
-                    values = ([node.value] if isinstance(node.value, ast.Constant) else []) or (
-                        list(node.value.elts) if isinstance(node.value, ast.Tuple) else []
-                    )
-                    for name, value in zip(ids, values, strict=False):
-                        label = getattr(name, "id", "")
-                        if (
-                            label.startswith("F_")
-                            or label.endswith("_FIELD")
-                            or label in {"TITLE", "TEXT", "CATEGORY", "REPLACES", "COMMENT"}
-                        ) and isinstance(getattr(value, "value", None), str):
-                            names.add(value.value)
-        if names:
-            found[str(path.relative_to(DOMAIN))] = names
-    return found
-
-
-def test_every_field_the_domain_names_is_a_block_id():
-    blocks = {b.value for b in Block}
-    fields = field_names()
-    assert len(fields) >= 6, fields  # wins, rules, promises, reviews, partners, exit
-    unknown = {where: sorted(n - blocks) for where, n in fields.items() if n - blocks}
-    assert unknown == {}, f"field names with no block id in handlers/ids.py: {unknown}"
+                key = node.slice
+            elif isinstance(node, ast.keyword) and node.arg == "field":
+                key = node.value
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                literal.append(f"{path.relative_to(DOMAIN)}:{node.lineno} {key.value!r}")
+    assert literal == []

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.fields import ExitField
 from bot.domain.partners.service import is_owner, mentions, owners, require_vendor, side_of
 from bot.domain.people import Actor, known
 from bot.domain.reviews import schedules as review_schedules
@@ -27,11 +28,6 @@ from storage.models.rules import OPEN_PROPOSAL, DecisionKind, Proposal, Proposal
 
 MAX_CLOSING_NOTE = 3000
 ENDED_REASON = "The partnership ended."
-
-# Form fields (the exit modal's block ids), so errors land on the right input.
-CHOICE_FIELD = "exit_choice"
-SUCCESSOR_FIELD = "exit_successor"
-NOTE_FIELD = "exit_note"
 
 
 class ExitChoice(StrEnum):
@@ -114,7 +110,7 @@ def require_may_leave(partnership: Partnership, form: ExitForm, actor: Actor) ->
             "Only an owner hands over to a successor. You're a rule approver, not an owner: "
             "stepping back just stops your approving, so leave this empty. To add an owner, "
             f"ask one of the owners ({mentions(owners(partnership))}) to use /partner edit.",
-            field=SUCCESSOR_FIELD,
+            field=ExitField.SUCCESSOR,
         )
 
 
@@ -131,9 +127,9 @@ def leave(
     errors: dict[str, str] = {}
     note = clean_text(form.closing_note)
     if form.choice is None:
-        errors[CHOICE_FIELD] = "Choose whether to step back or to end the partnership."
+        errors[ExitField.CHOICE] = "Choose whether to step back or to end the partnership."
     if len(note) > MAX_CLOSING_NOTE:
-        errors[NOTE_FIELD] = f"Keep the closing note under {MAX_CLOSING_NOTE} characters."
+        errors[ExitField.NOTE] = f"Keep the closing note under {MAX_CLOSING_NOTE} characters."
     collect(errors)
     if form.choice is ExitChoice.END:
         recipients = end_partnership(session, partnership, actor, is_admin=is_admin)
@@ -156,18 +152,20 @@ def step_back(
     assert mine is not None  # require_may_leave refuses anyone without a role
     last_owner = mine.is_owner and owners(partnership) == [actor.user_id]
     if successor == actor.user_id:
-        raise NotAllowed("Name someone other than yourself to take over.", field=SUCCESSOR_FIELD)
+        raise NotAllowed(
+            "Name someone other than yourself to take over.", field=ExitField.SUCCESSOR
+        )
     if successor:
         person = known(session, [successor]).get(successor)
         if person is None or person.team_id != partnership.vendor_team_id:
             raise NotAllowed(
                 f"<@{successor}> isn't in your organization; an owner must be on the vendor side.",
-                field=SUCCESSOR_FIELD,
+                field=ExitField.SUCCESSOR,
             )
     elif last_owner:
         raise NotAllowed(
             "You're the last owner: name who takes over, or choose to end the partnership.",
-            field=SUCCESSOR_FIELD,
+            field=ExitField.SUCCESSOR,
         )
     if successor:
         heir = next((m for m in partnership.members if m.user_id == successor), None)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.fields import SetupField
 from bot.domain.people import Actor, display_name, ensure_workspace, known
 from bot.domain.text import clean_line
 from storage.models import (
@@ -52,9 +53,9 @@ def require_sizes(form: PartnershipForm) -> None:
     """At most MAX_PEOPLE_PER_FIELD people in each field of the setup: checked before anyone
     is looked up in Slack, so a hand-made submission naming thousands costs nothing."""
     fields: dict[str, list[str]] = {
-        "owners": form.owners,
-        "vendor_approvers": form.vendor_approvers,
-        "partner_approvers": form.partner_approvers,
+        SetupField.OWNERS: form.owners,
+        SetupField.VENDOR_APPROVERS: form.vendor_approvers,
+        SetupField.PARTNER_APPROVERS: form.partner_approvers,
         **{f"contacts_{role.value}": ids for role, ids in form.contacts.items()},
     }
     collect(
@@ -173,7 +174,7 @@ def linked_by_other_installation(
         "with `/partner exit` if it should be linked from your side, or link another shared "
         "channel."
     )
-    return NotAllowed(template, field="channel", quoting=tuple(quoting))
+    return NotAllowed(template, field=SetupField.CHANNEL, quoting=tuple(quoting))
 
 
 def require_own_installation(session: Session, partnership: Partnership, actor: Actor) -> None:
@@ -270,36 +271,38 @@ def _validate(
     errors: dict[str, str] = {}
     name = clean_line(form.partner_name)
     if not name:
-        errors["partner_name"] = "Enter the partner organization's name."
+        errors[SetupField.PARTNER_NAME] = "Enter the partner organization's name."
     elif len(name) > MAX_NAME:
-        errors["partner_name"] = f"Keep the name under {MAX_NAME} characters."
+        errors[SetupField.PARTNER_NAME] = f"Keep the name under {MAX_NAME} characters."
 
     if current is None:
         if not form.channel_id or not CHANNEL_ID.match(form.channel_id):
-            errors["channel"] = "Pick a channel (a direct message can't hold a partnership)."
+            errors[SetupField.CHANNEL] = (
+                "Pick a channel (a direct message can't hold a partnership)."
+            )
         else:
             existing = live_partnership_in(session, form.channel_id)
             theirs = existing is not None and (
                 side_of(existing, vendor_team_id, vendor_org) is Side.PARTNER
             )
             if existing is not None and theirs:
-                errors["channel"] = linked_by_other_installation(
+                errors[SetupField.CHANNEL] = linked_by_other_installation(
                     session, existing, in_form=True
                 ).message
             elif existing is not None:
-                errors["channel"] = (
+                errors[SetupField.CHANNEL] = (
                     f"This channel is already linked to {existing.partner_name}. Run /partner "
                     "there and use Edit to change it, or pick another channel."
                 )
 
     if not valid_time_zone(form.time_zone):
-        errors["time_zone"] = (
+        errors[SetupField.TIME_ZONE] = (
             f"“{form.time_zone}” is not a time zone we know. Use an IANA name such as "
             "America/New_York, Europe/Berlin or Asia/Kolkata."
         )
     country = (form.holiday_country or "").strip().upper()
     if country and country not in supported_countries():
-        errors["holiday_country"] = (
+        errors[SetupField.HOLIDAY_COUNTRY] = (
             f"“{form.holiday_country}” is not a country code with a holiday calendar. Use a "
             "two-letter ISO code such as US, DE, GB or IN, or leave it empty."
         )
@@ -321,14 +324,14 @@ def _validate(
         return person.team_id
 
     if not form.owners:
-        errors["owners"] = "Name at least one owner on your side (the CAM or TM)."
+        errors[SetupField.OWNERS] = "Name at least one owner on your side (the CAM or TM)."
     elif outside := [u for u in form.owners if team(u) != vendor_team_id]:
-        errors["owners"] = (
+        errors[SetupField.OWNERS] = (
             f"Owners must be from your organization; {mentions(outside)} is not. "
             "Add partner people as contacts."
         )
     if outside := [u for u in form.vendor_approvers if team(u) != vendor_team_id]:
-        errors["vendor_approvers"] = (
+        errors[SetupField.VENDOR_APPROVERS] = (
             f"Vendor approvers must be from your organization; {mentions(outside)} is not."
         )
 
@@ -336,13 +339,15 @@ def _validate(
     partner_team = current.partner_team_id if current is not None else None
     partner_people = all_contacts + form.partner_approvers
     if not all_contacts:
-        errors["contacts_sales"] = "Name at least one contact at the partner."
+        errors[SetupField.CONTACTS_SALES] = "Name at least one contact at the partner."
     unknown = [u for u in partner_people if team(u) is None]
     ours = [u for u in partner_people if team(u) == vendor_team_id]
     if unknown:
-        errors["contacts_sales"] = f"Couldn't look up {mentions(unknown)}; try again in a moment."
+        errors[SetupField.CONTACTS_SALES] = (
+            f"Couldn't look up {mentions(unknown)}; try again in a moment."
+        )
     elif ours:
-        errors["contacts_sales"] = (
+        errors[SetupField.CONTACTS_SALES] = (
             f"{mentions(ours)} is in your own organization: partner contacts and approvers must "
             "be people from the partner (add your people as owners)."
         )
@@ -351,7 +356,7 @@ def _validate(
         if partner_team is not None:
             teams.add(partner_team)
         if len(teams) > 1:
-            errors["contacts_sales"] = (
+            errors[SetupField.CONTACTS_SALES] = (
                 "The partner contacts come from more than one organization; a partnership is "
                 "with one partner."
             )
@@ -436,7 +441,7 @@ def link_partnership(session: Session, form: PartnershipForm, actor: Actor) -> P
     except IntegrityError:
         raise Conflict(
             "This channel was just linked by someone else. Run /partner there to see it.",
-            field="channel",
+            field=SetupField.CHANNEL,
         ) from None
     return partnership
 

@@ -17,13 +17,10 @@ from sqlalchemy.orm import Session
 from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, collect
+from bot.domain.fields import PromiseField
 from bot.domain.people import Actor
 from bot.domain.promises import plan as plan
 from bot.domain.promises.service import (
-    F_COMMENT,
-    F_NEW_DATE,
-    F_NOTE,
-    F_REASON,
     MAX_NOTE,
     REMINDER_KIND,
     calendar_of,
@@ -49,7 +46,7 @@ def made_good(session: Session, promise: Promise, actor: Actor, note: str) -> Pr
     """The maker says the promise is made good; the partner is asked to confirm."""
     require_maker_or_owner(promise, actor, "mark it made good")
     errors: dict[str, str] = {}
-    note = clean_text(note, MAX_NOTE, F_NOTE, "briefly what you did", errors)
+    note = clean_text(note, MAX_NOTE, PromiseField.NOTE, "briefly what you did", errors)
     collect(errors)
     transition(
         session,
@@ -90,7 +87,7 @@ def not_yet(session: Session, promise: Promise, actor: Actor, comment: str) -> P
     """The partner says it isn't made good yet: it is open again and reminders resume."""
     require_owed_to(promise, actor, "answer whether it was made good")
     errors: dict[str, str] = {}
-    comment = clean_text(comment, MAX_NOTE, F_COMMENT, "what is still missing", errors)
+    comment = clean_text(comment, MAX_NOTE, PromiseField.COMMENT, "what is still missing", errors)
     collect(errors)
     transition(
         session,
@@ -130,13 +127,13 @@ def propose_date(
     """Ask the partner for a new due date; the old one stands until they accept."""
     require_maker_or_owner(promise, actor, "ask for a new date")
     errors: dict[str, str] = {}
-    reason = clean_text(reason, MAX_NOTE, F_REASON, "why you need a new date", errors)
+    reason = clean_text(reason, MAX_NOTE, PromiseField.REASON, "why you need a new date", errors)
     if new_date is None:
-        errors[F_NEW_DATE] = "Pick the new date you propose."
+        errors[PromiseField.NEW_DATE] = "Pick the new date you propose."
     elif new_date < calendar_of(promise).today(utcnow()):
-        errors[F_NEW_DATE] = "That date is in the past; pick today or a later date."
+        errors[PromiseField.NEW_DATE] = "That date is in the past; pick today or a later date."
     elif new_date == promise.due_date:
-        errors[F_NEW_DATE] = "That is the date already agreed; pick another one."
+        errors[PromiseField.NEW_DATE] = "That is the date already agreed; pick another one."
     collect(errors)
     transition(
         session,

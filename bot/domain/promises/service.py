@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.fields import PromiseField
 from bot.domain.partners.service import (
     is_owner,
     mentions,
@@ -43,16 +44,6 @@ from storage.models import (
 REMINDER_KIND = "promise_reminder"
 MAX_TEXT = 1000
 MAX_NOTE = 500
-
-# Form field names: the modal's block ids are the same strings.
-F_OWED_TO = "promise_owed_to"
-F_RAW_DEAL = "promise_raw_deal"
-F_PROMISE = "promise_text"
-F_DUE = "promise_due_date"
-F_NOTE = "promise_note"
-F_COMMENT = "promise_comment"
-F_NEW_DATE = "promise_new_date"
-F_REASON = "promise_reason"
 
 
 @dataclass(frozen=True)
@@ -233,20 +224,22 @@ def make_promise(
     if existing is not None:
         return existing, False
     errors: dict[str, str] = {}
-    raw_deal = clean_text(form.raw_deal, MAX_TEXT, F_RAW_DEAL, "what the raw deal was", errors)
-    text = clean_text(form.promise, MAX_TEXT, F_PROMISE, "what you promise", errors)
+    raw_deal = clean_text(
+        form.raw_deal, MAX_TEXT, PromiseField.RAW_DEAL, "what the raw deal was", errors
+    )
+    text = clean_text(form.promise, MAX_TEXT, PromiseField.TEXT, "what you promise", errors)
     calendar = plan.Calendar(maker_time_zone, partnership.holiday_country)
     if form.due_date is None:
-        errors[F_DUE] = "Pick the date you'll make good by."
+        errors[PromiseField.DUE] = "Pick the date you'll make good by."
     elif form.due_date < calendar.today(utcnow()):
-        errors[F_DUE] = "That date is in the past; pick today or a later date."
+        errors[PromiseField.DUE] = "That date is in the past; pick today or a later date."
     person = known(session, [form.owed_to]).get(form.owed_to or "") if form.owed_to else None
     if not form.owed_to:
-        errors[F_OWED_TO] = "Pick the partner contact you make the promise to."
+        errors[PromiseField.OWED_TO] = "Pick the partner contact you make the promise to."
     elif person is None or person.team_id is None:
-        errors[F_OWED_TO] = f"Couldn't look up <@{form.owed_to}>; try again in a moment."
+        errors[PromiseField.OWED_TO] = f"Couldn't look up <@{form.owed_to}>; try again in a moment."
     elif side_of(partnership, person.team_id) is not Side.PARTNER:
-        errors[F_OWED_TO] = (
+        errors[PromiseField.OWED_TO] = (
             f"<@{form.owed_to}> isn't at {partnership.partner_name}: a make-good promise is made "
             "to someone on the partner side."
         )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.domain import outbox, text
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotFound, collect
+from bot.domain.fields import CadenceField
 from bot.domain.partners.service import require_vendor
 from bot.domain.people import Actor
 from bot.domain.reviews import cadence as cad
@@ -200,21 +201,21 @@ def _parse(form: CadenceForm, today: date) -> tuple[int, int, time, date]:
         if not cad.MIN_WEEKS <= every <= cad.MAX_WEEKS:
             raise ValueError
     except ValueError:
-        errors["review_every_weeks"] = f"Choose every 1 to {cad.MAX_WEEKS} weeks."
+        errors[CadenceField.EVERY_WEEKS] = f"Choose every 1 to {cad.MAX_WEEKS} weeks."
     try:
         weekday = int(form.weekday)
         if not 0 <= weekday <= 4:
             raise ValueError
     except ValueError:
-        errors["review_weekday"] = "Choose a weekday, Monday to Friday."
+        errors[CadenceField.WEEKDAY] = "Choose a weekday, Monday to Friday."
     try:
         at = time.fromisoformat(form.at)
         if at.second or at.microsecond:
             raise ValueError
     except ValueError:
-        errors["review_at"] = "Pick a time of day, e.g. 10:00."
+        errors[CadenceField.AT] = "Pick a time of day, e.g. 10:00."
     if form.starting_on is not None and form.starting_on < today - timedelta(days=366):
-        errors["review_starting_on"] = "Start the cadence within the last year or later."
+        errors[CadenceField.STARTING_ON] = "Start the cadence within the last year or later."
     collect(errors)
     start = form.starting_on or today
     return every, weekday, at, cad.first_on_or_after(start, weekday)
@@ -305,16 +306,16 @@ def move_next(
     errors: dict[str, str] = {}
     moment: datetime | None = None
     if day is None:
-        errors["review_move_on"] = "Pick the day of the next review."
+        errors[CadenceField.MOVE_ON] = "Pick the day of the next review."
     try:
         when = time.fromisoformat(at)
     except ValueError:
-        errors["review_move_at"] = "Pick a time of day, e.g. 10:00."
+        errors[CadenceField.MOVE_AT] = "Pick a time of day, e.g. 10:00."
         when = None
     if day is not None and when is not None:
         moment = cad.to_utc(day, when, partnership.time_zone)
         if moment <= utcnow():
-            errors["review_move_on"] = "Pick a time in the future."
+            errors[CadenceField.MOVE_ON] = "Pick a time in the future."
     collect(errors)
     assert moment is not None
     assert schedule.next_on is not None
@@ -323,7 +324,7 @@ def move_next(
         raise Conflict(
             "That is on or after the review that follows it "
             f"({text.day(following.nominal_on)}); pick an earlier day, or change the cadence.",
-            field="review_move_on",
+            field=CadenceField.MOVE_ON,
         )
     schedule.next_due_at = moment
     schedule.updated_by, schedule.updated_at = actor.user_id, utcnow()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotFound, collect
+from bot.domain.fields import ReviewField
 from bot.domain.partners.service import get_partnership, require_side
 from bot.domain.people import Actor
 from bot.domain.reviews import cadence as cad
@@ -152,13 +153,13 @@ def mark_held(session: Session, review_id: int, actor: Actor, form: HeldForm) ->
     today = utcnow().astimezone(ZoneInfo(partnership.time_zone)).date()
     errors: dict[str, str] = {}
     if form.held_on is None:
-        errors["review_held_on"] = "Pick the day the review took place."
+        errors[ReviewField.HELD_ON] = "Pick the day the review took place."
     elif form.held_on > today + timedelta(days=1):
-        errors["review_held_on"] = "That day is still to come; record the review once held."
+        errors[ReviewField.HELD_ON] = "That day is still to come; record the review once held."
     if not form.attendees:
-        errors["review_attendees"] = "Name at least one person who attended."
+        errors[ReviewField.ATTENDEES] = "Name at least one person who attended."
     elif len(form.attendees) > MAX_ATTENDEES:
-        errors["review_attendees"] = f"Name up to {MAX_ATTENDEES} people."
+        errors[ReviewField.ATTENDEES] = f"Name up to {MAX_ATTENDEES} people."
     notes, next_steps = clean_text(form.notes), clean_text(form.next_steps)
     for name, value in (("review_notes", notes), ("review_next_steps", next_steps)):
         if len(value) > MAX_TEXT:

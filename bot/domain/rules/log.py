@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed, NotFound, collect
+from bot.domain.fields import RuleField
 from bot.domain.partners.service import may_approve, mentions, named_approvers
 from bot.domain.partners.service import require_side as side_in
 from bot.domain.people import Actor
@@ -30,7 +31,6 @@ from storage.models import (
 from storage.queries import insert_ignore
 
 MAX_COMMENT = 1000
-COMMENT = "rule_comment"  # the comment / reason field of the decision modals
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ class Decided:
 def checked_comment(text: str, missing: str) -> str:
     text = text.strip()
     if not text:
-        collect({COMMENT: missing})
+        collect({RuleField.COMMENT: missing})
     if len(text) > MAX_COMMENT:
-        collect({COMMENT: f"Keep it under {MAX_COMMENT} characters."})
+        collect({RuleField.COMMENT: f"Keep it under {MAX_COMMENT} characters."})
     return text
 
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.fields import RuleField
 from bot.domain.partners.service import get_partnership, may_approve
 from bot.domain.partners.service import require_side as side_in
 from bot.domain.people import Actor
 from bot.domain.rules import nudges as nudges
 from bot.domain.rules.log import (
-    COMMENT,
     Decided,
     checked_comment,
     current,
@@ -45,9 +45,6 @@ from storage.models import (
 MAX_TITLE = 150
 MAX_TEXT = 2500
 
-# Form field names; the modals use them as block ids so errors land on the right field.
-TITLE, TEXT, CATEGORY, REPLACES = ("rule_title", "rule_text", "rule_category", "rule_replaces")
-
 
 @dataclass(frozen=True)
 class RuleForm:
@@ -63,18 +60,20 @@ def _checked(form: RuleForm) -> tuple[str, str, RuleCategory]:
     errors: dict[str, str] = {}
     title, text = clean_line(form.title), clean_text(form.text)
     if not title:
-        errors[TITLE] = "Give the rule a short title, e.g. “Deal registration window”."
+        errors[RuleField.TITLE] = "Give the rule a short title, e.g. “Deal registration window”."
     elif len(title) > MAX_TITLE:
-        errors[TITLE] = f"Keep the title under {MAX_TITLE} characters."
+        errors[RuleField.TITLE] = f"Keep the title under {MAX_TITLE} characters."
     if not text:
-        errors[TEXT] = "Write the rule itself: what both sides agree to do."
+        errors[RuleField.TEXT] = "Write the rule itself: what both sides agree to do."
     elif len(text) > MAX_TEXT:
-        errors[TEXT] = f"Keep the rule under {MAX_TEXT} characters; split it into several rules."
+        errors[RuleField.TEXT] = (
+            f"Keep the rule under {MAX_TEXT} characters; split it into several rules."
+        )
     category = None
     try:
         category = RuleCategory(form.category or "")
     except ValueError:
-        errors[CATEGORY] = "Pick a category."
+        errors[RuleField.CATEGORY] = "Pick a category."
     collect(errors)
     assert category is not None
     return title, text, category
@@ -171,7 +170,7 @@ def propose(session: Session, partnership_id: int, form: RuleForm, actor: Actor)
     content = _checked(form)
     rule = None
     if form.replaces_rule_id is not None:
-        rule = _rule_in(session, partnership, form.replaces_rule_id, REPLACES)
+        rule = _rule_in(session, partnership, form.replaces_rule_id, RuleField.REPLACES)
     return _open(session, partnership, actor, side, content, rule, retires=False, comment=None)
 
 
@@ -183,7 +182,7 @@ def propose_retirement(
     side = side_in(partnership, actor)
     _live(partnership)
     reason = checked_comment(clean_text(reason), "Say why the rule should be retired.")
-    rule = _rule_in(session, partnership, rule_id, COMMENT)
+    rule = _rule_in(session, partnership, rule_id, RuleField.COMMENT)
     content = (rule.title, rule.text, rule.category)
     return _open(session, partnership, actor, side, content, rule, retires=True, comment=reason)
 

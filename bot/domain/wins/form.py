@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.fields import WinField
 from bot.domain.people import known
 from bot.domain.text import clean_line, clean_text
 from bot.domain.wins.money import format_plain, is_currency, parse_amount
@@ -21,19 +22,6 @@ MAX_PRODUCT_LINE = 100
 MAX_CREDITED = 10  # per side
 MAX_AMOUNT = Decimal(10) ** 12
 DEFAULT_CURRENCY = "USD"
-
-# Form field names; the modal's input blocks carry the same ids.
-F_PARTNERSHIP = "win_partnership"
-F_HEADLINE = "win_headline"
-F_KIND = "win_kind"
-F_AMOUNT = "win_amount"
-F_CURRENCY = "win_currency"
-F_PRODUCT_LINE = "win_product_line"
-F_NEW_PRODUCT_LINE = "win_new_product_line"
-F_CLOSED_ON = "win_closed_on"
-F_PARTNER_CREDITS = "win_partner_credits"
-F_VENDOR_CREDITS = "win_vendor_credits"
-F_STORY = "win_story"
 
 
 @dataclass(frozen=True)
@@ -80,13 +68,15 @@ def validate(form: WinForm, tz: str) -> tuple[Valid | None, dict[str, str]]:
     errors: dict[str, str] = {}
     headline = clean_line(form.headline)  # no zero-width or bidi characters, one line
     if not headline:
-        errors[F_HEADLINE] = "Say what was won: the account or opportunity, e.g. “Acme renewal”."
+        errors[WinField.HEADLINE] = (
+            "Say what was won: the account or opportunity, e.g. “Acme renewal”."
+        )
     elif len(headline) > MAX_HEADLINE:
-        errors[F_HEADLINE] = f"Keep the headline under {MAX_HEADLINE} characters."
+        errors[WinField.HEADLINE] = f"Keep the headline under {MAX_HEADLINE} characters."
 
     kind = WinKind(form.kind) if form.kind in {k.value for k in WinKind} else None
     if kind is None:
-        errors[F_KIND] = "Choose whether this is a deal closed or a milestone."
+        errors[WinField.KIND] = "Choose whether this is a deal closed or a milestone."
 
     amount: Decimal | None = None
     currency: str | None = None
@@ -95,48 +85,50 @@ def validate(form: WinForm, tz: str) -> tuple[Valid | None, dict[str, str]]:
         money = parse_amount(typed)
         chosen = form.currency.strip().upper()
         if money is None:
-            errors[F_AMOUNT] = (
+            errors[WinField.AMOUNT] = (
                 f"I couldn't read “{typed[:40]}” as an amount. Write it like 125000, 125,000, "
                 "125k, 1.2M or 90.000,50."
             )
         elif money.amount == 0:
-            errors[F_AMOUNT] = "The amount must be more than zero (leave it empty for a milestone)."
+            errors[WinField.AMOUNT] = (
+                "The amount must be more than zero (leave it empty for a milestone)."
+            )
         elif money.amount < 0:
-            errors[F_AMOUNT] = "The amount can't be negative: log what was won."
+            errors[WinField.AMOUNT] = "The amount can't be negative: log what was won."
         elif money.amount > MAX_AMOUNT:
-            errors[F_AMOUNT] = "That's more than a trillion; check the number of zeros."
+            errors[WinField.AMOUNT] = "That's more than a trillion; check the number of zeros."
         elif money.currency and chosen and money.currency != chosen:
-            errors[F_AMOUNT] = (
+            errors[WinField.AMOUNT] = (
                 f"The amount says {money.currency} but the currency field says {chosen}; "
                 "make them agree."
             )
         else:
             amount = money.amount
             currency = money.currency or chosen
-        if not errors.get(F_AMOUNT):
+        if not errors.get(WinField.AMOUNT):
             if not currency:
-                errors[F_CURRENCY] = "Which currency? Use a code such as USD, EUR or GBP."
+                errors[WinField.CURRENCY] = "Which currency? Use a code such as USD, EUR or GBP."
             elif not is_currency(currency):
-                errors[F_CURRENCY] = (
+                errors[WinField.CURRENCY] = (
                     f"“{currency[:10]}” is not an ISO 4217 currency code. Use one such as USD, "
                     "EUR, GBP or JPY."
                 )
     elif kind is WinKind.DEAL:
-        errors[F_AMOUNT] = "Enter the deal's amount (or log it as a milestone)."
+        errors[WinField.AMOUNT] = "Enter the deal's amount (or log it as a milestone)."
 
     if form.closed_on is None:
-        errors[F_CLOSED_ON] = "Pick the date it closed."
+        errors[WinField.CLOSED_ON] = "Pick the date it closed."
     elif form.closed_on > today_in(tz):
-        errors[F_CLOSED_ON] = "That date is in the future: log a win once it has closed."
+        errors[WinField.CLOSED_ON] = "That date is in the future: log a win once it has closed."
 
     story = clean_text(form.story)
     if len(story) > MAX_STORY:
-        errors[F_STORY] = (
+        errors[WinField.STORY] = (
             f"Keep the story under {MAX_STORY} characters (it has {len(story)}); link to the "
             "longer version."
         )
     if len(clean_line(form.new_product_line)) > MAX_PRODUCT_LINE:
-        errors[F_NEW_PRODUCT_LINE] = f"Keep the name under {MAX_PRODUCT_LINE} characters."
+        errors[WinField.NEW_PRODUCT_LINE] = f"Keep the name under {MAX_PRODUCT_LINE} characters."
     if errors or kind is None or form.closed_on is None:
         return None, errors
     return Valid(kind, headline, amount, currency, form.closed_on, story or None), errors
@@ -147,8 +139,8 @@ def count_errors(form: WinForm) -> dict[str, str]:
     is looked up in Slack (a hand-made payload can name thousands)."""
     errors: dict[str, str] = {}
     for name, user_ids in (
-        (F_PARTNER_CREDITS, form.partner_credits),
-        (F_VENDOR_CREDITS, form.vendor_credits),
+        (WinField.PARTNER_CREDITS, form.partner_credits),
+        (WinField.VENDOR_CREDITS, form.vendor_credits),
     ):
         if len(set(user_ids)) > MAX_CREDITED:
             errors[name] = f"Credit at most {MAX_CREDITED} people on each side."
@@ -167,8 +159,12 @@ def credit_errors(session: Session, partnership: Partnership, form: WinForm) -> 
         return team != vendor and (partner is None or team == partner)
 
     sides = {
-        F_PARTNER_CREDITS: (form.partner_credits, on_partner_side, "the partner"),
-        F_VENDOR_CREDITS: (form.vendor_credits, lambda team: team == vendor, "your organization"),
+        WinField.PARTNER_CREDITS: (form.partner_credits, on_partner_side, "the partner"),
+        WinField.VENDOR_CREDITS: (
+            form.vendor_credits,
+            lambda team: team == vendor,
+            "your organization",
+        ),
     }
     for name, (user_ids, belongs, label) in sides.items():
         teams = {u: people[u].team_id for u in user_ids if u in people}

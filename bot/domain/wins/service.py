@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
+from bot.domain.fields import WinField
 from bot.domain.partners.service import get_partnership, require_side
 from bot.domain.people import Actor
 from bot.domain.text import clean_line
 from bot.domain.wins.form import (
-    F_PARTNERSHIP,
-    F_PRODUCT_LINE,
     WinForm,
     count_errors,
     credit_errors,
@@ -69,7 +68,7 @@ def _product_line(
         return None
     chosen = session.get(ProductLine, form.product_line_id)
     if chosen is None or chosen.partnership_id != partnership.id:
-        raise NotFound("That product line is gone; pick another.", field=F_PRODUCT_LINE)
+        raise NotFound("That product line is gone; pick another.", field=WinField.PRODUCT_LINE)
     return chosen
 
 
@@ -96,7 +95,7 @@ def require_loggable(session: Session, form: WinForm, actor: Actor) -> tuple[Par
     looking anyone up in Slack; ``log_win`` calls it again.
     """
     if form.partnership_id is None:
-        raise NotFound("Choose the partnership this win belongs to.", field=F_PARTNERSHIP)
+        raise NotFound("Choose the partnership this win belongs to.", field=WinField.PARTNERSHIP)
     partnership = get_partnership(session, form.partnership_id)
     side = require_side(partnership, actor)
     if partnership.status is PartnershipStatus.ENDED:

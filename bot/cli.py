@@ -1,6 +1,6 @@
 """The ``partnerbot`` command line: run, migrate, check, tick, schedule, sandbox.
 
-``run`` imports only what gunicorn's master needs (see bot/serve.py); the other commands
+``run`` imports only what gunicorn's master needs (see bot/launch.py); the other commands
 live in bot/commands.py with the database and Slack modules they use. Without any Slack
 credentials, ``run`` starts the local sandbox (a Slack stand-in) instead of stopping.
 """
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reason = "" if args.command == "sandbox" else "No Slack credentials"
             return serve_sandbox(settings.port, getattr(args, "empty", False), reason)
         if args.command == "run":
-            from bot.serve import serve
+            from bot.launch import serve
 
             serve(settings)
             return 0

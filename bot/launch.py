@@ -1,4 +1,4 @@
-"""``partnerbot run``: check the set-up, migrate, then serve over HTTP or Socket Mode.
+"""Launching ``partnerbot run``: check the set-up, migrate, then serve over HTTP or Socket Mode.
 
 This module is what gunicorn's master process runs. It loads neither the Slack app nor the
 scheduler: each worker builds its own (``bot.runtime``) after the fork, so the master stays

@@ -92,7 +92,7 @@ def test_logger_withdraws_and_the_message_says_so(wins_bench, fake_slack):
 def test_changes_are_refused_after_a_day(bench, fake_slack, clock):
     link_partnership(bench)
     win = log_win(bench)
-    clock.move_to("2026-12-02 15:00:01")
+    clock.move_to("2026-12-02 15:05:00")  # a day and some minutes after it was logged
     fake_slack.views.clear()
     open_menu(bench, win, "edit")
     assert not fake_slack.views

@@ -14,7 +14,8 @@ from typing import Any
 
 from sandbox import requests as rq
 from sandbox.records import Message
-from sandbox.slack import FakeSlack, ResponseTarget
+from sandbox.responses import ResponseTarget
+from sandbox.slack import FakeSlack
 from sandbox.state import Raw, block_action, view_state
 from sandbox.world import SLACKBOT, World
 

@@ -14,13 +14,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
 from sandbox.faults import Fault, FaultInjection
 from sandbox.records import Call, Channel, Message, User, coerce
+from sandbox.responses import ResponseTarget, ResponseUrls
 from sandbox.viewsapi import ViewsApi
 from sandbox.webapi import MessagesApi
 
@@ -31,17 +31,7 @@ __all__ = ["Call", "Channel", "FakeSlack", "Fault", "Message", "ResponseTarget",
 PageRoutes = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes, str] | None]
 
 
-@dataclass
-class ResponseTarget:
-    """Where a response_url's answers go: the person who acted, where, and on what."""
-
-    user: str
-    channel: str
-    message_ts: str | None = None  # the message whose button was clicked
-    ephemeral: bool = False  # that message was only theirs
-
-
-class FakeSlack(MessagesApi, ViewsApi, FaultInjection):
+class FakeSlack(MessagesApi, ViewsApi, ResponseUrls, FaultInjection):
     def __init__(self, bot_team: str = "T_VENDOR", host: str = "127.0.0.1", port: int = 0) -> None:
         self.bot_team = bot_team
         self.bot_user = "UBOT"
@@ -91,13 +81,6 @@ class FakeSlack(MessagesApi, ViewsApi, FaultInjection):
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-    def response_url(self, name: str = "r", target: ResponseTarget | None = None) -> str:
-        """A response_url; with a ``target``, what is sent to it shows where Slack shows it."""
-        if target is not None:
-            with self._lock:
-                self.response_targets[name] = target
-        return f"{self.base_address()}/response/{name}"
 
     # -- set-up ------------------------------------------------------------------------------
     def add_user(
@@ -187,48 +170,15 @@ class FakeSlack(MessagesApi, ViewsApi, FaultInjection):
         finally:
             self.changed()
 
-    def respond(self, name: str, reply: dict[str, Any]) -> None:
-        """A post to a response_url: recorded, and shown where Slack shows it when the
-        url was made with a target."""
-        with self._lock:
-            self.calls.append(Call("response_url", reply, time.time()))
-            self.responses.append(reply)
-            target = self.response_targets.get(name)
-            if target is not None:
-                self._apply_response(target, reply)
-        self.changed()
-
-    def _apply_response(self, target: ResponseTarget, reply: dict[str, Any]) -> None:
-        source: Message | None = None
-        pool = self.ephemerals if target.ephemeral else self.messages
-        for m in pool:
-            if m.channel == target.channel and m.ts == target.message_ts:
-                source = m
-        if reply.get("delete_original") and source is not None:
-            source.deleted = True
-            return
-        if reply.get("replace_original") and source is not None:
-            source.text, source.blocks = reply.get("text"), reply.get("blocks")
-            return
-        message = Message(
-            channel=target.channel,
-            ts=self._next_ts(),
-            text=reply.get("text"),
-            blocks=reply.get("blocks"),
-            thread_ts=reply.get("thread_ts"),
-        )
-        if reply.get("response_type") == "in_channel":
-            self.messages.append(message)
-        else:
-            message.user = target.user
-            self.ephemerals.append(message)
-
     # -- HTTP --------------------------------------------------------------------------------
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; without this, the second waits for the
+            # client's delayed ACK (about 40 ms a call).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass

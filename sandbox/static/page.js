@@ -2,7 +2,10 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const view = { me: "", place: "", thread: "", version: 0, shown: {}, modalKey: "", people: [], commands: [] };
+const view = {
+  me: "", place: "", thread: "", version: 0, shown: {}, modalKey: "", people: [], commands: [],
+  ready: false, pinned: true,
+};
 
 function fromHash() {
   const q = new URLSearchParams(location.hash.slice(1));
@@ -16,6 +19,10 @@ function toHash() {
 }
 
 async function post(path, body) {
+  if (!view.ready && path !== "/sandbox/home") {
+    toast("partnerbot is still starting: try again in a moment");
+    return { ok: false };
+  }
   const answer = await fetch(path, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -47,8 +54,7 @@ function apply(screen) {
   swap($("sidebar"), screen.sidebar);
   swap($("header"), screen.header);
   const list = $("messages");
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
-  if (swap(list, screen.main) && atBottom) list.scrollTop = list.scrollHeight;
+  if (swap(list, screen.main) && view.pinned) list.scrollTop = list.scrollHeight;
   const home = view.place === "home";
   $("composer").hidden = home;
   const channel = $("header").querySelector(".h-name");
@@ -59,8 +65,9 @@ function apply(screen) {
   }
   showModal(screen.modal);
   const status = $("status");
-  status.textContent = screen.status.ready ? "partnerbot is running" : screen.status.phase + "…";
-  status.classList.toggle("busy", !screen.status.ready);
+  view.ready = screen.status.ready;
+  status.textContent = view.ready ? "partnerbot is running" : screen.status.phase + "…";
+  status.classList.toggle("busy", !view.ready);
   $("log").textContent = (screen.log || []).slice(-1).join("");
 }
 
@@ -77,13 +84,16 @@ function showModal(modal) {
     view.modalKey = key;
   }
   overlay.hidden = false;
+  let first = null;
   for (const block of $("modal-card").querySelectorAll(".block[data-block-id]")) {
     const error = block.querySelector(".i-error");
     if (!error) continue;
     const text = modal.errors[block.dataset.blockId] || "";
+    if (text && error.textContent !== text) first = first || block;
     error.textContent = text;
     error.hidden = !text;
   }
+  if (first) first.scrollIntoView({ block: "center" }); // as Slack shows the first error
 }
 
 const seeing = () => [view.me, view.place, view.thread].join("|");
@@ -110,6 +120,7 @@ async function live() {
 }
 
 function go(place, thread = "") {
+  if (place !== view.place) view.pinned = true;
   view.place = place;
   view.thread = thread;
   toHash();
@@ -289,11 +300,16 @@ for (const [form, box, thread] of [["composer", "text", false], ["reply", "reply
   });
 }
 $("text").addEventListener("input", hints);
+$("messages").addEventListener("scroll", () => {
+  const list = $("messages");
+  view.pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+});
 
 $("person").addEventListener("change", () => {
   view.me = $("person").value;
   const person = view.people.find((p) => p.id === view.me);
   view.shown = {};
+  view.pinned = true;
   go(person.first);
 });
 

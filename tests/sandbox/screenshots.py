@@ -1,0 +1,79 @@
+"""The README's pictures of the sandbox: ``python -m tests.sandbox.screenshots [docs/sandbox]``.
+
+Starts ``partnerbot sandbox`` (with the demo partnership) in a temporary folder and takes the
+main screens in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from handlers.ids import Block as B
+from tests.sandbox.browser import CHROMIUM, CHROMIUM_ARGS, Sandbox, SlackPage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def take(slack: SlackPage, folder: Path) -> None:
+    slack.open("U_TM", "C0ACME")
+    slack.message("Proposed rule: Leads shared within 48 hours")
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "channel.png")
+
+    slack.click_thread("Proposed rule: Leads shared within 48 hours")
+    slack.be("U_PAT")
+    slack.click_thread("Proposed rule: Leads shared within 48 hours")
+    slack.sees("Approve", where="#thread-body")
+    slack.shot(folder / "thread.png")
+
+    slack.be("U_DANA")
+    slack.type("/win 10k Contoso")
+    slack.message("is not a valid command")
+    slack.click("Partnership summary", within=slack.message("linked this channel"))
+    card = slack.message("Partnership with Acme Resellers", only_me=True)
+    card.evaluate("card => card.scrollIntoView({block: 'end'})")  # the click scrolled up
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "partner.png")
+
+    slack.be("U_TM")
+    slack.type("/win 12.345k Tailspin upsell")
+    slack.modal("Log a win")
+    slack.fill(B.WIN_STORY, "Found by Dana at the *Berlin* roadshow.")
+    slack.submit()
+    slack.error_under(B.WIN_AMOUNT)
+    slack.shot(folder / "modal-error.png")
+    slack.close()
+    slack.closed()
+
+    slack.type("/partner kpis")
+    slack.message("KPIs: Acme Resellers", only_me=True)
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "kpis.png")
+
+    slack.go("Home")
+    # Published afresh on opening: the promise that fell due since the demo is overdue now.
+    slack.page.locator("#messages .home").get_by_text("overdue in all").wait_for()
+    slack.shot(folder / "home.png")
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "sandbox"
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        sandbox = Sandbox.start(Path(scratch))
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            take(SlackPage(page, sandbox), folder)
+        finally:
+            browser.close()
+            sandbox.stop()
+    print(f"screenshots in {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

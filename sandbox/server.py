@@ -158,7 +158,10 @@ def serve(port: int = 3000, empty: bool = False, reason: str = "", folder: str =
     try:
         slack = FakeSlack(host=HOST, port=port)
     except OSError as error:
-        print(f"partnerbot: the sandbox can't use port {port} ({error.strerror}): set PORT=...")
+        print(
+            f"partnerbot: the sandbox can't use port {port} ({error.strerror}); is it running "
+            f"already? Set PORT={port + 1} (or another) to start one more"
+        )
         return 2
     world = default_world()
     world.seed(slack)

@@ -1,1 +1,2 @@
-"""The Slack test bench: a fake Web API over real HTTP and builders for signed requests."""
+"""The Slack test bench: drives the app with signed requests (``sandbox.requests``) against
+the Slack stand-in (``sandbox.slack``, a Web API over real HTTP that the sandbox serves too)."""

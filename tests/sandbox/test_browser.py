@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from handlers.ids import Block as B
@@ -116,3 +118,26 @@ def test_app_home_shows_the_partnership(slack: SlackPage) -> None:
     home.get_by_text("Acme Resellers").first.wait_for(timeout=10_000)
     slack.click("Log a win", within=home)
     slack.modal("Log a win")
+
+
+def test_the_clock_runs_the_scheduler_as_if_it_were_later(slack: SlackPage) -> None:
+    link_partnership(slack)
+    slack.type("/promise")
+    slack.modal("Make a promise")
+    slack.choose(B.PROMISE_OWED_TO, "Dana Weber (Acme Resellers)")
+    slack.fill(B.PROMISE_RAW_DEAL, "You gave up the Fabrikam lead.")
+    slack.fill(B.PROMISE_TEXT, "The next lead in Bavaria is yours.")
+    slack.submit()  # due today, where Terry is
+    slack.closed()
+    slack.go("Messages")
+    slack.message("Promise to Acme Resellers")
+
+    slack.page.evaluate(  # three days on, in the browser's own time zone
+        """days => { const at = new Date(Date.now() + days * 864e5);
+        at.setMinutes(at.getMinutes() - at.getTimezoneOffset());
+        document.getElementById("at").value = at.toISOString().slice(0, 16); }""",
+        3,
+    )
+    slack.page.click("#scheduler button")
+    slack.sees(re.compile(r"Scheduler run at .*: \d+ due, [1-9]\d* sent"), where="#log")
+    slack.message("overdue")  # the reminder it sent, in Terry's DM with partnerbot

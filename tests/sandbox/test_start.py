@@ -42,6 +42,7 @@ def test_run_without_credentials_starts_the_sandbox_with_the_demo(tmp_path: Path
             "SLACK_SIGNING_SECRET in .env to connect to Slack)"
         )
         assert sandbox.url.startswith("http://127.0.0.1:")
+        assert not [line for line in sandbox.lines if "demo history is missing" in line]
         status, page = get(sandbox.url + "/")
         assert status == 200 and "Sandbox" in page
         assert (sandbox.data / "partnerbot.db").exists()  # its own SQLite file

@@ -119,9 +119,12 @@ def _rich_inline(item: dict[str, Any], surface: Surface) -> str:
             html.escape(str(item.get("text", ""))).replace("\n", "<br>"), item.get("style")
         )
     if kind == "link":
-        url = html.escape(str(item.get("url", "")))
-        shown = html.escape(str(item.get("text") or item.get("url", "")))
-        link = f'<a href="{url}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+        url = str(item.get("url", ""))
+        shown = html.escape(str(item.get("text") or url))
+        if not url.startswith(("http://", "https://", "mailto:")):
+            return _styled(shown, item.get("style"))  # Slack links only these
+        href = html.escape(url)
+        link = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{shown}</a>'
         return _styled(link, item.get("style"))
     if kind == "user":
         name = surface.names.user(str(item.get("user_id"))) or item.get("user_id")

@@ -221,7 +221,8 @@ document.addEventListener("click", async (event) => {
   }
   const button = target.closest("button[data-el]");
   if (button) {
-    if (button.dataset.url) window.open(button.dataset.url, "_blank", "noopener");
+    const url = button.dataset.url;
+    if (url && /^https?:/i.test(url)) window.open(url, "_blank", "noopener");
     if (await confirmed(button)) await act(button, null);
     return;
   }
@@ -324,8 +325,9 @@ async function start() {
   const world = await (await fetch("/sandbox/world")).json();
   view.people = world.people;
   view.commands = world.commands;
-  $("person").innerHTML = world.people
-    .map((p) => `<option value="${p.id}">${p.name} · ${p.title} (${p.org})</option>`).join("");
+  $("person").replaceChildren(
+    ...world.people.map((p) => new Option(`${p.name} · ${p.title} (${p.org})`, p.id)),
+  );
   const wanted = fromHash();
   const person = world.people.find((p) => p.id === wanted.as) || world.people[0];
   view.me = person.id;

@@ -29,6 +29,16 @@ def test_links_and_broadcasts_the_app_meant() -> None:
     assert 'href="https://example.com/a?b=1&amp;c=2"' in shown and ">the report</a>" in shown
     assert 'class="mention broadcast">@here' in shown
     assert "<a " not in mrkdwn("<javascript:alert(1)|x>")
+    rich = {
+        "type": "rich_text",
+        "elements": [
+            {
+                "type": "rich_text_section",
+                "elements": [{"type": "link", "url": "javascript:alert(1)", "text": "x"}],
+            }
+        ],
+    }
+    assert "<a " not in render([rich], Surface())
 
 
 def test_every_block_partnerbot_sends_is_rendered() -> None:

@@ -189,6 +189,8 @@ class Page:
             platform.slack.dismiss(user, str(args["channel"]), str(args["ts"]))
         elif path == "/sandbox/scheduler":
             return _json({"ok": True, "report": self._run_scheduler(str(args["at"]))})
+        elif path == "/sandbox/sharing":
+            platform.set_sharing(str(args.get("channel") or ""), bool(args.get("shared")))
         elif path == "/sandbox/clock":
             self._set_clock(args.get("at"))
         else:

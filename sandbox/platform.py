@@ -17,7 +17,7 @@ from sandbox.records import Message
 from sandbox.responses import ResponseTarget
 from sandbox.slack import FakeSlack
 from sandbox.state import Raw, block_action, view_state
-from sandbox.world import SLACKBOT, World
+from sandbox.world import PARTNER, SLACKBOT, World
 
 ACK_SECONDS = 3.0  # Slack gives up on an app that hasn't answered in 3 s
 TROUBLE = "We had some trouble connecting. Try again?"
@@ -293,6 +293,28 @@ class Platform:
         }
         if tab == "home" and user in self.slack.home:
             event["view"] = self.slack.home[user]
+        self.send(rq.event_body(event, team=self.world.vendor), "application/json")
+
+    def set_sharing(self, channel_id: str, shared: bool) -> None:
+        """The partner's organization stops sharing a Slack Connect channel, or shares it
+        again: the stand-in changes the channel and Slack's event goes to partnerbot."""
+        channel = self.world.channel(channel_id)
+        if channel is None or (len(channel.teams) < 2 and not shared):
+            raise Refused("that channel isn't shared with another organization")
+        partner = PARTNER
+        others = [t for t in channel.teams if t not in (self.world.vendor, partner)]
+        event: dict[str, Any] = {"channel": channel_id, "event_ts": f"{self.slack.clock():.6f}"}
+        if shared:
+            if partner not in channel.teams:
+                channel.teams = [*channel.teams, partner]
+            event.update(type="channel_shared", connected_team_id=partner)
+        else:
+            channel.teams = [t for t in channel.teams if t != partner]
+            event.update(
+                type="channel_unshared",
+                previously_connected_team_id=partner,
+                is_ext_shared=bool(others),
+            )
         self.send(rq.event_body(event, team=self.world.vendor), "application/json")
 
 

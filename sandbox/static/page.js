@@ -314,6 +314,15 @@ $("person").addEventListener("change", () => {
   go(person.first);
 });
 
+let partnerShares = true;
+$("sharing").addEventListener("click", async () => {
+  const result = await post("/sandbox/sharing", { channel: "C0ACME", shared: !partnerShares });
+  if (result && result.ok) {
+    partnerShares = !partnerShares;
+    $("sharing").textContent = partnerShares ? "Acme stops sharing" : "Acme shares again";
+  }
+});
+
 $("scheduler").addEventListener("submit", async (event) => {
   event.preventDefault();
   const at = new Date($("at").value).toISOString();

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,17 @@ def post(url: str, body: dict[str, object], content_type: str = "application/jso
         return json.loads(answer.read())
 
 
+def eventually_in_dm(sandbox: Sandbox, text: str, seconds: float = 15) -> bool:
+    """Whether ``text`` reaches Terry's DM within ``seconds`` (effects follow the ack)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        _, raw = get(sandbox.url + "/sandbox/data?as=U_TM&place=DU_TM")
+        if text in json.dumps(json.loads(raw)["messages"]):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_run_without_credentials_starts_the_sandbox_with_the_demo(tmp_path: Path) -> None:
     sandbox = Sandbox.start(tmp_path, command="run")
     try:
@@ -60,6 +72,13 @@ def test_run_without_credentials_starts_the_sandbox_with_the_demo(tmp_path: Path
         _, raw = get(sandbox.url + "/sandbox/data?as=U_TM&place=C0ACME")
         prompts = [m for m in json.loads(raw)["messages"] if "Time for the" in (m["text"] or "")]
         assert float(prompts[-1]["ts"]) > datetime.now(UTC).timestamp() - 60  # just now
+
+        # the partner stops sharing the channel (Globex stays), then shares it again
+        assert post(sandbox.url + "/sandbox/sharing", {"as": "U_TM", "channel": "C0ACME"})["ok"]
+        assert eventually_in_dm(sandbox, "paused")  # the owners are told (after partnerbot's ack)
+        shared = {"as": "U_TM", "channel": "C0ACME", "shared": True}
+        assert post(sandbox.url + "/sandbox/sharing", shared)["ok"]
+        assert eventually_in_dm(sandbox, "Resume the partnership")
     finally:
         sandbox.stop()
     assert not sandbox.crashes()

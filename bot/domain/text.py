@@ -52,6 +52,11 @@ def match_key(text: str) -> str:
     return clean_line(unicodedata.normalize("NFKC", text)).casefold()
 
 
+def count(n: int, thing: str, things: str | None = None) -> str:
+    """ "1 proposal", "2 proposals", "0 proposals" (``things`` when the plural isn't +s)."""
+    return f"{n} {thing if n == 1 else (things or thing + 's')}"
+
+
 def day(value: date) -> str:
     """A date as people read it, the one style everywhere: "Fri 4 Dec 2026"."""
     return f"{value:%a} {value.day} {value:%b %Y}"

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 
 from bot.domain.kpis.focus import PERCENT, FocusList, to_decimal
 from bot.domain.kpis.service import KpiReport, QuarterFigures
+from bot.domain.text import count
 from handlers.blocks import button, header, message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -116,9 +117,9 @@ def report_blocks(
     if "rules" in report.sections:
         facts.append(
             md(
-                "*Rules:* {} in force, {} proposals waiting for approval",
+                "*Rules:* {} in force, {} waiting for approval",
                 report.rules_in_force,
-                report.proposals_pending,
+                count(report.proposals_pending, "proposal"),
             )
         )
     if "promises" in report.sections:

@@ -130,7 +130,10 @@ def submit_made_good(
     senders.to_maker(
         session,
         promise,
-        md("I asked {} to confirm you made good. Well done!", user(promise.owed_to_id)),
+        md(
+            "I asked {} to confirm you made good; I'll tell you when they do.",
+            user(promise.owed_to_id),
+        ),
     )
     refresh_homes(session, [promise.maker_id])
 

@@ -88,7 +88,7 @@ def test_kpis_report_with_focus_list_and_chart_in_the_dm(bench, frozen):
     assert "wins   4  EUR 10,000; USD 12,000" in q4
     assert "reviews held 1/2" in q4 and "promises kept on time 1/3" in q4
     assert "rules agreed 1" in q4
-    assert "*Rules:* 1 in force, 1 proposals waiting for approval" in text
+    assert "*Rules:* 1 in force, 1 proposal waiting for approval" in text
     assert "*Promises:* 2 open" in text
     assert "• Cloud: EUR 10,000; USD 90,000" in text
     assert "• Security: USD 15,000" in text

@@ -281,3 +281,12 @@ def test_snooze_moves_the_next_reminder(bench, fake_slack, partnership, clock):
     assert "A reminder: your promise is due" in after.text and "due in 2 days" in after.text
     # then back on the plan: on the day
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]
+
+
+def test_marking_made_good_says_what_happens_next_not_well_done(bench, fake_slack, partnership):
+    """The partner hasn't confirmed anything yet: the maker is told what comes next."""
+    promise = make_promise(bench)
+    bench.click(Action.PROMISE_MADE_GOOD, str(promise.id), channel="DU_TM")
+    bench.submit({B.PROMISE_NOTE: rq.text("Sent the two leads over.")})
+    said = "\n".join(m.text or "" for m in dms(bench, "U_TM"))
+    assert "I'll tell you when they do" in said and "Well done" not in said

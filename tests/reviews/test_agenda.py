@@ -34,9 +34,11 @@ def test_the_prompt_lists_wins_rules_and_promises_since_the_last_review(bench, f
     [prompt] = prompts(fake_slack)
     text = block_texts(prompt.blocks)
     assert "Wins logged: 1" in text and "Acme renewal" in text and "125,000" in text
-    assert "2 proposed, 1 agreed" in text
+    # the rule proposed and agreed in the cycle is listed once, as agreed
+    assert "1 proposed, 1 agreed" in text
     assert "Agreed: R-1 Lead sharing within 48 hours" in text
     assert "Proposed: Quarterly pricing review" in text
+    assert text.count("Lead sharing within 48 hours") == 1
     assert "Promises open: 1, overdue: 1" in text
     assert "Register your next three Globex opportunities first" in text
     assert "Nothing logged" not in text

@@ -224,14 +224,20 @@ class RuleActivity:
 
 
 def rule_activity_since(session: Session, partnership_id: int, since: datetime) -> RuleActivity:
-    """Titles of proposals made, and of rules agreed (“R-3 Lead sharing”), since ``since``."""
+    """Titles of proposals made, and of rules agreed (“R-3 Lead sharing”), since ``since``.
+
+    A proposal made and agreed in that time is listed once, as agreed."""
     latest = (RuleVersion.proposal_id == Proposal.id) & (
         RuleVersion.number == Proposal.current_version
     )
     proposed = session.scalars(
         select(RuleVersion.title)
         .join(Proposal, latest)
-        .where(Proposal.partnership_id == partnership_id, Proposal.created_at >= since)
+        .where(
+            Proposal.partnership_id == partnership_id,
+            Proposal.created_at >= since,
+            ~((Proposal.status == ProposalStatus.AGREED) & (Proposal.decided_at >= since)),
+        )
         .order_by(Proposal.created_at)
     )
     agreed_rows = session.execute(

@@ -184,10 +184,12 @@ def test_single_token_mode_keeps_working(bench):
 
 def test_scheduled_prompts_use_the_partnerships_workspace_token(oauth_bench, engine, fake_slack):
 
-    install(oauth_bench, engine)
+    linked_at = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    # Installed on the day of linking, so the token has expired by the tick whatever today is.
+    with freeze_time(linked_at):
+        install(oauth_bench, engine)
     fake_slack.add_user("U_NEWTM", "T_NEW", "Nia")
     fake_slack.add_user("U_NEWPARTNER", "T_NEWPARTNER", "Pete")
-    linked_at = datetime(2026, 11, 20, 15, tzinfo=UTC)
     with freeze_time(linked_at):
         oauth_bench.command("/partner", user="U_NEWTM", team="T_NEW", channel="C0NEWCHAN")
         values = setup_values(

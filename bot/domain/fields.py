@@ -77,3 +77,21 @@ class ExitField(StrEnum):
     CHOICE = "exit_choice"
     SUCCESSOR = "exit_successor"
     NOTE = "exit_note"
+
+
+class DealField(StrEnum):
+    PARTNERSHIP = "deal_partnership"
+    ACCOUNT = "deal_account"
+    DOMAIN = "deal_domain"
+    OPPORTUNITY = "deal_opportunity"
+    AMOUNT = "deal_amount"
+    CURRENCY = "deal_currency"
+    PRODUCT_LINE = "deal_product_line"
+    NEW_PRODUCT_LINE = "deal_new_product_line"
+    CLOSE_ON = "deal_close_on"
+    STAGE = "deal_stage"
+    PARTNER_REP = "deal_partner_rep"
+    NOTE = "deal_note"
+    REASON = "deal_reason"  # why a registration is rejected
+    QUESTION = "deal_question"  # what the vendor asks for more
+    ANSWER = "deal_answer"  # the partner's answer to it

@@ -19,6 +19,7 @@ class SetupField(StrEnum):
     CONTACTS_OPERATIONS = "contacts_operations"
     VENDOR_APPROVERS = "vendor_approvers"
     PARTNER_APPROVERS = "partner_approvers"
+    DEAL_APPROVERS = "deal_approvers"
     TIME_ZONE = "time_zone"
     HOLIDAY_COUNTRY = "holiday_country"
 

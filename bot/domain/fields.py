@@ -96,3 +96,4 @@ class DealField(StrEnum):
     REASON = "deal_reason"  # why a registration is rejected
     QUESTION = "deal_question"  # what the vendor asks for more
     ANSWER = "deal_answer"  # the partner's answer to it
+    LOST_REASON = "deal_lost_reason"  # why a deal was lost

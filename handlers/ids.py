@@ -42,6 +42,10 @@ class Callback(StrEnum):
     PROMISE_RENEGOTIATE = "promise_renegotiate"
     # kpis and exit
     EXIT = "partnership_exit"
+    # deals: the funnel
+    DEAL_UPDATE = "deal_update"
+    DEAL_LOST = "deal_lost"
+    DEAL_WON = "deal_won"  # the /win modal opened by Mark won
     # deal registration
     DEAL_REGISTER = "deal_register"
     DEAL_APPROVE = "deal_approve"
@@ -90,6 +94,14 @@ class Action(StrEnum):
     SHARE_KPIS = "kpis_share"
     RESUME_PARTNERSHIP = "partnership_resume"
     HOME_REFRESH = "home_refresh"
+    # deals: the funnel (values: the registration id; the funnel's: "partnership:page")
+    DEAL_UPDATE = "deal_update_open"
+    DEAL_HISTORY = "deal_history"
+    DEAL_WON = "deal_won_open"
+    DEAL_LOST = "deal_lost_open"
+    DEAL_EXTEND = "deal_extend"
+    DEAL_FUNNEL = "deal_funnel"
+    DEAL_FUNNEL_PAGE = "deal_funnel_page"
     # deal registration: "Register a deal" carries the partnership id; the card's buttons the
     # registration's id
     DEAL_REGISTER = "deal_register_open"
@@ -185,6 +197,12 @@ class Block(StrEnum):
     DEAL_STATUS = "deal_status"  # the card's status line
     DEAL_CARD_ACTIONS = "deal_card_actions"  # the decision buttons on the card
     DEAL_THREAD_ACTIONS = "deal_thread_actions"  # "Answer" under a question in the thread
+    # deals: the funnel (the update modal reuses DEAL_STAGE, DEAL_AMOUNT, DEAL_CURRENCY and
+    # DEAL_CLOSE_ON)
+    DEAL_LOST_REASON = DealField.LOST_REASON.value
+    DEAL_FUNNEL_ACTIONS = "deal_funnel_actions"  # Update · History · Mark won · Mark lost
+    DEAL_FUNNEL_PAGES = "deal_funnel_pages"  # Previous / Next in the whole funnel
+    DEAL_REMINDER_ACTIONS = "deal_reminder_actions"  # Extend · Update stage
 
 
 # Each input block holds one element; its action_id is "value" so forms read uniformly.

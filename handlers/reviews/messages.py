@@ -11,7 +11,14 @@ from slack_sdk.models.blocks import (
     Block,
 )
 
-from bot.domain.reviews.agenda import AgendaItem, AgendaSection, PromiseItem, RuleItem, WinItem
+from bot.domain.reviews.agenda import (
+    AgendaItem,
+    AgendaSection,
+    DealItem,
+    PromiseItem,
+    RuleItem,
+    WinItem,
+)
 from bot.domain.reviews.cadence import WEEKDAYS, Cadence
 from bot.domain.text import day
 from handlers.blocks import (
@@ -23,6 +30,7 @@ from handlers.blocks import (
     note,
     section,
 )
+from handlers.deals.funnel import agenda_line, funnel_button
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, escape, join, md, user, users
@@ -47,6 +55,8 @@ def _item(item: AgendaItem) -> Mrkdwn:
             user(item.owed_to_id),
             item.text,
         )
+    if isinstance(item, DealItem):
+        return agenda_line(item)
     raise TypeError(f"not an agenda item: {item!r}")
 
 
@@ -57,6 +67,14 @@ def agenda_text(section_: AgendaSection) -> Mrkdwn:
         lines.append(md("• … and {} more", section_.more))
     return (
         md("*{}*\n{}", section_.title, join("\n", lines)) if lines else md("*{}*", section_.title)
+    )
+
+
+def agenda_block(section_: AgendaSection, partnership: Partnership) -> Block:
+    """A section of the agenda; the deals' one has a button that opens the whole funnel."""
+    deals = any(isinstance(item, DealItem) for item in section_.items)
+    return section(
+        agenda_text(section_), accessory=funnel_button(partnership.id) if deals else None
     )
 
 
@@ -80,7 +98,7 @@ def prompt_message(
         ),
     ]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 3
-    blocks += [section(agenda_text(s)) for s in sections[:room]]
+    blocks += [agenda_block(s, partnership) for s in sections[:room]]
     if not sections:
         blocks.append(note(md("Nothing logged in partnerbot since the last review.")))
     blocks += [

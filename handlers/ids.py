@@ -146,6 +146,9 @@ class Block(StrEnum):
     RULE_CATEGORY = RuleField.CATEGORY.value
     RULE_REPLACES = RuleField.REPLACES.value
     RULE_COMMENT = RuleField.COMMENT.value
+    RULE_PROTECTION_DAYS = RuleField.PROTECTION_DAYS.value
+    RULE_DECISION_DAYS = RuleField.DECISION_DAYS.value
+    RULE_EXTENDABLE = RuleField.EXTENDABLE.value
     ROE_DECISION_ACTIONS = "roe_decision_actions"
     ROE_RULEBOOK_ACTIONS = "roe_rulebook_actions"
     # reviews (modal fields: bot.domain.fields)

@@ -44,6 +44,10 @@ class RuleField(StrEnum):
     CATEGORY = "rule_category"
     REPLACES = "rule_replaces"
     COMMENT = "rule_comment"  # the comment or reason of a decision
+    # the terms a deal-registration rule may carry
+    PROTECTION_DAYS = "rule_protection_days"
+    DECISION_DAYS = "rule_decision_days"
+    EXTENDABLE = "rule_extendable"
 
 
 class PromiseField(StrEnum):

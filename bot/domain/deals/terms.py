@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.fields import RuleField
 from bot.domain.reviews.cadence import add_business_days
 from storage.models import Partnership, Rule, RuleCategory, RuleStatus
 
@@ -111,6 +112,50 @@ def from_json(
         rule_number=rule_number,
         rule_version=rule_version,
     )
+
+
+def read_terms(
+    protection_days: str, decision_days: str, extendable: str | None, category: RuleCategory
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The terms typed in the rule modal, as Rule.terms holds them (only those given; None
+    when none is), and the field errors. Only a deal-registration rule carries terms."""
+    typed = {
+        RuleField.PROTECTION_DAYS: protection_days.strip(),
+        RuleField.DECISION_DAYS: decision_days.strip(),
+        RuleField.EXTENDABLE: (extendable or "").strip(),
+    }
+    given = [name for name, value in typed.items() if value]
+    if not given:
+        return None, {}
+    if category is not RuleCategory.DEAL_REGISTRATION:
+        return None, {
+            given[0]: "Only a deal-registration rule carries these terms: choose that category, "
+            "or leave them empty."
+        }
+    terms: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, key, top, what in (
+        (RuleField.PROTECTION_DAYS, PROTECTION_DAYS, MAX_PROTECTION_DAYS, "days"),
+        (
+            RuleField.DECISION_DAYS,
+            DECISION_BUSINESS_DAYS,
+            MAX_DECISION_BUSINESS_DAYS,
+            "business days",
+        ),
+    ):
+        value = typed[name]
+        if not value:
+            continue
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= top:
+            terms[key] = int(value)
+        else:
+            errors[name] = f"Write a whole number of {what} from 1 to {top}, or leave it empty."
+    choice = typed[RuleField.EXTENDABLE]
+    if choice in ("yes", "no"):
+        terms[EXTENDABLE] = choice == "yes"
+    elif choice:
+        errors[RuleField.EXTENDABLE] = "Choose whether a registration can be extended."
+    return (terms or None) if not errors else None, errors
 
 
 def terms_for(session: Session, partnership_id: int) -> Terms:

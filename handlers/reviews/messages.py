@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
 )
 
 from bot.domain.reviews.agenda import (
@@ -108,11 +109,17 @@ def prompt_message(
                 button("Review held", Action.REVIEW_HELD, str(review.id), style="primary"),
                 button("Snooze a day", Action.REVIEW_SNOOZE, str(review.id)),
                 button("Skip this cycle", Action.REVIEW_SKIP, str(review.id)),
+                register_deal_button(partnership),
             ],
         ),
         note(md("Anyone from either organization can use these buttons."), block_id=B.REVIEW_HINT),
     ]
     return message(md(text, escape(partnership.partner_name, 600)), blocks)
+
+
+def register_deal_button(partnership: Partnership) -> ButtonElement:
+    """**Register a deal** from the review: a new opportunity often comes up there."""
+    return button("Register a deal", Action.DEAL_REGISTER, str(partnership.id))
 
 
 def closed_blocks(original: list[dict[str, Any]], line: Mrkdwn) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.deals import reminders
 from bot.domain.deals.conflicts import Found, find_conflicts, record_conflicts
 from bot.domain.deals.form import DealForm, ValidDeal, reply_text, validate
 from bot.domain.deals.terms import Terms, terms_for
@@ -153,7 +154,7 @@ def _product_line(
     return chosen
 
 
-def _next_number(session: Session, partnership: Partnership) -> int:
+def next_number(session: Session, partnership: Partnership) -> int:
     if session.get_bind().dialect.name == "postgresql":
         # Two registrations at once in one partnership take numbers in turn.
         session.scalar(
@@ -200,7 +201,7 @@ def _stored(
     registration = Registration(
         partnership_id=partnership.id,
         vendor_team_id=partnership.vendor_team_id,
-        number=_next_number(session, partnership),
+        number=next_number(session, partnership),
         submission_key=submission_key,
         account_name=valid.account,
         account_key=valid.account_key,
@@ -269,7 +270,9 @@ def register(
         )
     )
     session.flush()
-    return Registered(registration, True, found, terms_for(session, partnership.id))
+    terms = terms_for(session, partnership.id)
+    reminders.plan_decision(session, registration, partnership, terms)
+    return Registered(registration, True, found, terms)
 
 
 def get_registration(session: Session, registration_id: int) -> Registration:
@@ -296,6 +299,7 @@ class Decision:
     partnership: Partnership
     kind: DealChangeKind
     terms: Terms
+    change: DealChange  # as the registration's history keeps it
     text: str | None = None  # the reason, the question, or the answer
 
 
@@ -363,21 +367,21 @@ def _change(
     comment: str | None = None,
     submission_key: str | None = None,
     before: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        DealChange(
-            registration_id=registration.id,
-            kind=kind,
-            changed_by=actor.user_id,
-            side=side,
-            changed_at=at,
-            before=before,
-            after=snapshot(registration),
-            comment=comment,
-            submission_key=submission_key,
-        )
+) -> DealChange:
+    change = DealChange(
+        registration_id=registration.id,
+        kind=kind,
+        changed_by=actor.user_id,
+        side=side,
+        changed_at=at,
+        before=before,
+        after=snapshot(registration),
+        comment=comment,
+        submission_key=submission_key,
     )
+    session.add(change)
     session.flush()
+    return change
 
 
 def _seen(session: Session, submission_key: str | None) -> bool:
@@ -412,7 +416,7 @@ def approve(
             "protected_until": terms.protected_until(now),
         },
     )
-    _change(
+    change = _change(
         session,
         registration,
         DealChangeKind.APPROVED,
@@ -423,7 +427,8 @@ def approve(
         submission_key=submission_key,
         before=before,
     )
-    return Decision(registration, partnership, DealChangeKind.APPROVED, terms)
+    reminders.plan_protection(session, registration, partnership)
+    return Decision(registration, partnership, DealChangeKind.APPROVED, terms, change)
 
 
 def reject(
@@ -455,7 +460,7 @@ def reject(
             "protected_until": None,
         },
     )
-    _change(
+    change = _change(
         session,
         registration,
         DealChangeKind.REJECTED,
@@ -466,7 +471,7 @@ def reject(
         submission_key=submission_key,
         before=before,
     )
-    return Decision(registration, partnership, DealChangeKind.REJECTED, terms, text)
+    return Decision(registration, partnership, DealChangeKind.REJECTED, terms, change, text)
 
 
 def ask(
@@ -489,7 +494,7 @@ def ask(
         UNDECIDED,
         {"status": RegistrationStatus.MORE_INFO, "decision_note": text},
     )
-    _change(
+    change = _change(
         session,
         registration,
         DealChangeKind.ASKED,
@@ -499,7 +504,7 @@ def ask(
         comment=text,
         submission_key=submission_key,
     )
-    return Decision(registration, partnership, DealChangeKind.ASKED, terms, text)
+    return Decision(registration, partnership, DealChangeKind.ASKED, terms, change, text)
 
 
 def may_answer(partnership: Partnership, registration: Registration, actor: Actor) -> bool:
@@ -554,7 +559,7 @@ def answer(
             "{} isn't waiting for an answer: it is " + status_word(registration.status) + ".",
             quoting=(registration.label,),
         ) from None
-    _change(
+    change = _change(
         session,
         registration,
         DealChangeKind.ANSWERED,
@@ -564,10 +569,6 @@ def answer(
         comment=cleaned,
         submission_key=submission_key,
     )
-    return Decision(
-        registration,
-        partnership,
-        DealChangeKind.ANSWERED,
-        terms_for(session, partnership.id),
-        cleaned,
-    )
+    terms = terms_for(session, partnership.id)
+    reminders.plan_decision(session, registration, partnership, terms, since=now)
+    return Decision(registration, partnership, DealChangeKind.ANSWERED, terms, change, cleaned)

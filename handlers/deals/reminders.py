@@ -51,13 +51,18 @@ def protection_reminder(
     ends = date_token(
         registration.protected_until, day(registration.protected_until.date()), "{date_long_pretty}"
     )
-    how = (
-        md("You can extend it once for another window ({}), or update where it stands.", source)
-        if extendable
-        else md(
+    if extendable:
+        how = md("You can extend it for another window ({}), or update where it stands.", source)
+    elif registration.extensions:
+        how = md(
+            "It was extended already, as far as the terms allow ({}); update where it stands, "
+            "or mark it won or lost.",
+            source,
+        )
+    else:
+        how = md(
             "It can't be extended under {}; update where it stands, or mark it won or lost.", source
         )
-    )
     text = md(
         ":shield: The protection of {} ends {}{}. {}",
         deal_title(registration),

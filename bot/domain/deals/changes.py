@@ -447,8 +447,8 @@ def extend(
         )
     if not may_extend(registration, terms):
         raise Conflict(
-            "{} was already extended: "
-            + f"{terms.source} allows extending a registration {_times(terms.max_extensions)}.",
+            "{} was already extended: under "
+            + f"{terms.source}, a registration can be extended {_times(terms.max_extensions)}.",
             quoting=(registration.label,),
         )
     old = registration.protected_until

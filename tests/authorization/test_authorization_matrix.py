@@ -25,6 +25,7 @@ from handlers.ids import Action as A
 from handlers.ids import Callback
 from tests.authorization import (
     commands,
+    deals,
     kpis_and_exit,
     partnerships,
     promises,
@@ -131,6 +132,20 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "/roe retire R-n":                                   (Y,    Y,     Y,      Y,       N),
     "/win":                                              (Y,    Y,     Y,      Y,       N),
     "/promise":                                          (Y,    Y,     N,      N,       N),
+    # deal registration: either side registers; the vendor's deal approvers (the owners, and
+    # those the setup names) decide; the partner answers the vendor's question
+    "deals: Register a deal (button)":                   (Y,    Y,     Y,      Y,       N),
+    "deals: register a deal (modal)":                    (Y,    Y,     Y,      Y,       N),
+    "deals: Approve (button)":                           (Y,    N,     N,      N,       N),
+    "deals: approve (modal)":                            (Y,    N,     N,      N,       N),
+    "deals: Approve, U_VENDOR2 named deal approver":     (Y,    Y,     N,      N,       N),
+    "deals: Reject (button)":                            (Y,    N,     N,      N,       N),
+    "deals: reject (modal)":                             (Y,    N,     N,      N,       N),
+    "deals: Ask for more (button)":                      (Y,    N,     N,      N,       N),
+    "deals: ask for more (modal)":                       (Y,    N,     N,      N,       N),
+    "deals: Answer (button)":                            (N,    N,     Y,      Y,       N),
+    "deals: answer (modal)":                             (N,    N,     Y,      Y,       N),
+    "/deal":                                             (Y,    Y,     Y,      Y,       N),
 }
 # fmt: on
 
@@ -148,6 +163,7 @@ BY_HAND: list[Action] = [
     *promises.ACTIONS,
     *kpis_and_exit.ACTIONS,
     *commands.ACTIONS,
+    *deals.ACTIONS,
 ]
 ACTIONS: dict[str, Action] = {
     a.name: a for a in [*BY_HAND, *(crafted(a) for a in BY_HAND if "(modal)" in a.name)]

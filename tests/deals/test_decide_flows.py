@@ -210,3 +210,26 @@ def test_a_new_version_of_the_rule_changes_the_terms_later_decisions_apply(bench
     decide(bench, Action.DEAL_APPROVE, registration, "U_TM")
     [note] = thread_texts(bench, registration)
     assert "under R-1 v2: protected for 30 days" in note
+
+
+def test_deal_approvers_are_named_in_the_setup_and_must_be_on_the_vendor_side(bench, fake_slack):
+    from tests.bench.scenarios import setup_values
+
+    bench.command("/partner")
+    response = bench.submit(setup_values(deal_approvers=rq.users("U_DANA")))
+    errors = response_json(response)["errors"]
+    assert errors == {
+        B.DEAL_APPROVERS: "Deal approvers must be from your organization; <@U_DANA> is not."
+    }
+    fake_slack.add_user("U_VAL", "T_VENDOR", "Val Vendor", "America/Chicago")
+    partnership = link_partnership(bench, deal_approvers=rq.users("U_VAL"))
+    bench.command("/partner", "edit")
+    view = bench.last_view()
+    [field] = [b for b in view["blocks"] if b.get("block_id") == B.DEAL_APPROVERS]
+    assert field["element"]["initial_users"] == ["U_VAL"]
+    with bench.session() as session:
+        members = {
+            m.user_id: m.is_deal_approver
+            for m in session.get(type(partnership), partnership.id).members
+        }
+    assert members["U_VAL"] is True and members["U_TM"] is False

@@ -233,3 +233,35 @@ def test_deal_approvers_are_named_in_the_setup_and_must_be_on_the_vendor_side(be
             for m in session.get(type(partnership), partnership.id).members
         }
     assert members["U_VAL"] is True and members["U_TM"] is False
+
+
+def test_rule_terms_are_checked_and_only_a_deal_registration_rule_carries_them(bench, fake_slack):
+    link_partnership(bench)
+    bench.command("/roe")
+    values = {
+        B.RULE_TITLE: rq.text("Protection"),
+        B.RULE_TEXT: rq.text("Registrations are protected."),
+        B.RULE_CATEGORY: rq.option("deal_registration"),
+        B.RULE_PROTECTION_DAYS: rq.text("90 days"),
+        B.RULE_DECISION_DAYS: rq.text("0"),
+    }
+    errors = response_json(bench.submit(values))["errors"]
+    assert errors == {
+        B.RULE_PROTECTION_DAYS: "Write a whole number of days from 1 to 730, or leave it empty.",
+        B.RULE_DECISION_DAYS: (
+            "Write a whole number of business days from 1 to 60, or leave it empty."
+        ),
+    }
+    values |= {B.RULE_CATEGORY: rq.option("lead_sharing"), B.RULE_PROTECTION_DAYS: rq.text("30")}
+    del values[B.RULE_DECISION_DAYS]
+    errors = response_json(bench.submit(values))["errors"]
+    assert list(errors) == [B.RULE_PROTECTION_DAYS]
+    assert "Only a deal-registration rule carries these terms" in errors[B.RULE_PROTECTION_DAYS]
+    assert latest_proposal(bench) is None
+    # the rulebook shows an agreed rule's terms
+    agree_terms(bench, protection="45", decision="2", extendable="yes")
+    response = response_json(bench.command("/roe", "list"))
+    assert (
+        "*Deal registration terms:* 45 days of protection, a decision within 2 business days, "
+        "extendable once" in block_texts(response["blocks"])
+    )

@@ -160,3 +160,55 @@ def test_a_won_account_and_one_registered_here_are_named_on_the_card(bench, fake
     again = register(bench, partnership.id, "U_PAT", **{B.DEAL_ACCOUNT: rq.text("GLOBEX, inc")})
     text = card_text(bench, again)
     assert "Needs review" in text and "In this partnership: D-1 (won, already won)" in text
+
+
+def test_the_review_prompt_carries_register_a_deal_and_it_opens_the_modal(bench, fake_slack):
+    from datetime import UTC, date, datetime
+
+    from handlers.reviews.messages import prompt_message
+    from storage.models import Review
+
+    partnership = link_partnership(bench)
+    review = Review(id=1, partnership_id=partnership.id, nominal_on=date(2026, 12, 1))
+    prompt = prompt_message(partnership, review, [], datetime(2026, 11, 17, tzinfo=UTC))
+    [button] = [
+        e
+        for b in prompt["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == Action.DEAL_REGISTER
+    ]
+    assert button["value"] == str(partnership.id)
+    bench.click(Action.DEAL_REGISTER, button["value"], user="U_PAT", user_team="T_PARTNER")
+    assert bench.last_view()["callback_id"] == Callback.DEAL_REGISTER
+    # someone from a third organization holding the id opens nothing and learns nothing
+    views = len(fake_slack.views)
+    bench.click(Action.DEAL_REGISTER, button["value"], user="U_OUT", user_team="T_OTHER")
+    assert len(fake_slack.views) == views
+    assert "Acme" not in fake_slack.responses[-1]["text"]
+
+
+def test_the_approvers_decision_modal_names_the_other_partnership(bench, fake_slack):
+    fake_slack.add_user("U_KIM", "T_PARTNER2", "Kim", "Europe/London")
+    first = link_partnership(bench)
+    second = link_partnership(
+        bench,
+        channel=SECOND,
+        partner_name=rq.text("Initech Partners"),
+        contacts_sales=rq.users("U_KIM"),
+        contacts_operations=rq.users(),
+    )
+    register(bench, second.id, "U_KIM", channel=SECOND)
+    mine = register(bench, first.id, "U_DANA", **{B.DEAL_ACCOUNT: rq.text("Another name")})
+    # matched by the domain alone
+    fresh = registrations(bench)[-1]
+    bench.click(
+        Action.DEAL_REJECT, str(fresh.id), user="U_TM", message={"ts": fresh.message_ts, "text": ""}
+    )
+    modal = block_texts(bench.last_view()["blocks"])
+    assert "D-1 with *Initech Partners*: waiting for a decision, the same domain" in modal
+    # the partner pressing the same button gets a refusal, not the modal
+    views = len(fake_slack.views)
+    bench.click(Action.DEAL_REJECT, str(mine.id), user="U_DANA", user_team="T_PARTNER")
+    assert len(fake_slack.views) == views
+    assert "Initech" not in fake_slack.responses[-1]["text"]

@@ -54,9 +54,13 @@ def find_conflicts(
     exclude_id: int | None = None,
 ) -> list[Found]:
     """Registrations of this vendor that claim the account, the same partnership's first."""
-    same = Registration.account_key == account_key
+    vendor_of = Registration.vendor_team_id == vendor_team_id
+    # The vendor in each branch of the OR, so each is a search of its own index: SQLite plans
+    # ``vendor AND (key OR domain)`` as a scan of all the vendor's registrations (48 ms instead
+    # of 0.3 ms with 100,000 of them; benchmarks/deals.py).
+    same = and_(vendor_of, Registration.account_key == account_key)
     if domain:
-        same = or_(same, Registration.account_domain == domain)
+        same = or_(same, and_(vendor_of, Registration.account_domain == domain))
     claims = or_(
         and_(
             Registration.status.in_(ACTIVE_REGISTRATION),
@@ -67,7 +71,7 @@ def find_conflicts(
     query = (
         select(Registration, Partnership.partner_name)
         .join(Partnership, Partnership.id == Registration.partnership_id)
-        .where(Registration.vendor_team_id == vendor_team_id, same, claims)
+        .where(same, claims)
         .order_by(Registration.created_at, Registration.id)
         .limit(MAX_FOUND)
     )

@@ -276,15 +276,6 @@ def conflicts_note(card: Card, permalink: str | None) -> dict[str, Any]:
     """For the vendor's deal approvers only (a DM): which registrations claim the same
     account, by partnership name and status, and nothing else of another partner's deal."""
     r, p = card.registration, card.partnership
-    lines = [
-        md(
-            "• {} with *{}*: {}",
-            f.label,
-            escape(f.partnership_name, NAME_LIMIT),
-            join(", ", [md("{}", STATUS_WORDS[f.status]), md("{}", REASONS[f.reason])]),
-        )
-        for f in card.conflicts
-    ]
     where = (
         link(permalink, "the card") if permalink else md("the card in {}", channel(p.channel_id))
     )
@@ -297,25 +288,33 @@ def conflicts_note(card: Card, permalink: str | None) -> dict[str, Any]:
         escape(r.account_name, NAME_LIMIT),
         where,
     )
-    return message(text, [section(text), section(join("\n", lines))])
+    return message(text, [section(text), section(_conflict_lines(card))])
 
 
 def conflicts_in_modal(card: Card) -> Mrkdwn | None:
     """The same, inside a decision's modal (only the approver who opened it sees it)."""
     if not card.conflicts:
         return None
-    lines = [
-        md(
-            "• {} with *{}*: {}, {}",
-            f.label,
-            escape(f.partnership_name, NAME_LIMIT),
-            STATUS_WORDS[f.status],
-            REASONS[f.reason],
-        )
-        for f in card.conflicts
-    ]
     return md(
         ":warning: *The same account is already claimed* ({}):\n{}",
         count(len(card.conflicts), "registration"),
-        join("\n", lines),
+        _conflict_lines(card),
+    )
+
+
+def _conflict_lines(card: Card) -> Mrkdwn:
+    """One line per registration that claims the account: its number, its partner's name,
+    its status and how it matched; nothing else of another partner's deal."""
+    return join(
+        "\n",
+        (
+            md(
+                "• {} with *{}*: {}, {}",
+                f.label,
+                escape(f.partnership_name, NAME_LIMIT),
+                STATUS_WORDS[f.status],
+                REASONS[f.reason],
+            )
+            for f in card.conflicts
+        ),
     )

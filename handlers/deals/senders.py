@@ -120,8 +120,6 @@ def send_conflicts(client: WebClient, session: Session, occurrence: Occurrence) 
         return Delivery.skipped("nothing to tell")
     if card.registration.status not in deals.UNDECIDED:
         return Delivery.skipped("decided already")
-    if not card.registration.message_ts:  # the DM links the card
-        return Delivery.retry("the card isn't posted yet", after_seconds=5)
-    link = _permalink(client, card.registration)
+    link = _permalink(client, card.registration)  # none while the card isn't out: the channel
     content = messages.conflicts_note(card, link)
     return delivery.tell_people(client, occurrence, card.approvers, lambda _user: content)

@@ -25,6 +25,7 @@ from bot.domain.deals.terms import Terms, terms_for
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import DealField
 from bot.domain.partners.service import (
+    NOT_IN_PARTNERSHIP,
     actor_side,
     get_partnership,
     is_owner,
@@ -87,7 +88,7 @@ def require_decider(partnership: Partnership, actor: Actor) -> None:
         return
     side = actor_side(partnership, actor)
     if side is None:
-        raise NotAllowed("Only people from the two organizations in this partnership can do that.")
+        raise NotAllowed(NOT_IN_PARTNERSHIP)
     raise NotAllowed(
         "Only the vendor's deal approvers decide on registrations: "
         f"{mentions(approvers(partnership))}."

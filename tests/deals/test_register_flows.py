@@ -212,3 +212,21 @@ def test_the_approvers_decision_modal_names_the_other_partnership(bench, fake_sl
     bench.click(Action.DEAL_REJECT, str(mine.id), user="U_DANA", user_team="T_PARTNER")
     assert len(fake_slack.views) == views
     assert "Initech" not in fake_slack.responses[-1]["text"]
+
+
+def test_a_card_slack_refuses_is_kept_and_posted_again_once_the_channel_is_fixed(bench, fake_slack):
+    partnership = link_partnership(bench)
+    fake_slack.channel_errors[CHANNEL] = "not_in_channel"
+    bench.click(Action.DEAL_REGISTER, str(partnership.id), user="U_DANA", user_team="T_PARTNER")
+    bench.submit(deal_values(), user="U_DANA", user_team="T_PARTNER")
+    [registration] = registrations(bench)
+    assert registration.message_ts is None
+    told = block_texts(bench.last_view()["blocks"])
+    assert "Your registration D-1 is saved, but I couldn't show it in" in told
+    assert "Invite me there" in told
+    [retry] = [
+        e for b in bench.last_view()["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    del fake_slack.channel_errors[CHANNEL]
+    bench.click(retry["action_id"], retry["value"], user="U_DANA", user_team="T_PARTNER")
+    assert "Deal registration D-1" in card_text(bench, registration)

@@ -25,6 +25,7 @@ from handlers.ids import Action as A
 from handlers.ids import Callback
 from tests.authorization import (
     commands,
+    deal_funnel,
     deals,
     kpis_and_exit,
     partnerships,
@@ -146,6 +147,15 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "deals: Answer (button)":                            (N,    N,     Y,      Y,       N),
     "deals: answer (modal)":                             (N,    N,     Y,      Y,       N),
     "/deal":                                             (Y,    Y,     Y,      Y,       N),
+    # the shared funnel: the deal's partner rep and registrant (U_DANA), the partner's named
+    # people (U_PAT), the owners and deal approvers (U_TM); not a vendor member named nowhere
+    "deals: Update stage, amount, date (button)":        (Y,    N,     Y,      Y,       N),
+    "deals: update stage, amount, date (modal)":         (Y,    N,     Y,      Y,       N),
+    "deals: Mark won (button)":                          (Y,    N,     Y,      Y,       N),
+    "deals: mark won, the /win modal (modal)":           (Y,    N,     Y,      Y,       N),
+    "deals: Mark lost (button)":                         (Y,    N,     Y,      Y,       N),
+    "deals: mark lost (modal)":                          (Y,    N,     Y,      Y,       N),
+    "deals: Extend the protection":                      (Y,    N,     Y,      Y,       N),
 }
 # fmt: on
 
@@ -164,6 +174,7 @@ BY_HAND: list[Action] = [
     *kpis_and_exit.ACTIONS,
     *commands.ACTIONS,
     *deals.ACTIONS,
+    *deal_funnel.ACTIONS,
 ]
 ACTIONS: dict[str, Action] = {
     a.name: a for a in [*BY_HAND, *(crafted(a) for a in BY_HAND if "(modal)" in a.name)]
@@ -179,6 +190,9 @@ READ_ONLY = {
     A.ROE_RULEBOOK: "the rulebook in force, ephemeral (checks the side like Share does)",
     A.ROE_RULEBOOK_PAGE: "the rulebook's next page",
     A.HOME_REFRESH: "the person's own App Home",
+    A.DEAL_HISTORY: "a deal's history, for either side (checks the side)",
+    A.DEAL_FUNNEL: "the partnership's open registrations, for either side (checks the side)",
+    A.DEAL_FUNNEL_PAGE: "the whole funnel's next page",
 }
 # Ids defined in handlers/ids.py that no button or listener uses (/partner cadence opens it).
 UNUSED = {A.REVIEW_CADENCE}

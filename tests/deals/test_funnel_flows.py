@@ -39,7 +39,11 @@ def test_both_sides_update_the_funnel_and_see_each_change(bench, fake_slack):
     after = get(bench, deal.id)
     assert after.stage is DealStage.NEGOTIATION and after.amount == Decimal("120000.00")
     last = changes(bench, deal.id)[-1]
-    assert (last.kind, last.changed_by, last.side) == (DealChangeKind.UPDATED, "U_DANA", Side.PARTNER)
+    assert (last.kind, last.changed_by, last.side) == (
+        DealChangeKind.UPDATED,
+        "U_DANA",
+        Side.PARTNER,
+    )
     assert (last.before, last.after) == ({"stage": "discovery"}, {"stage": "negotiation"})
     assert "Negotiation" in card_text(bench, deal)  # the card in the shared channel follows
     line = thread_texts(bench, deal)[-1]
@@ -153,4 +157,6 @@ def test_a_deal_marked_lost_says_why_and_leaves_the_funnel(bench, fake_slack):
     views = len(fake_slack.views)
     press(bench, Action.DEAL_UPDATE, deal, "U_TM")
     assert len(fake_slack.views) == views
-    assert "D-1 is lost, so you can't update this deal any more." in fake_slack.responses[-1]["text"]
+    assert (
+        "D-1 is lost, so you can't update this deal any more." in fake_slack.responses[-1]["text"]
+    )

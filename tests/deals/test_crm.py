@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import cli
-from bot.domain.deals import service
+from bot.domain.deals import reminders, service
 from bot.domain.deals.form import DealForm
 from bot.domain.people import Actor
 from sandbox import requests as rq
@@ -26,6 +26,8 @@ from storage.models import (
     DealChangeKind,
     DealConflict,
     DealStage,
+    Occurrence,
+    OccurrenceStatus,
     Registration,
     RegistrationStatus,
 )
@@ -167,11 +169,22 @@ def test_an_import_creates_registrations_and_a_second_run_changes_nothing(
     assert len(registrations(bench)) == 2 and len(changes(bench)) == 2
 
 
+def planned(bench, kind: str) -> list[tuple[int | None, OccurrenceStatus]]:
+    with bench.session() as s:
+        return [
+            (o.subject_id, o.status)
+            for o in s.scalars(select(Occurrence).where(Occurrence.kind == kind))
+        ]
+
+
 def test_an_update_changes_what_the_row_gives_and_keeps_the_history(
     bench, linked, partnerbot, tmp_path
 ):
     acme, _ = linked
     made = from_slack(bench, acme.id)
+    with bench.session() as s:  # its card is in the channel
+        service.posted(s, made.id, CHANNEL, "1700000000.000100")
+        s.commit()
     # The CRM learned of D-1 from an export: its row names D-1 and brings the CRM's id.
     path = write(
         tmp_path,
@@ -194,6 +207,9 @@ def test_an_update_changes_what_the_row_gives_and_keeps_the_history(
     assert last.before is not None
     assert (last.before["stage"], last.after["stage"]) == ("discovery", "negotiation")
     assert (last.before["amount"], last.after["amount"]) == ("120000.00", "130000.00")
+    # Both sides see the change in the card's thread; the protection's end will be reminded.
+    assert planned(bench, reminders.CHANGE) == [(last.id, OccurrenceStatus.PENDING)]
+    assert planned(bench, reminders.PROTECTION) == [(made.id, OccurrenceStatus.PENDING)]
 
     # Now matched by its CRM id; the CRM can't take a decision back.
     path = write(tmp_path, "crm_id,status,stage\n006X,submitted,commit\n")
@@ -209,6 +225,7 @@ def test_an_update_changes_what_the_row_gives_and_keeps_the_history(
     path = write(tmp_path, "crm_id,status\n006X,won\n")
     assert partnerbot("deals", "import", path)[0] == 0
     assert registrations(bench)[0].status is RegistrationStatus.WON
+    assert planned(bench, reminders.PROTECTION) == [(made.id, OccurrenceStatus.SKIPPED)]
 
 
 def test_a_dry_run_reports_the_same_and_changes_nothing(bench, linked, partnerbot, tmp_path):

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.deals import reminders
 from bot.domain.deals.accounts import account_key
 from bot.domain.deals.conflicts import Found, find_conflicts, record_conflicts
 from bot.domain.deals.crm import Opportunity
@@ -60,6 +61,8 @@ MOVES: dict[RegistrationStatus, tuple[RegistrationStatus, ...]] = {
     S.WON: (),
     S.LOST: (),
 }
+# Statuses after which no reminder is due any more.
+CLOSED = (S.REJECTED, S.WON, S.LOST, S.EXPIRED)
 # A new registration may start in any status but "waiting for the partner's answer" (there
 # was no question).
 STARTS = tuple(s for s in RegistrationStatus if s is not S.MORE_INFO)
@@ -268,6 +271,8 @@ class Importer:
         self.session.flush()
         self._conflicts(registration, result)
         self._history(registration, None)
+        if registration.status is S.APPROVED:
+            reminders.plan_protection(self.session, registration, partnership)
         result.outcome, result.label = Outcome.CREATED, registration.label
 
     def _set_status(
@@ -351,7 +356,13 @@ class Importer:
         self.session.flush()
         if any(name in ("account", "domain") for name, _, _ in result.changes):
             self._conflicts(registration, result)
-        self._history(registration, before)
+        change = self._history(registration, before)
+        if moving and registration.status is S.APPROVED:
+            reminders.plan_protection(self.session, registration, partnership)
+        elif moving and registration.status in CLOSED:
+            reminders.cancel(self.session, registration)
+        if registration.message_ts:  # both sides see the change in the card's thread
+            reminders.announce(self.session, change, partnership.id, self.now)
         result.outcome = Outcome.UPDATED
 
     def _conflicts(self, registration: Registration, result: RowResult) -> None:
@@ -377,23 +388,24 @@ class Importer:
             [f for f in found if (f.registration_id, f.reason) not in known],
             self.now,
         )
-        result.conflicts = [_conflicttext_of(f) for f in found]
+        result.conflicts = [_conflict_text(f) for f in found]
 
-    def _history(self, registration: Registration, before: dict[str, Any] | None) -> None:
-        self.session.add(
-            DealChange(
-                registration_id=registration.id,
-                kind=DealChangeKind.IMPORTED,
-                changed_by=IMPORTER,
-                side=None,
-                changed_at=self.now,
-                before=before,
-                after=snapshot(registration) | {"crm_id": registration.crm_id},
-            )
+    def _history(self, registration: Registration, before: dict[str, Any] | None) -> DealChange:
+        change = DealChange(
+            registration_id=registration.id,
+            kind=DealChangeKind.IMPORTED,
+            changed_by=IMPORTER,
+            side=None,
+            changed_at=self.now,
+            before=before,
+            after=snapshot(registration) | {"crm_id": registration.crm_id},
         )
+        self.session.add(change)
+        self.session.flush()
+        return change
 
 
-def _conflicttext_of(found: Found) -> str:
+def _conflict_text(found: Found) -> str:
     reasons = {
         "same_account": "the same account",
         "same_domain": "the same domain",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import people
 from bot.domain.clock import utcnow
-from bot.domain.deals import changes, funnel, reminders
+from bot.domain.deals import changes, funnel, outcomes, reminders
 from bot.domain.deals.changes import FunnelValues
 from bot.domain.deals.service import get_registration
 from bot.domain.errors import DomainError
@@ -134,10 +134,10 @@ def open_won(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: 
     registration, partnership, side = changes.workable(
         session, button_id(body), actor, "mark this deal won", closing=True
     )
-    changes.require_winnable(session, registration.id, partnership.id, actor)
+    outcomes.require_winnable(session, registration.id, partnership.id, actor)
     tz = directory.time_zone(client, session, actor.user_id)
     defaults = win_modals.WinModalDefaults(
-        draft=changes.win_draft(registration, actor, side, tz),
+        draft=outcomes.win_draft(registration, actor, side, tz),
         partnership=partnership,
         lines=win_records.product_lines(session, partnership.id),
         channel_id=partnership.channel_id,
@@ -162,7 +162,7 @@ def submit_won(
     view_id = body["view"]["id"]
     if not wins.is_logged(session, view_id):
         # Who may, before anyone is looked up in Slack.
-        changes.require_winnable(session, registration_id, form.partnership_id, actor)
+        outcomes.require_winnable(session, registration_id, form.partnership_id, actor)
         wins.require_loggable(session, form, actor)
         directory.refresh(
             client, session, [actor.user_id, *form.partner_credits, *form.vendor_credits]
@@ -172,7 +172,7 @@ def submit_won(
     if not created:  # Slack delivered the same submission again: it is logged already
         ack()
         return
-    change = changes.mark_won(session, registration_id, win, actor)
+    change = outcomes.mark_won(session, registration_id, win, actor)
     win_listeners.celebrate(session, win, actor, view_id, config)
     show_change(session, get_registration(session, registration_id), change, actor)
     refresh_homes(session, [actor.user_id])
@@ -196,7 +196,7 @@ def submit_lost(ack: TrackedAck, body: dict[str, Any], session: Session) -> None
     actor = directory.actor_of(body)
     registration_id = form_id(body, "registration_id")
     reason = forms.element(body, B.DEAL_LOST_REASON).get("value") or ""
-    change = changes.mark_lost(session, registration_id, reason, actor, body["view"]["id"])
+    change = outcomes.mark_lost(session, registration_id, reason, actor, body["view"]["id"])
     ack()
     if change is not None:
         show_change(session, get_registration(session, registration_id), change, actor)

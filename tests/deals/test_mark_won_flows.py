@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.domain.deals.changes import registration_of_win
+from bot.domain.deals.outcomes import registration_of_win
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from sandbox import requests as rq

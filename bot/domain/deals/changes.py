@@ -1,5 +1,5 @@
-"""The shared funnel: both sides keep a registration's stage, amount and close date current,
-mark it won or lost, and extend its protection when the terms allow.
+"""The shared funnel: both sides keep a registration's stage, amount and close date current
+and extend its protection when the terms allow (closing it, won or lost: ``outcomes``).
 
 Who may: on the partner side, the deal's partner rep, whoever registered it and the partner's
 people named in the partnership (contacts, approvers); on the vendor side, the partnership's
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.deals import reminders
-from bot.domain.deals.form import close_date_error, read_amount, read_stage, reply_text
+from bot.domain.deals.form import close_date_error, read_amount, read_stage
 from bot.domain.deals.service import approvers, get_registration, status_word
 from bot.domain.deals.terms import Terms, terms_for
 from bot.domain.errors import Conflict, DomainError, NotAllowed, collect
@@ -35,8 +35,6 @@ from bot.domain.partners.service import (
     require_side,
 )
 from bot.domain.people import Actor
-from bot.domain.wins.form import MAX_HEADLINE, WinForm, today_in
-from bot.domain.wins.money import format_plain
 from storage.models import (
     ACTIVE_REGISTRATION,
     DealChange,
@@ -45,8 +43,6 @@ from storage.models import (
     Registration,
     RegistrationStatus,
     Side,
-    Win,
-    WinKind,
 )
 
 # In the funnel: waiting for a decision (or the partner's answer), or approved.
@@ -56,13 +52,6 @@ CLOSABLE = (*ACTIVE_REGISTRATION, RegistrationStatus.EXPIRED)
 
 
 # --- who may ------------------------------------------------------------------------------
-
-
-def workers(partnership: Partnership, registration: Registration) -> list[str]:
-    """The people who may change a registration's funnel (besides the partner's named
-    people, who are many and listed in the setup)."""
-    named = [registration.partner_rep, registration.registered_by, *approvers(partnership)]
-    return [u for u in dict.fromkeys(named) if u and u != "import"]
 
 
 def may_work(partnership: Partnership, registration: Registration, actor: Actor) -> bool:
@@ -242,7 +231,7 @@ def update_funnel(
     a change someone else made meanwhile to another field is never undone; a field already
     at the value they chose is left out of the record.
     """
-    if _seen(session, submission_key):
+    if seen_submission(session, submission_key):
         return Updated(get_registration(session, registration_id), None)
     registration, _partnership, side = workable(session, registration_id, actor, "update this deal")
     wanted, errors = _read(form, opened, tz)
@@ -281,7 +270,7 @@ def update_funnel(
     return Updated(registration, change)
 
 
-def _seen(session: Session, submission_key: str | None) -> bool:
+def seen_submission(session: Session, submission_key: str | None) -> bool:
     if submission_key is None:
         return False
     found = session.scalar(select(DealChange.id).where(DealChange.submission_key == submission_key))
@@ -295,13 +284,13 @@ def _added(session: Session, change: DealChange) -> bool:
             session.add(change)
             session.flush()
     except IntegrityError:
-        if change.submission_key and _seen(session, change.submission_key):
+        if change.submission_key and seen_submission(session, change.submission_key):
             return False
         raise
     return True
 
 
-def _claim(
+def claim(
     session: Session,
     registration: Registration,
     frm: tuple[RegistrationStatus, ...],
@@ -321,98 +310,6 @@ def _claim(
     if not claimed.rowcount:  # type: ignore[attr-defined]
         _require_status(registration, frm, doing)
         raise Conflict("{} was changed meanwhile; look again.", quoting=(registration.label,))
-
-
-# --- won and lost --------------------------------------------------------------------------
-
-
-def mark_lost(
-    session: Session, registration_id: int, reason: str, actor: Actor, submission_key: str
-) -> DealChange | None:
-    """The deal was lost, and why; None when this submission was already recorded."""
-    if _seen(session, submission_key):
-        return None
-    registration, _partnership, side = workable(
-        session, registration_id, actor, "mark this deal lost", closing=True
-    )
-    why = reply_text(reason, DealField.LOST_REASON, "reason")
-    before = {"status": registration.status.value}
-    _claim(
-        session,
-        registration,
-        CLOSABLE,
-        {"status": RegistrationStatus.LOST, "lost_reason": why},
-        "mark this deal lost",
-    )
-    change = DealChange(
-        registration_id=registration.id,
-        kind=DealChangeKind.LOST,
-        changed_by=actor.user_id,
-        side=side,
-        changed_at=utcnow(),
-        before=before,
-        after={"status": RegistrationStatus.LOST.value},
-        comment=why,
-        submission_key=submission_key,
-    )
-    session.add(change)
-    session.flush()
-    reminders.cancel(session, registration)
-    return change
-
-
-def require_winnable(
-    session: Session, registration_id: int, partnership_id: int | None, actor: Actor
-) -> Registration:
-    """The registration a win is about to be logged for, if the actor may mark it won and
-    the win goes to the registration's own partnership."""
-    registration, _partnership, _side = workable(
-        session, registration_id, actor, "mark this deal won", closing=True
-    )
-    if registration.win_id is not None:
-        raise Conflict("{} is already linked to a win.", quoting=(registration.label,))
-    if partnership_id != registration.partnership_id:
-        raise Conflict("A deal's win is logged in the deal's own partnership.")
-    return registration
-
-
-def mark_won(session: Session, registration_id: int, win: Win, actor: Actor) -> DealChange:
-    """Link a win just logged to its registration: the deal is won, and partner-sourced."""
-    registration = require_winnable(session, registration_id, win.partnership_id, actor)
-    side = actor_side(get_partnership(session, registration.partnership_id), actor)
-    before = {"status": registration.status.value}
-    _claim(
-        session,
-        registration,
-        CLOSABLE,
-        {"status": RegistrationStatus.WON, "win_id": win.id},
-        "mark this deal won",
-        Registration.win_id.is_(None),
-    )
-    change = DealChange(
-        registration_id=registration.id,
-        kind=DealChangeKind.WON,
-        changed_by=actor.user_id,
-        side=side,
-        changed_at=utcnow(),
-        before=before,
-        after={
-            "status": RegistrationStatus.WON.value,
-            "win_id": win.id,
-            "amount": str(win.amount) if win.amount is not None else None,
-            "currency": win.currency,
-        },
-        comment=win.headline,
-    )
-    session.add(change)
-    session.flush()
-    reminders.cancel(session, registration)
-    return change
-
-
-def registration_of_win(session: Session, win_id: int) -> Registration | None:
-    """The registration a win was logged for (a partner-sourced win), if any."""
-    return session.scalar(select(Registration).where(Registration.win_id == win_id))
 
 
 # --- extending protection ------------------------------------------------------------------
@@ -454,7 +351,7 @@ def extend(
     old = registration.protected_until
     assert old is not None
     new = old + timedelta(days=terms.protection_days)
-    _claim(
+    claim(
         session,
         registration,
         (RegistrationStatus.APPROVED,),
@@ -476,24 +373,3 @@ def extend(
     session.flush()
     reminders.plan_protection(session, registration, partnership)
     return change, terms, new
-
-
-def win_draft(registration: Registration, actor: Actor, side: Side, tz: str) -> WinForm:
-    """The /win form pre-filled from a registration: the account and opportunity as its
-    headline, the amount, currency and product line, the close date (today at the latest:
-    a win is logged once it closed) and the partner rep credited."""
-    headline = f"{registration.account_name} — {registration.opportunity}"
-    partner = [registration.partner_rep] if registration.partner_rep else []
-    if side is Side.PARTNER:
-        partner.append(actor.user_id)
-    return WinForm(
-        partnership_id=registration.partnership_id,
-        headline=headline[:MAX_HEADLINE],
-        kind=WinKind.DEAL.value,
-        amount=format_plain(registration.amount) if registration.amount is not None else "",
-        currency=registration.currency or "",
-        product_line_id=registration.product_line_id,
-        closed_on=min(registration.close_on, today_in(tz)),
-        partner_credits=list(dict.fromkeys(partner)),
-        vendor_credits=[actor.user_id] if side is Side.VENDOR else [],
-    )

@@ -58,6 +58,8 @@ def registration(
         created_at=created,
         updated_at=created,
     )
+    if decided is not None:  # as the deciding service stamps it
+        row.decided_by, row.decided_at = "U_TM", created + decided[1]
     session.add(row)
     session.flush()
     if decided is not None:

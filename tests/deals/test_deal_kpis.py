@@ -242,3 +242,19 @@ def test_the_export_holds_the_deal_kpis_and_each_reps_first_deal(bench) -> None:
     ]
     # The registrations themselves are records like any other.
     assert len(files["deal_registrations.csv"]) == 8
+
+
+def test_a_decision_the_crm_made_is_not_counted_as_the_vendors(session) -> None:
+    acme, _ = linked_directly(session)
+    imported = dd.registration(
+        session,
+        acme.id,
+        at(date(2026, 5, 1)),
+        S.APPROVED,
+        amount="10",
+        decided=(APPROVED, timedelta(0)),
+    )
+    imported.decided_by = "import"
+    session.commit()
+    figures = deal_figures(session, acme, *period())
+    assert (figures.registrations, figures.decided, figures.pipeline_deals) == (1, 0, 1)

@@ -42,6 +42,7 @@ COLUMNS = (
 # Written by an export for the CRM's information; an import leaves them alone.
 EXPORT_ONLY = ("registered_at", "updated_at")
 BATCH = 1000
+IMPORTER = "import"  # who made a change that came from the CRM, in a registration's history
 
 
 class SourceError(DomainError):

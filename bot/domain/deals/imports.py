@@ -26,7 +26,7 @@ from bot.domain.clock import utcnow
 from bot.domain.deals import reminders
 from bot.domain.deals.accounts import account_key
 from bot.domain.deals.conflicts import Found, find_conflicts, record_conflicts
-from bot.domain.deals.crm import Opportunity
+from bot.domain.deals.crm import IMPORTER, Opportunity
 from bot.domain.deals.crm_values import Refused, Values, quoted, read_values, text_of
 from bot.domain.deals.import_report import ImportReport, Outcome, RowResult
 from bot.domain.deals.service import next_number, snapshot
@@ -45,7 +45,6 @@ from storage.models import (
     Side,
 )
 
-IMPORTER = "import"  # who made a change, in a registration's history
 MAX_CRM_ID = 64
 _LABEL = re.compile(r"^D-?(\d{1,9})$", re.IGNORECASE)
 

@@ -2,7 +2,8 @@
 what they bring.
 
 For a period (the scorecard's four quarters): registrations made, decisions taken (approved
-of decided, and the median time from registration to decision), registrations the conflict
+of decided, and the median time from registration to decision; decisions are read from the
+registration's last decision, which the deciding service stamps), registrations the conflict
 check flagged, partner-sourced revenue (wins linked to a registration, by their close date);
 and now: the partner-sourced pipeline (approved registrations still open, by their estimated
 amount) and, per partner rep, the time from the partnership's start to their first
@@ -17,16 +18,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.deals.crm import IMPORTER
 from bot.domain.kpis.service import cents, from_cents
 from storage.models import (
     ContactRole,
-    DealChange,
-    DealChangeKind,
     DealConflict,
     Partnership,
     Registration,
@@ -38,7 +39,6 @@ from storage.queries import seconds_between
 
 OPEN_APPROVED = (RegistrationStatus.APPROVED,)
 WAITING = (RegistrationStatus.SUBMITTED, RegistrationStatus.MORE_INFO)
-DECISIONS = (DealChangeKind.APPROVED, DealChangeKind.REJECTED)
 
 
 @dataclass(frozen=True)
@@ -86,48 +86,49 @@ class DealFigures:
         return days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) // 2
 
 
+def decided_in(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """Registrations the vendor decided on (approved or rejected) in partnerbot in the period;
+    a decision the CRM made arrives with an import and isn't counted."""
+    return and_(
+        Registration.decided_at >= start,
+        Registration.decided_at < end,
+        Registration.decided_by != IMPORTER,
+    )
+
+
 def _counts(
     session: Session, figures: DealFigures, pid: int, start: datetime, end: datetime
 ) -> None:
     in_period = and_(Registration.created_at >= start, Registration.created_at < end)
     flagged = exists().where(DealConflict.registration_id == Registration.id)
-    total, registered, conflicts = session.execute(
+    decided = decided_in(start, end)
+    rejected = Registration.status == RegistrationStatus.REJECTED
+
+    def count_if(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    total, registered, conflicts, approved, refused = session.execute(
         select(
             func.count(),
-            func.sum(case((in_period, 1), else_=0)),
-            func.sum(case((and_(in_period, flagged), 1), else_=0)),
+            count_if(in_period),
+            count_if(and_(in_period, flagged)),
+            count_if(and_(decided, ~rejected)),
+            count_if(and_(decided, rejected)),
         ).where(Registration.partnership_id == pid)
     ).one()
     figures.registrations_total = int(total or 0)
     figures.registrations, figures.conflicts = int(registered or 0), int(conflicts or 0)
+    figures.approved, figures.rejected = int(approved or 0), int(refused or 0)
 
 
-def _decisions(
+def _median_decision(
     session: Session, figures: DealFigures, pid: int, start: datetime, end: datetime
 ) -> None:
-    """Decisions taken in the period, and the median time from registration to decision."""
-    decided = and_(
-        DealChange.kind.in_(DECISIONS),
-        DealChange.changed_at >= start,
-        DealChange.changed_at < end,
-        Registration.partnership_id == pid,
-    )
-    for kind, n in session.execute(
-        select(DealChange.kind, func.count())
-        .join(Registration, Registration.id == DealChange.registration_id)
-        .where(decided)
-        .group_by(DealChange.kind)
-    ):
-        if kind is DealChangeKind.APPROVED:
-            figures.approved = int(n)
-        else:
-            figures.rejected = int(n)
-    if not figures.decided:
-        return
+    """The median time from registration to decision, over the period's decisions: a window
+    ranks the waits and the middle one (or two) is read, all in the database."""
     waits = (
-        select(seconds_between(DealChange.changed_at, Registration.created_at).label("s"))
-        .join(Registration, Registration.id == DealChange.registration_id)
-        .where(decided)
+        select(seconds_between(Registration.decided_at, Registration.created_at).label("s"))
+        .where(Registration.partnership_id == pid, decided_in(start, end))
         .subquery()
     )
     ranked = select(
@@ -207,7 +208,7 @@ def deal_figures(
     end_day: date,
 ) -> DealFigures:
     """The partnership's deal KPIs for the period [start, end) (moments) and [first_day,
-    end_day) (close dates): six queries whatever the number of registrations (one when
+    end_day) (close dates): five queries whatever the number of registrations (one when
     there are none)."""
     figures = DealFigures()
     pid = partnership.id
@@ -219,7 +220,8 @@ def deal_figures(
             if m.side is Side.PARTNER and m.contact_role is ContactRole.SALES
         ]
         return figures
-    _decisions(session, figures, pid, start, end)
+    if figures.decided:
+        _median_decision(session, figures, pid, start, end)
     _pipeline(session, figures, pid)
     _revenue(session, figures, pid, first_day, end_day)
     _reps(session, figures, partnership)

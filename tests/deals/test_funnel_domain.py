@@ -211,3 +211,14 @@ def test_protection_that_ended_expires_once(db):
     # an expired deal can't be extended, nor updated
     with pytest.raises(Conflict, match="expired"):
         changes.extend(db, ended.id, DANA)
+
+
+def test_an_ended_partnerships_deals_stay_as_they_are(db):
+    p = partnership_in(db)
+    r = deal(db, p, 1)
+    p.status = PartnershipStatus.ENDED
+    db.flush()
+    with pytest.raises(Conflict, match="has ended"):
+        changes.workable(db, r.id, DANA, "update this deal")
+    with pytest.raises(Conflict, match="has ended"):
+        changes.extend(db, r.id, TM)

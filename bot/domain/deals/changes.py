@@ -40,6 +40,7 @@ from storage.models import (
     DealChange,
     DealChangeKind,
     Partnership,
+    PartnershipStatus,
     Registration,
     RegistrationStatus,
     Side,
@@ -107,6 +108,8 @@ def workable(
     registration = get_registration(session, registration_id)
     partnership = get_partnership(session, registration.partnership_id)
     side = require_worker(partnership, registration, actor, doing)
+    if partnership.status is PartnershipStatus.ENDED:
+        raise Conflict("This partnership has ended; its deals stay on record as they are.")
     _require_status(registration, CLOSABLE if closing else OPEN, doing)
     return registration, partnership, side
 

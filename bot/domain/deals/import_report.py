@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.domain.deals.conflicts import Found
+from bot.domain.wins.money import format_money
+from storage.models import Registration
+
 
 class Outcome(StrEnum):
     CREATED = "created"
@@ -90,3 +94,36 @@ def report_lines(report: ImportReport) -> list[str]:
     else:
         lines.append(f"{rows}: {counts}.")
     return lines
+
+
+def conflict_text(found: Found) -> str:
+    reasons = {
+        "same_account": "the same account",
+        "same_domain": "the same domain",
+        "already_won": "an account already won",
+    }
+    return f"{reasons[found.reason.value]} as {found.label} with {found.partnership_name}"
+
+
+def shown_fields(registration: Registration) -> dict[str, str]:
+    """A registration's fields as the report shows a change of them."""
+    amount = (
+        format_money(registration.amount, registration.currency)
+        if registration.amount is not None
+        else ""
+    )
+    return {
+        "crm_id": registration.crm_id or "",
+        "account": registration.account_name,
+        "domain": registration.account_domain or "",
+        "opportunity": registration.opportunity,
+        "amount": amount,
+        "stage": registration.stage.value,
+        "close_date": registration.close_on.isoformat(),
+        "status": registration.status.value,
+        "partner_rep": registration.partner_rep or "",
+        "note": registration.note or "",
+        "protected_until": (
+            registration.protected_until.date().isoformat() if registration.protected_until else ""
+        ),
+    }

@@ -25,14 +25,19 @@ from sqlalchemy.orm import Session
 from bot.domain.clock import utcnow
 from bot.domain.deals import reminders
 from bot.domain.deals.accounts import account_key
-from bot.domain.deals.conflicts import Found, find_conflicts, record_conflicts
+from bot.domain.deals.conflicts import find_conflicts, record_conflicts
 from bot.domain.deals.crm import IMPORTER, Opportunity
 from bot.domain.deals.crm_values import Refused, Values, quoted, read_values, text_of
-from bot.domain.deals.import_report import ImportReport, Outcome, RowResult
+from bot.domain.deals.import_report import (
+    ImportReport,
+    Outcome,
+    RowResult,
+    conflict_text,
+    shown_fields,
+)
 from bot.domain.deals.service import next_number, snapshot
-from bot.domain.deals.terms import terms_for
+from bot.domain.deals.terms import Terms, terms_for
 from bot.domain.text import match_key
-from bot.domain.wins.money import format_money
 from storage.models import (
     DealChange,
     DealChangeKind,
@@ -77,6 +82,13 @@ class Importer:
     by_channel: dict[str, list[Partnership]] = field(default_factory=dict)
     by_name: dict[str, list[Partnership]] = field(default_factory=dict)  # by match_key
     seen: dict[str, str] = field(default_factory=dict)  # crm_id -> where it was first
+    known_terms: dict[int, Terms] = field(default_factory=dict)
+
+    def terms(self, partnership_id: int) -> Terms:
+        """The terms in force (read once per partnership: an import doesn't change rules)."""
+        if partnership_id not in self.known_terms:
+            self.known_terms[partnership_id] = terms_for(self.session, partnership_id)
+        return self.known_terms[partnership_id]
 
     def load(self) -> None:
         """The vendor's partnerships, each under its channel and its partner's name."""
@@ -268,7 +280,7 @@ class Importer:
         self._set_status(registration, status, values.protected_until)
         self.session.add(registration)
         self.session.flush()
-        self._conflicts(registration, result)
+        self._conflicts(registration, result, new=True)
         self._history(registration, None)
         if registration.status is S.APPROVED:
             reminders.plan_protection(self.session, registration, partnership)
@@ -283,7 +295,7 @@ class Importer:
         if status is registration.status:
             return
         if status in (S.APPROVED, S.REJECTED):
-            terms = terms_for(self.session, registration.partnership_id)
+            terms = self.terms(registration.partnership_id)
             registration.decided_by, registration.decided_at = IMPORTER, self.now
             registration.rule_number = terms.rule_number
             registration.rule_version = terms.rule_version
@@ -311,7 +323,7 @@ class Importer:
                 f"{registration.status.value}."
             )
         before = snapshot(registration)
-        shown_before = _shown(registration)
+        shown_before = shown_fields(registration)
         if crm_id and registration.crm_id != crm_id:
             registration.crm_id = crm_id
         if values.account is not None and values.account != registration.account_name:
@@ -341,7 +353,7 @@ class Importer:
             and values.protected_until != registration.protected_until
         ):
             registration.protected_until = values.protected_until
-        after = _shown(registration)
+        after = shown_fields(registration)
         result.changes = [
             (name, shown_before[name], after[name])
             for name in after
@@ -364,7 +376,7 @@ class Importer:
             reminders.announce(self.session, change, partnership.id, self.now)
         result.outcome = Outcome.UPDATED
 
-    def _conflicts(self, registration: Registration, result: RowResult) -> None:
+    def _conflicts(self, registration: Registration, result: RowResult, new: bool = False) -> None:
         """The conflict check, as on a registration from Slack; a pair found before is kept
         once."""
         found = find_conflicts(
@@ -374,12 +386,16 @@ class Importer:
             registration.account_domain,
             exclude_id=registration.id,
         )
-        known = set(
-            self.session.execute(
-                select(DealConflict.other_registration_id, DealConflict.reason).where(
-                    DealConflict.registration_id == registration.id
-                )
-            ).all()
+        known = (
+            set()
+            if new
+            else set(
+                self.session.execute(
+                    select(DealConflict.other_registration_id, DealConflict.reason).where(
+                        DealConflict.registration_id == registration.id
+                    )
+                ).all()
+            )
         )
         record_conflicts(
             self.session,
@@ -387,7 +403,7 @@ class Importer:
             [f for f in found if (f.registration_id, f.reason) not in known],
             self.now,
         )
-        result.conflicts = [_conflict_text(f) for f in found]
+        result.conflicts = [conflict_text(f) for f in found]
 
     def _history(self, registration: Registration, before: dict[str, Any] | None) -> DealChange:
         change = DealChange(
@@ -402,39 +418,6 @@ class Importer:
         self.session.add(change)
         self.session.flush()
         return change
-
-
-def _conflict_text(found: Found) -> str:
-    reasons = {
-        "same_account": "the same account",
-        "same_domain": "the same domain",
-        "already_won": "an account already won",
-    }
-    return f"{reasons[found.reason.value]} as {found.label} with {found.partnership_name}"
-
-
-def _shown(registration: Registration) -> dict[str, str]:
-    """A registration's fields as the report shows a change of them."""
-    amount = (
-        format_money(registration.amount, registration.currency)
-        if registration.amount is not None
-        else ""
-    )
-    return {
-        "crm_id": registration.crm_id or "",
-        "account": registration.account_name,
-        "domain": registration.account_domain or "",
-        "opportunity": registration.opportunity,
-        "amount": amount,
-        "stage": registration.stage.value,
-        "close_date": registration.close_on.isoformat(),
-        "status": registration.status.value,
-        "partner_rep": registration.partner_rep or "",
-        "note": registration.note or "",
-        "protected_until": (
-            registration.protected_until.date().isoformat() if registration.protected_until else ""
-        ),
-    }
 
 
 def import_opportunities(

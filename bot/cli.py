@@ -1,4 +1,4 @@
-"""The ``partnerbot`` command line: run, migrate, check, tick, schedule, sandbox.
+"""The ``partnerbot`` command line: run, migrate, check, tick, schedule, sandbox, deals.
 
 ``run`` imports only what gunicorn's master needs (see bot/launch.py); the other commands
 live in bot/commands.py with the database and Slack modules they use. Without any Slack
@@ -51,6 +51,24 @@ def parser() -> argparse.ArgumentParser:
         "sandbox", help="serve a local Slack stand-in with a web page, and partnerbot against it"
     )
     sandbox.add_argument("--empty", action="store_true", help="without the demo partnership")
+    deals = commands.add_parser(
+        "deals", help="keep deal registrations in step with the CRM (import and export CSV)"
+    )
+    deal_commands = deals.add_subparsers(dest="deals_command", required=True)
+    load = deal_commands.add_parser(
+        "import", help="create or update registrations from a CSV file of opportunities"
+    )
+    load.add_argument("file", help="the CSV file (- for standard input)")
+    load.add_argument(
+        "--dry-run", action="store_true", help="report what would change, change nothing"
+    )
+    load.add_argument("--team", help="the vendor workspace (team id) when there are several")
+    save = deal_commands.add_parser("export", help="write the registrations as a CSV file")
+    save.add_argument(
+        "file", nargs="?", default="-", help="the CSV file (default: standard output)"
+    )
+    save.add_argument("--team", help="the vendor workspace (team id) when there are several")
+    save.add_argument("--channel", help="only this partnership's registrations (its channel id)")
     return root
 
 
@@ -71,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         from bot import commands
 
+        if args.command == "deals":
+            return commands.deals(args.deals_command, settings, args)
         return commands.run(
             args.command, settings, getattr(args, "days", 14), getattr(args, "at", None)
         )

@@ -1,14 +1,19 @@
-"""The commands of ``partnerbot`` other than ``run``: migrate, check, tick, schedule."""
+"""The commands of ``partnerbot`` other than ``run``: migrate, check, tick, schedule, deals."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.deals.import_report import printable
+from bot.domain.errors import DomainError
+from bot.domain.text import count
 from bot.settings import ConfigError, Settings
 from storage import migrate
 from storage.engine import make_engine, make_session_factory
@@ -142,16 +147,71 @@ def schedule(settings: Settings, days: int) -> int:
     return 0
 
 
-def run(command: str, settings: Settings, days: int, at: datetime | None = None) -> int:
-    """Run one of these commands; a database that can't be used is one line on stderr."""
+def deals_import(settings: Settings, path: str, dry_run: bool, team: str | None) -> int:
+    """``partnerbot deals import FILE``: a line per row saying what it did (or, with
+    ``--dry-run``, would do), then the totals; 1 when a row was refused, 2 when the file
+    can't be read at all (then nothing changed)."""
+    from bot.domain.deals.crm import vendor_team
+    from bot.domain.deals.csvfile import CsvFile
+    from bot.domain.deals.import_report import report_lines
+    from bot.domain.deals.imports import import_opportunities
+
+    engine = make_engine(settings.database_url)
     try:
-        if command == "check":
-            return check(settings)
-        if command == "tick":
-            return tick(settings, at)
-        if command == "schedule":
-            return schedule(settings, days)
-        return upgrade(settings)
+        with make_session_factory(engine)() as session:
+            try:
+                vendor = vendor_team(session, team)
+                rows = list(CsvFile(path).read())
+            except DomainError as exc:
+                print(f"partnerbot: {printable(exc.message)}", file=sys.stderr)
+                return 2
+            report = import_opportunities(session, rows, vendor, dry_run=dry_run)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    finally:
+        engine.dispose()
+    for line in report_lines(report):
+        print(line)
+    return 1 if report.refused else 0
+
+
+def deals_export(settings: Settings, path: str, team: str | None, channel: str | None) -> int:
+    """``partnerbot deals export [FILE]``: every registration of the vendor as a CSV row."""
+    from bot.domain.deals.crm import opportunities, vendor_team
+    from bot.domain.deals.csvfile import STDIO, CsvFile
+
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            try:
+                vendor = vendor_team(session, team)
+                written = CsvFile(path).write(opportunities(session, vendor, channel))
+            except DomainError as exc:
+                print(f"partnerbot: {printable(exc.message)}", file=sys.stderr)
+                return 2
+            except OSError as exc:
+                print(f"partnerbot: can't write {path}: {exc.strerror}", file=sys.stderr)
+                return 2
+    finally:
+        engine.dispose()
+    if path != STDIO:
+        print(f"{count(written, 'registration')} written to {path}")
+    return 0
+
+
+def deals(command: str, settings: Settings, args: argparse.Namespace) -> int:
+    """``partnerbot deals import|export``."""
+    if command == "import":
+        return guarded(lambda: deals_import(settings, args.file, args.dry_run, args.team))
+    return guarded(lambda: deals_export(settings, args.file, args.team, args.channel))
+
+
+def guarded(work: Callable[[], int]) -> int:
+    """Run a command; a database that can't be used is one line on stderr."""
+    try:
+        return work()
     except SQLAlchemyError as exc:
         print(
             f"partnerbot: the database at DATABASE_URL is unusable: {exc.__class__.__name__}: "
@@ -159,3 +219,14 @@ def run(command: str, settings: Settings, days: int, at: datetime | None = None)
             file=sys.stderr,
         )
         return 3
+
+
+def run(command: str, settings: Settings, days: int, at: datetime | None = None) -> int:
+    """Run one of these commands; a database that can't be used is one line on stderr."""
+    if command == "check":
+        return guarded(lambda: check(settings))
+    if command == "tick":
+        return guarded(lambda: tick(settings, at))
+    if command == "schedule":
+        return guarded(lambda: schedule(settings, days))
+    return guarded(lambda: upgrade(settings))

@@ -68,9 +68,10 @@ class TickReport:
 
 
 def default_materializers() -> list[Materializer]:
+    from bot.domain.deals import reminders as deal_reminders
     from bot.domain.reviews import schedules as review_schedules
 
-    return [review_schedules.materialize_due]
+    return [review_schedules.materialize_due, deal_reminders.expire_due]
 
 
 def worker_name() -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import commands, effects, lifecycle
+from handlers.deals import changes as deal_changes
+from handlers.deals import listeners as deals
 from handlers.exit import listeners as exits
 from handlers.home import listeners as home
 from handlers.kpis import listeners as kpis
@@ -29,5 +31,7 @@ def register_handlers(app: App) -> None:
         reviews,
         rules,
         wins,
+        deals,
+        deal_changes,
     ):
         feature.register(app)

@@ -1,5 +1,6 @@
-"""The slash commands: one typed router for /partner, /win, /roe and /promise, and the help
-that is generated from it (so a new subcommand shows up in `/partner help` by being routed).
+"""The slash commands: one typed router for /partner, /win, /roe, /promise and /deal, and the
+help that is generated from it (so a new subcommand shows up in `/partner help` by being
+routed).
 
 A subcommand is a function called with keywords ``ack``, ``body``, ``client``, ``session``,
 ``config`` and ``args`` (the rest of the text); it takes what it needs and ``**_``.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError
 from handlers.boundary import TrackedAck, listener
+from handlers.deals import listeners as deals
 from handlers.exit import listeners as exits
 from handlers.kpis import listeners as kpis
 from handlers.partners import listeners as partners
@@ -195,7 +197,22 @@ PROMISE = Router(
     ),
 )
 
-ROUTERS = (PARTNER, WIN, ROE, PROMISE)
+DEAL = Router(
+    "/deal",
+    (
+        Subcommand(
+            "",
+            "/deal",
+            "Register a partner's deal for the vendor's decision (the partner's people use "
+            "*Register a deal* on the partnership summary).",
+            deals.register_command,
+            aliases=("register",),
+        ),
+        Subcommand("help", "/deal help", "", show_help),
+    ),
+)
+
+ROUTERS = (PARTNER, WIN, ROE, PROMISE, DEAL)
 
 
 def help_entries() -> list[tuple[str, str]]:

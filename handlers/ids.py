@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from bot.domain.fields import (
     CadenceField,
+    DealField,
     ExitField,
     PromiseField,
     ReviewField,
@@ -41,6 +42,16 @@ class Callback(StrEnum):
     PROMISE_RENEGOTIATE = "promise_renegotiate"
     # kpis and exit
     EXIT = "partnership_exit"
+    # deals: the funnel
+    DEAL_UPDATE = "deal_update"
+    DEAL_LOST = "deal_lost"
+    DEAL_WON = "deal_won"  # the /win modal opened by Mark won
+    # deal registration
+    DEAL_REGISTER = "deal_register"
+    DEAL_APPROVE = "deal_approve"
+    DEAL_REJECT = "deal_reject"
+    DEAL_ASK = "deal_ask"
+    DEAL_ANSWER = "deal_answer"
 
 
 class Action(StrEnum):
@@ -83,6 +94,21 @@ class Action(StrEnum):
     SHARE_KPIS = "kpis_share"
     RESUME_PARTNERSHIP = "partnership_resume"
     HOME_REFRESH = "home_refresh"
+    # deals: the funnel (values: the registration id; the funnel's: "partnership:page")
+    DEAL_UPDATE = "deal_update_open"
+    DEAL_HISTORY = "deal_history"
+    DEAL_WON = "deal_won_open"
+    DEAL_LOST = "deal_lost_open"
+    DEAL_EXTEND = "deal_extend"
+    DEAL_FUNNEL = "deal_funnel"
+    DEAL_FUNNEL_PAGE = "deal_funnel_page"
+    # deal registration: "Register a deal" carries the partnership id; the card's buttons the
+    # registration's id
+    DEAL_REGISTER = "deal_register_open"
+    DEAL_APPROVE = "deal_approve_open"
+    DEAL_REJECT = "deal_reject_open"
+    DEAL_ASK = "deal_ask_open"
+    DEAL_ANSWER = "deal_answer_open"
 
 
 class Block(StrEnum):
@@ -96,6 +122,7 @@ class Block(StrEnum):
     CONTACTS_OPERATIONS = SetupField.CONTACTS_OPERATIONS.value
     VENDOR_APPROVERS = SetupField.VENDOR_APPROVERS.value
     PARTNER_APPROVERS = SetupField.PARTNER_APPROVERS.value
+    DEAL_APPROVERS = SetupField.DEAL_APPROVERS.value
     TIME_ZONE = SetupField.TIME_ZONE.value
     HOLIDAY_COUNTRY = SetupField.HOLIDAY_COUNTRY.value
     SUMMARY_ACTIONS = "partnership_summary_actions"
@@ -119,6 +146,9 @@ class Block(StrEnum):
     RULE_CATEGORY = RuleField.CATEGORY.value
     RULE_REPLACES = RuleField.REPLACES.value
     RULE_COMMENT = RuleField.COMMENT.value
+    RULE_PROTECTION_DAYS = RuleField.PROTECTION_DAYS.value
+    RULE_DECISION_DAYS = RuleField.DECISION_DAYS.value
+    RULE_EXTENDABLE = RuleField.EXTENDABLE.value
     ROE_DECISION_ACTIONS = "roe_decision_actions"
     ROE_RULEBOOK_ACTIONS = "roe_rulebook_actions"
     # reviews (modal fields: bot.domain.fields)
@@ -151,6 +181,31 @@ class Block(StrEnum):
     EXIT_NOTE = ExitField.NOTE.value
     KPI_ACTIONS = "kpis_actions"
     HOME_ACTIONS = "home_actions"
+    # deal registration (modal fields: bot.domain.fields)
+    DEAL_PARTNERSHIP = DealField.PARTNERSHIP.value
+    DEAL_ACCOUNT = DealField.ACCOUNT.value
+    DEAL_DOMAIN = DealField.DOMAIN.value
+    DEAL_OPPORTUNITY = DealField.OPPORTUNITY.value
+    DEAL_AMOUNT = DealField.AMOUNT.value
+    DEAL_CURRENCY = DealField.CURRENCY.value
+    DEAL_PRODUCT_LINE = DealField.PRODUCT_LINE.value
+    DEAL_NEW_PRODUCT_LINE = DealField.NEW_PRODUCT_LINE.value
+    DEAL_CLOSE_ON = DealField.CLOSE_ON.value
+    DEAL_STAGE = DealField.STAGE.value
+    DEAL_PARTNER_REP = DealField.PARTNER_REP.value
+    DEAL_NOTE = DealField.NOTE.value
+    DEAL_REASON = DealField.REASON.value
+    DEAL_QUESTION = DealField.QUESTION.value
+    DEAL_ANSWER = DealField.ANSWER.value
+    DEAL_STATUS = "deal_status"  # the card's status line
+    DEAL_CARD_ACTIONS = "deal_card_actions"  # the decision buttons on the card
+    DEAL_THREAD_ACTIONS = "deal_thread_actions"  # "Answer" under a question in the thread
+    # deals: the funnel (the update modal reuses DEAL_STAGE, DEAL_AMOUNT, DEAL_CURRENCY and
+    # DEAL_CLOSE_ON)
+    DEAL_LOST_REASON = DealField.LOST_REASON.value
+    DEAL_FUNNEL_ACTIONS = "deal_funnel_actions"  # Update · History · Mark won · Mark lost
+    DEAL_FUNNEL_PAGES = "deal_funnel_pages"  # Previous / Next in the whole funnel
+    DEAL_REMINDER_ACTIONS = "deal_reminder_actions"  # Extend · Update stage
 
 
 # Each input block holds one element; its action_id is "value" so forms read uniformly.

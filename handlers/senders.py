@@ -12,6 +12,8 @@ Each feature keeps its senders in its own module and adds them here.
 from __future__ import annotations
 
 from handlers import effects
+from handlers.deals import funnel_senders as deal_funnel
+from handlers.deals import senders as deals
 from handlers.dispatch import Notice, Sender
 from handlers.exit import senders as exits
 from handlers.home import senders as home
@@ -55,6 +57,14 @@ SENDERS: dict[str, Sender] = {
     exits.CLOSING_NOTE: exits.send_closing_note,
     # App Home
     home.HOME: home.send_home,
+    # deal registration
+    deals.CARD: deals.send_card,
+    deals.DECISION: deals.send_decision,
+    deals.CONFLICTS: deals.send_conflicts,
+    # the deals' funnel and reminders
+    deal_funnel.CHANGE: deal_funnel.send_change,
+    deal_funnel.DECISION_NUDGE: deal_funnel.send_decision_nudge,
+    deal_funnel.PROTECTION: deal_funnel.send_protection_reminder,
 }
 
 NOTICES: dict[str, Notice] = {
@@ -70,6 +80,9 @@ NOTICES: dict[str, Notice] = {
     rules.SHARE: effects.notice,
     wins.CELEBRATE: wins.celebration_notice,
     wins.UPDATE: wins.update_notice,
+    deals.CARD: effects.notice,
+    deals.DECISION: effects.notice,
+    deal_funnel.CHANGE: effects.notice,
 }
 
 GENERIC_NOTICE = effects.notice

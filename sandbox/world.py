@@ -13,7 +13,7 @@ VENDOR, PARTNER, OTHER = "T_VENDOR", "T_PARTNER", "T_OTHER"
 BOT = "UBOT"
 SLACKBOT = "USLACKBOT"
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
-COMMANDS = ("/partner", "/win", "/roe", "/promise")  # when manifest.yml isn't at hand
+COMMANDS = ("/partner", "/win", "/roe", "/promise", "/deal")  # when manifest.yml isn't at hand
 
 
 @dataclass(frozen=True)

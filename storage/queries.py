@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Float, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models.base import Base
 
@@ -43,3 +45,28 @@ def insert_ignore_many(session: Session, model: type[Base], rows: list[dict[str,
     table = _table(model)  # Core: no ORM bookkeeping per row
     result = session.execute(insert(table).on_conflict_do_nothing(), rows)
     return max(0, int(result.rowcount or 0))  # type: ignore[attr-defined]
+
+
+class SecondsBetween(FunctionElement[float]):
+    """``later - earlier`` in seconds, for two UTC datetime columns (an average or a median of
+    waiting times computed in the database)."""
+
+    type = Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(SecondsBetween, "sqlite")
+def _seconds_sqlite(element: SecondsBetween, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+@compiles(SecondsBetween, "postgresql")
+def _seconds_postgresql(element: SecondsBetween, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+def seconds_between(later: Any, earlier: Any) -> SecondsBetween:
+    return SecondsBetween(later, earlier)

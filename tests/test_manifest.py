@@ -26,7 +26,7 @@ def test_manifest_validates_against_slacks_schema():
 def test_manifest_declares_the_commands_and_events_we_handle():
     manifest = load_manifest()
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert commands == {"/partner", "/win", "/roe", "/promise"}
+    assert commands == {"/partner", "/win", "/roe", "/promise", "/deal"}
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {
         "channel_id_changed",

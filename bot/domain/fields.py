@@ -19,6 +19,7 @@ class SetupField(StrEnum):
     CONTACTS_OPERATIONS = "contacts_operations"
     VENDOR_APPROVERS = "vendor_approvers"
     PARTNER_APPROVERS = "partner_approvers"
+    DEAL_APPROVERS = "deal_approvers"
     TIME_ZONE = "time_zone"
     HOLIDAY_COUNTRY = "holiday_country"
 
@@ -43,6 +44,10 @@ class RuleField(StrEnum):
     CATEGORY = "rule_category"
     REPLACES = "rule_replaces"
     COMMENT = "rule_comment"  # the comment or reason of a decision
+    # the terms a deal-registration rule may carry
+    PROTECTION_DAYS = "rule_protection_days"
+    DECISION_DAYS = "rule_decision_days"
+    EXTENDABLE = "rule_extendable"
 
 
 class PromiseField(StrEnum):
@@ -77,3 +82,22 @@ class ExitField(StrEnum):
     CHOICE = "exit_choice"
     SUCCESSOR = "exit_successor"
     NOTE = "exit_note"
+
+
+class DealField(StrEnum):
+    PARTNERSHIP = "deal_partnership"
+    ACCOUNT = "deal_account"
+    DOMAIN = "deal_domain"
+    OPPORTUNITY = "deal_opportunity"
+    AMOUNT = "deal_amount"
+    CURRENCY = "deal_currency"
+    PRODUCT_LINE = "deal_product_line"
+    NEW_PRODUCT_LINE = "deal_new_product_line"
+    CLOSE_ON = "deal_close_on"
+    STAGE = "deal_stage"
+    PARTNER_REP = "deal_partner_rep"
+    NOTE = "deal_note"
+    REASON = "deal_reason"  # why a registration is rejected
+    QUESTION = "deal_question"  # what the vendor asks for more
+    ANSWER = "deal_answer"  # the partner's answer to it
+    LOST_REASON = "deal_lost_reason"  # why a deal was lost

@@ -47,6 +47,27 @@ def _partnership(line: PartnershipLine, board: Dashboard) -> list[Block]:
     return [section(text), ActionsBlock(elements=buttons)]
 
 
+def _deals(board: Dashboard) -> list[Block]:
+    """Open deal registrations per partnership: waiting for a decision, approved and their
+    estimated amounts (the partner-sourced pipeline)."""
+    lines = []
+    for line in board.partnerships:
+        deals = board.deals.get(line.partnership.id)
+        if deals is None:
+            continue
+        facts = []
+        if deals.waiting:
+            facts.append(md("{} waiting for a decision", deals.waiting))
+        if deals.approved:
+            pipeline = "; ".join(money(c, a) for c, a in sorted(deals.pipeline.items()))
+            facts.append(md("{} approved{}", deals.approved, f": {pipeline}" if pipeline else ""))
+        name = escape(line.partnership.partner_name, 80)  # 15 lines fit one section
+        lines.append(md("• *{}* · {}", name, join(" · ", facts)))
+    if not lines:
+        return []
+    return [DividerBlock(), header("Deal registrations"), section(join("\n", lines))]
+
+
 def home_view(board: Dashboard) -> dict[str, Any]:
     """The person's dashboard; at most about 60 blocks whatever they have (limit 100)."""
     blocks: list[Block] = [header("Your partnerships")]
@@ -81,6 +102,8 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         if board.more_approvals:
             lines.append(md("…and more: see `/roe list` in each channel."))
         blocks.append(section(join("\n", lines)))
+    if "deals" in board.sections:
+        blocks += _deals(board)
     if "promises" in board.sections:
         blocks += [DividerBlock(), header("Your open promises")]
         if not board.promises:

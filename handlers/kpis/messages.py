@@ -5,11 +5,13 @@ Partner names and product lines are arguments of ``md`` (escaped), never templat
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 
+from bot.domain.deals.kpis import DealFigures
 from bot.domain.kpis.focus import PERCENT, FocusList, to_decimal
 from bot.domain.kpis.service import KpiReport, QuarterFigures
 from bot.domain.text import count
@@ -88,6 +90,86 @@ def focus_lines(focus: FocusList) -> Mrkdwn:
     return join("\n", lines)
 
 
+def waited(value: timedelta) -> str:
+    """A time to decision: "under an hour", "5 hours", "3 days"."""
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        return "under an hour"
+    if hours < 48:
+        return count(round(hours), "hour")
+    return count(round(hours / 24), "day")
+
+
+def deal_facts(deals: DealFigures, *, internal: bool = True) -> list[Mrkdwn]:
+    """Deal registration's totals, no one's own figures; what the conflict check flagged
+    only for the vendor (the partner is told only that a deal needs review)."""
+    decided = (
+        md(
+            "approved {} of {} decided ({}%), median time to decision {}",
+            deals.approved,
+            deals.decided,
+            deals.approval_percent,
+            waited(deals.median_decision) if deals.median_decision else "—",
+        )
+        if deals.decided
+        else md("none decided yet")
+    )
+    flagged = md(" · {} flagged as conflicts", deals.conflicts) if internal else md("")
+    return [
+        md("• {} registered · {}{}", deals.registrations, decided, flagged),
+        md(
+            "• Partner-sourced pipeline (approved, open): {} · {}",
+            count(deals.pipeline_deals, "deal"),
+            revenue_text(deals.pipeline),
+        ),
+        md(
+            "• Partner-sourced revenue (wins from registrations): {} · {}",
+            count(deals.won, "win"),
+            revenue_text(deals.revenue),
+        ),
+    ]
+
+
+def deal_blocks(report: KpiReport) -> list[Block]:
+    """The scorecard's deal registration section, with each partner rep's first deal."""
+    deals = report.deals
+    if deals is None:
+        return []
+    if not deals.registrations_total:
+        return [
+            section(
+                md(
+                    "*Deal registration:* no deals registered yet. Partners register them with "
+                    "*Register a deal* on the partnership summary."
+                )
+            )
+        ]
+    lines = [md("*Deal registration, {}*", report.period), *deal_facts(deals)]
+    if deals.reps:
+        lines.append(
+            md(
+                "*Time to first registered deal* (from the partnership's start): median {} over {}",
+                count(deals.median_rep_days or 0, "day"),
+                count(len(deals.reps), "partner rep"),
+            )
+        )
+        for rep in deals.reps[:MAX_REPS]:
+            lines.append(
+                md(
+                    "{} {} · {}",
+                    user(rep.user_id),
+                    count(rep.days, "day"),
+                    count(rep.registrations, "registration"),
+                )
+            )
+        if len(deals.reps) > MAX_REPS:
+            lines.append(md("…and {} more reps.", len(deals.reps) - MAX_REPS))
+    if deals.reps_waiting:
+        shown = deals.reps_waiting[:MAX_REPS]
+        lines.append(md("No deal registered yet: {}", join(", ", [user(u) for u in shown])))
+    return [section(join("\n", lines))]
+
+
 def report_blocks(
     report: KpiReport, *, chart_note: Mrkdwn | str | None = None
 ) -> list[dict[str, Any]]:
@@ -141,6 +223,7 @@ def report_blocks(
         if len(report.focus) > MAX_CURRENCIES:
             others = ", ".join(f.currency for f in report.focus[MAX_CURRENCIES:])
             blocks.append(note(md("Also revenue in {}: see the export.", others)))
+    blocks += deal_blocks(report)
     if chart_note:
         blocks.append(note(escape(chart_note)))
     blocks.append(
@@ -184,6 +267,9 @@ def shared_summary(report: KpiReport, shared_by: str) -> dict[str, Any]:
                 report.rules_in_force,
             )
         )
+    if report.deals is not None and report.deals.registrations_total:
+        year.append(md("*Deal registration*"))
+        year += deal_facts(report.deals, internal=False)
     blocks: list[Block] = [
         header(f":bar_chart: Partnership scorecard with {p.partner_name}"),
         section(join("\n", lines)),

@@ -110,6 +110,7 @@ def read_setup(body: dict[str, Any], channel_id: str | None) -> PartnershipForm:
         contacts={role: forms.users(body, messages.ROLE_BLOCKS[role]) for role in ContactRole},
         vendor_approvers=forms.users(body, B.VENDOR_APPROVERS),
         partner_approvers=forms.users(body, B.PARTNER_APPROVERS),
+        deal_approvers=forms.users(body, B.DEAL_APPROVERS),
         time_zone=forms.text(body, B.TIME_ZONE),
         holiday_country=forms.text(body, B.HOLIDAY_COUNTRY) or None,
     )
@@ -138,6 +139,7 @@ def submit_setup(
             *form.owners,
             *form.vendor_approvers,
             *form.partner_approvers,
+            *form.deal_approvers,
             *(u for ids in form.contacts.values() for u in ids),
         ],
     )

@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
     DividerBlock,
 )
 
@@ -79,6 +80,7 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
             elements=[
                 button("Edit setup", Action.EDIT_PARTNERSHIP, str(p.id)),
                 button("Log a win", Action.LOG_WIN, str(p.id)),
+                register_deal_button(p),
                 button("Propose a rule", Action.ROE_PROPOSE, str(p.id)),
                 button("Rulebook", Action.ROE_RULEBOOK, str(p.id)),
                 button("KPIs", Action.SHOW_KPIS, str(p.id)),
@@ -86,6 +88,11 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
         ),
     ]
     return [b.to_dict() for b in blocks]
+
+
+def register_deal_button(p: Partnership) -> ButtonElement:
+    """**Register a deal**: how the partner's people register one (they can't run /deal)."""
+    return button("Register a deal", Action.DEAL_REGISTER, str(p.id))
 
 
 def linked_message(p: Partnership, linked_by: str) -> dict[str, Any]:

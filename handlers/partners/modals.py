@@ -46,6 +46,17 @@ def _users(
     )
 
 
+def deal_approvers_field(p: Partnership | None) -> Block:
+    """Who decides on deal registrations, besides the owners (vendor side)."""
+    return _users(
+        B.DEAL_APPROVERS,
+        "Who approves deal registrations",
+        [m.user_id for m in p.members if m.is_deal_approver] if p else [],
+        optional=True,
+        hint="People on your side; the owners always can. Leave empty for the owners only.",
+    )
+
+
 def setup_modal(defaults: SetupDefaults) -> dict[str, Any]:
     """The modal that links a channel to a partner, or edits the link."""
     p = defaults.partnership
@@ -108,6 +119,7 @@ def setup_modal(defaults: SetupDefaults) -> dict[str, Any]:
             optional=True,
             hint="Leave empty to let anyone at the partner approve.",
         ),
+        deal_approvers_field(p),
         field_input(
             B.TIME_ZONE,
             "Partnership time zone",

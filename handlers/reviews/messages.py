@@ -9,9 +9,17 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
 )
 
-from bot.domain.reviews.agenda import AgendaItem, AgendaSection, PromiseItem, RuleItem, WinItem
+from bot.domain.reviews.agenda import (
+    AgendaItem,
+    AgendaSection,
+    DealItem,
+    PromiseItem,
+    RuleItem,
+    WinItem,
+)
 from bot.domain.reviews.cadence import WEEKDAYS, Cadence
 from bot.domain.text import day
 from handlers.blocks import (
@@ -23,6 +31,7 @@ from handlers.blocks import (
     note,
     section,
 )
+from handlers.deals.funnel import agenda_line, funnel_button
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, escape, join, md, user, users
@@ -47,6 +56,8 @@ def _item(item: AgendaItem) -> Mrkdwn:
             user(item.owed_to_id),
             item.text,
         )
+    if isinstance(item, DealItem):
+        return agenda_line(item)
     raise TypeError(f"not an agenda item: {item!r}")
 
 
@@ -57,6 +68,14 @@ def agenda_text(section_: AgendaSection) -> Mrkdwn:
         lines.append(md("• … and {} more", section_.more))
     return (
         md("*{}*\n{}", section_.title, join("\n", lines)) if lines else md("*{}*", section_.title)
+    )
+
+
+def agenda_block(section_: AgendaSection, partnership: Partnership) -> Block:
+    """A section of the agenda; the deals' one has a button that opens the whole funnel."""
+    deals = any(isinstance(item, DealItem) for item in section_.items)
+    return section(
+        agenda_text(section_), accessory=funnel_button(partnership.id) if deals else None
     )
 
 
@@ -80,7 +99,7 @@ def prompt_message(
         ),
     ]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 3
-    blocks += [section(agenda_text(s)) for s in sections[:room]]
+    blocks += [agenda_block(s, partnership) for s in sections[:room]]
     if not sections:
         blocks.append(note(md("Nothing logged in partnerbot since the last review.")))
     blocks += [
@@ -90,11 +109,17 @@ def prompt_message(
                 button("Review held", Action.REVIEW_HELD, str(review.id), style="primary"),
                 button("Snooze a day", Action.REVIEW_SNOOZE, str(review.id)),
                 button("Skip this cycle", Action.REVIEW_SKIP, str(review.id)),
+                register_deal_button(partnership),
             ],
         ),
         note(md("Anyone from either organization can use these buttons."), block_id=B.REVIEW_HINT),
     ]
     return message(md(text, escape(partnership.partner_name, 600)), blocks)
+
+
+def register_deal_button(partnership: Partnership) -> ButtonElement:
+    """**Register a deal** from the review: a new opportunity often comes up there."""
+    return button("Register a deal", Action.DEAL_REGISTER, str(partnership.id))
 
 
 def closed_blocks(original: list[dict[str, Any]], line: Mrkdwn) -> list[dict[str, Any]]:

@@ -17,4 +17,7 @@ def read_rule_form(body: dict[str, Any]) -> RuleForm:
         text=forms.text(body, B.RULE_TEXT),
         category=forms.option(body, B.RULE_CATEGORY),
         replaces_rule_id=optional_id(replaces),
+        protection_days=forms.text(body, B.RULE_PROTECTION_DAYS),
+        decision_days=forms.text(body, B.RULE_DECISION_DAYS),
+        extendable=forms.option(body, B.RULE_EXTENDABLE),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
+from bot.domain.deals import terms as deal_terms
 from bot.domain.rules.records import ProposalState
 from handlers.blocks import button, message, section
 from handlers.blocks import note as note_block
@@ -97,6 +98,19 @@ def _status(state: ProposalState) -> Mrkdwn:
     return md("withdrawn by the proposer.")
 
 
+def terms_line(terms: dict[str, Any] | None) -> Mrkdwn | None:
+    """A deal-registration rule's terms in words (None when it carries none)."""
+    found = deal_terms.from_json(terms)
+    if found is None:
+        return None
+    return md("*Deal registration terms:* {}", found.describe())
+
+
+def terms_notes(terms: dict[str, Any] | None) -> list[Block]:
+    line = terms_line(terms)
+    return [note_block(line)] if line is not None else []
+
+
 def status_line(state: ProposalState) -> Mrkdwn:
     return md("*Status:* {}", _status(state))
 
@@ -116,6 +130,7 @@ def proposal_message(state: ProposalState) -> dict[str, Any]:
                 proposer,
             )
         ),
+        *terms_notes(v.terms),
         section(status_line(state)),
     ]
     if p.status in (ProposalStatus.PENDING, ProposalStatus.CHANGES_REQUESTED):

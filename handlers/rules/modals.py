@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, Option, PlainTextInputElement, StaticSelectElement
 from slack_sdk.models.views import View
 
+from bot.domain.deals import terms as deal_terms
 from bot.domain.rules.log import MAX_COMMENT
 from bot.domain.rules.service import MAX_TEXT, MAX_TITLE
 from handlers.blocks import field_input, section
@@ -66,6 +67,7 @@ def rule_modal(
                 initial_option=initial_category,
             ),
         ),
+        *terms_fields(start.terms if start else None),
     ]
     if amending is None and (replaceable or replaces):
         choices = [_option(f"{r.label} · {r.title}", str(r.id)) for r in replaceable]
@@ -99,6 +101,50 @@ def rule_modal(
         private_metadata=json.dumps(metadata),
         blocks=blocks,
     ).to_dict()
+
+
+def terms_fields(terms: dict[str, Any] | None) -> list[Block]:
+    """A deal-registration rule's terms (optional): protection window, decision deadline,
+    whether a registration can be extended; empty ones take the defaults."""
+    terms = terms or {}
+    extendable = terms.get(deal_terms.EXTENDABLE)
+    choices = [_option("Yes, once", "yes"), _option("No", "no")]
+    hint = "Deal-registration rules only; leave empty for the default ({})."
+    return [
+        field_input(
+            B.RULE_PROTECTION_DAYS,
+            "Protection window (days)",
+            PlainTextInputElement(
+                max_length=4,
+                placeholder="e.g. 90",
+                initial_value=str(terms.get(deal_terms.PROTECTION_DAYS) or "") or None,
+            ),
+            optional=True,
+            hint=hint.format(f"{deal_terms.DEFAULT_PROTECTION_DAYS} days"),
+        ),
+        field_input(
+            B.RULE_DECISION_DAYS,
+            "Decision within (business days)",
+            PlainTextInputElement(
+                max_length=3,
+                placeholder="e.g. 3",
+                initial_value=str(terms.get(deal_terms.DECISION_BUSINESS_DAYS) or "") or None,
+            ),
+            optional=True,
+            hint=hint.format(f"{deal_terms.DEFAULT_DECISION_BUSINESS_DAYS} business days"),
+        ),
+        field_input(
+            B.RULE_EXTENDABLE,
+            "Can a registration be extended?",
+            StaticSelectElement(
+                placeholder="Choose",
+                options=choices,
+                initial_option=None if extendable is None else choices[0 if extendable else 1],
+            ),
+            optional=True,
+            hint=hint.format("extendable once"),
+        ),
+    ]
 
 
 def comment_modal(

@@ -21,7 +21,7 @@ from handlers.blocks import (
 )
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.rules.messages import CATEGORY_LABELS
+from handlers.rules.messages import CATEGORY_LABELS, terms_line
 from handlers.text import Mrkdwn, cut, escape, join, md, user
 from storage.models import DecisionKind, Partnership, Rule, RuleStatus, Side
 
@@ -40,6 +40,12 @@ VERBS = {
 
 
 def rule_text(rule: Rule) -> Mrkdwn:
+    text = _rule_text(rule)
+    terms = terms_line(rule.terms)
+    return md("{}\n{}", text, terms) if terms is not None else text
+
+
+def _rule_text(rule: Rule) -> Mrkdwn:
     return md(
         "*{} · {}*  _{} · v{}_\n{}",
         rule.label,

@@ -45,6 +45,7 @@ class WinModalDefaults:
     lines: list[ProductLine] = field(default_factory=list)
     channel_id: str | None = None
     win_id: int | None = None
+    registration_id: int | None = None  # set by a deal's Mark won: the win is linked to it
 
 
 def _option(text: str, value: str) -> Option:
@@ -165,10 +166,13 @@ def win_modal(d: WinModalDefaults) -> dict[str, Any]:
         "win_id": d.win_id,
         "channel_id": d.channel_id,
     }
+    if d.registration_id is not None:
+        metadata["registration_id"] = d.registration_id
     editing = d.win_id is not None
+    callback = Callback.WIN_EDIT if editing else Callback.WIN_LOG
     return View(
         type="modal",
-        callback_id=Callback.WIN_EDIT if editing else Callback.WIN_LOG,
+        callback_id=Callback.DEAL_WON if d.registration_id is not None else callback,
         title="Edit the win" if editing else "Log a win",
         submit="Save" if editing else "Celebrate",
         close="Cancel",

@@ -1,6 +1,16 @@
 """Every model, imported here so ``Base.metadata`` knows all tables (Alembic reads it)."""
 
 from storage.models.base import Base
+from storage.models.deals import (
+    ACTIVE_REGISTRATION,
+    ConflictReason,
+    DealChange,
+    DealChangeKind,
+    DealConflict,
+    DealStage,
+    Registration,
+    RegistrationStatus,
+)
 from storage.models.installations import Installation, OAuthState
 from storage.models.kpis import WINS_BY_CLOSE_DATE
 from storage.models.outbox import Occurrence, OccurrenceStatus
@@ -36,11 +46,17 @@ from storage.models.rules import (
 from storage.models.wins import ProductLine, Win, WinChange, WinChangeKind, WinCredit, WinKind
 
 __all__ = [
+    "ACTIVE_REGISTRATION",
     "OPEN_PROPOSAL",
     "OPEN_STATES",
     "WINS_BY_CLOSE_DATE",
     "Base",
+    "ConflictReason",
     "ContactRole",
+    "DealChange",
+    "DealChangeKind",
+    "DealConflict",
+    "DealStage",
     "Decision",
     "DecisionKind",
     "Installation",
@@ -59,6 +75,8 @@ __all__ = [
     "PromiseState",
     "Proposal",
     "ProposalStatus",
+    "Registration",
+    "RegistrationStatus",
     "Review",
     "ReviewSchedule",
     "ReviewStatus",

@@ -124,6 +124,10 @@ class Member(Base):
     side: Mapped[Side] = mapped_column(str_enum(Side))
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     is_approver: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Vendor side: may decide deal registrations (owners always may).
+    is_deal_approver: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     contact_role: Mapped[ContactRole | None] = mapped_column(str_enum(ContactRole))
 
     partnership: Mapped[Partnership] = relationship(back_populates="members")

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -67,6 +78,9 @@ class Rule(Base):
     title: Mapped[str] = mapped_column(String(150))
     text: Mapped[str] = mapped_column(Text)
     category: Mapped[RuleCategory] = mapped_column(str_enum(RuleCategory))
+    # Structured terms both sides agreed with the text (deal registration: protection days,
+    # decision deadline in business days, whether a registration can be extended).
+    terms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)
     agreed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -129,6 +143,7 @@ class RuleVersion(Base):
     title: Mapped[str] = mapped_column(String(150))
     text: Mapped[str] = mapped_column(Text)
     category: Mapped[RuleCategory] = mapped_column(str_enum(RuleCategory))
+    terms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     replaces_rule_id: Mapped[int | None] = mapped_column(
         ForeignKey("rules.id", ondelete="SET NULL")
     )

@@ -25,6 +25,8 @@ from handlers.ids import Action as A
 from handlers.ids import Callback
 from tests.authorization import (
     commands,
+    deal_funnel,
+    deals,
     kpis_and_exit,
     partnerships,
     promises,
@@ -131,6 +133,29 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "/roe retire R-n":                                   (Y,    Y,     Y,      Y,       N),
     "/win":                                              (Y,    Y,     Y,      Y,       N),
     "/promise":                                          (Y,    Y,     N,      N,       N),
+    # deal registration: either side registers; the vendor's deal approvers (the owners, and
+    # those the setup names) decide; the partner answers the vendor's question
+    "deals: Register a deal (button)":                   (Y,    Y,     Y,      Y,       N),
+    "deals: register a deal (modal)":                    (Y,    Y,     Y,      Y,       N),
+    "deals: Approve (button)":                           (Y,    N,     N,      N,       N),
+    "deals: approve (modal)":                            (Y,    N,     N,      N,       N),
+    "deals: Approve, U_VENDOR2 named deal approver":     (Y,    Y,     N,      N,       N),
+    "deals: Reject (button)":                            (Y,    N,     N,      N,       N),
+    "deals: reject (modal)":                             (Y,    N,     N,      N,       N),
+    "deals: Ask for more (button)":                      (Y,    N,     N,      N,       N),
+    "deals: ask for more (modal)":                       (Y,    N,     N,      N,       N),
+    "deals: Answer (button)":                            (N,    N,     Y,      Y,       N),
+    "deals: answer (modal)":                             (N,    N,     Y,      Y,       N),
+    "/deal":                                             (Y,    Y,     Y,      Y,       N),
+    # the shared funnel: the deal's partner rep and registrant (U_DANA), the partner's named
+    # people (U_PAT), the owners and deal approvers (U_TM); not a vendor member named nowhere
+    "deals: Update stage, amount, date (button)":        (Y,    N,     Y,      Y,       N),
+    "deals: update stage, amount, date (modal)":         (Y,    N,     Y,      Y,       N),
+    "deals: Mark won (button)":                          (Y,    N,     Y,      Y,       N),
+    "deals: mark won, the /win modal (modal)":           (Y,    N,     Y,      Y,       N),
+    "deals: Mark lost (button)":                         (Y,    N,     Y,      Y,       N),
+    "deals: mark lost (modal)":                          (Y,    N,     Y,      Y,       N),
+    "deals: Extend the protection":                      (Y,    N,     Y,      Y,       N),
 }
 # fmt: on
 
@@ -148,6 +173,8 @@ BY_HAND: list[Action] = [
     *promises.ACTIONS,
     *kpis_and_exit.ACTIONS,
     *commands.ACTIONS,
+    *deals.ACTIONS,
+    *deal_funnel.ACTIONS,
 ]
 ACTIONS: dict[str, Action] = {
     a.name: a for a in [*BY_HAND, *(crafted(a) for a in BY_HAND if "(modal)" in a.name)]
@@ -163,6 +190,9 @@ READ_ONLY = {
     A.ROE_RULEBOOK: "the rulebook in force, ephemeral (checks the side like Share does)",
     A.ROE_RULEBOOK_PAGE: "the rulebook's next page",
     A.HOME_REFRESH: "the person's own App Home",
+    A.DEAL_HISTORY: "a deal's history, for either side (checks the side)",
+    A.DEAL_FUNNEL: "the partnership's open registrations, for either side (checks the side)",
+    A.DEAL_FUNNEL_PAGE: "the whole funnel's next page",
 }
 # Ids defined in handlers/ids.py that no button or listener uses (/partner cadence opens it).
 UNUSED = {A.REVIEW_CADENCE}

@@ -14,6 +14,7 @@ from sqlalchemy import Exists, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.deals.kpis import OpenDeals, open_deals
 from bot.domain.kpis.quarters import last_quarters, local_today, quarter_of
 from bot.domain.kpis.service import cents, from_cents
 from bot.domain.partners.service import may_approve, partnerships_of, side_of
@@ -84,6 +85,7 @@ class Dashboard:
     approvals: list[ApprovalLine] = field(default_factory=list)
     more_approvals: bool = False
     recent_wins: list[WinLine] = field(default_factory=list)
+    deals: dict[int, OpenDeals] = field(default_factory=dict)  # by partnership, open ones
     sections: set[str] = field(default_factory=set)
 
 
@@ -242,6 +244,12 @@ def _promises(session: Session, board: Dashboard, now: datetime) -> None:
     board.sections.add("promises")
 
 
+def _deals(session: Session, board: Dashboard, lines: dict[int, PartnershipLine]) -> None:
+    """Registrations waiting for a decision and approved ones, per partnership."""
+    board.deals = open_deals(session, list(lines))
+    board.sections.add("deals")
+
+
 def dashboard(session: Session, user_id: str, now: datetime | None = None) -> Dashboard:
     """Everything the person's App Home shows, in a bounded number of queries."""
     now = now or utcnow()
@@ -263,5 +271,6 @@ def dashboard(session: Session, user_id: str, now: datetime | None = None) -> Da
         board.sections.add("reviews")
         _wins(session, board, lines, now)
         _approvals(session, board, lines)
+        _deals(session, board, lines)
     _promises(session, board, now)
     return board

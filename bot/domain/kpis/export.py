@@ -14,7 +14,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -23,7 +23,9 @@ from sqlalchemy import BindParameter, Select, Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.deals.kpis import deal_figures
 from bot.domain.errors import NotAllowed
+from bot.domain.kpis.quarters import last_quarters, local_today, start_instant
 from bot.domain.partners.service import actor_side
 from bot.domain.people import Actor
 from bot.domain.text import strip_format_characters
@@ -32,6 +34,7 @@ from storage.models import Base, Member, Partnership, Person, Side
 # Machinery, not records: what the scheduler and the event dedup keep for themselves.
 NOT_RECORDS = {"occurrences", "processed_events", "workspaces", "people", "partnerships"}
 BATCH = 1000
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,49 @@ def _write_rows(
     counts[name] = count
 
 
+def _write_deal_kpis(
+    archive: zipfile.ZipFile, session: Session, partnership: Partnership, counts: dict[str, int]
+) -> None:
+    """Deal registration's KPIs over the scorecard's quarters (deal_kpis.csv) and each partner
+    rep's first registered deal (deal_reps.csv)."""
+    tz = partnership.time_zone
+    shown = last_quarters(local_today(tz))
+    first, end = shown[0].start, shown[-1].end
+    deals = deal_figures(
+        session, partnership, start_instant(first, tz), start_instant(end, tz), first, end
+    )
+    period = f"{shown[0].label} to {shown[-1].label}"
+    median = deals.median_decision
+    rows: list[tuple[Any, ...]] = [
+        (period, "registrations", None, deals.registrations),
+        (period, "decisions", None, deals.decided),
+        (period, "approved", None, deals.approved),
+        (period, "rejected", None, deals.rejected),
+        (period, "approval_percent", None, deals.approval_percent),
+        (period, "median_hours_to_decision", None, _hours(median)),
+        (period, "flagged_as_conflicts", None, deals.conflicts),
+        ("now", "pipeline_deals", None, deals.pipeline_deals),
+        *(("now", "pipeline", c, a.quantize(CENT)) for c, a in sorted(deals.pipeline.items())),
+        (period, "wins_from_registrations", None, deals.won),
+        *(
+            (period, "revenue_from_registrations", c, a.quantize(CENT))
+            for c, a in sorted(deals.revenue.items())
+        ),
+    ]
+    _write_rows(archive, "deal_kpis.csv", ["period", "measure", "currency", "value"], rows, counts)
+    reps = [(r.user_id, r.first_at, r.days, r.registrations) for r in deals.reps] + [
+        (u, None, None, 0) for u in deals.reps_waiting
+    ]
+    header = ["partner_rep", "first_registered_at", "days_from_partnership_start", "registrations"]
+    _write_rows(archive, "deal_reps.csv", header, reps, counts)
+
+
+def _hours(value: timedelta | None) -> Decimal | None:
+    if value is None:
+        return None
+    return (Decimal(int(value.total_seconds())) / 3600).quantize(CENT)
+
+
 def export_partnership(session: Session, partnership: Partnership, actor: Actor) -> Export:
     """The partnership's records, zipped; vendor side only (its members see the partner's too)."""
     require_export(partnership, actor)
@@ -172,6 +218,7 @@ def export_partnership(session: Session, partnership: Partnership, actor: Actor)
             _write_rows(
                 archive, f"{record_table.name}.csv", list(record_table.c.keys()), rows, counts
             )
+        _write_deal_kpis(archive, session, partnership, counts)
     slug = "".join(c if c.isalnum() else "-" for c in partnership.partner_name.lower()).strip("-")
     stamp = utcnow().strftime("%Y-%m-%d")
     return Export(

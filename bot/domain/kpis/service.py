@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, exists, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +37,9 @@ from storage.models.promises import OPEN_STATES, Promise, PromiseState
 from storage.models.reviews import Review, ReviewStatus
 from storage.models.rules import OPEN_PROPOSAL, Proposal, ProposalStatus, Rule, RuleStatus
 from storage.models.wins import ProductLine, Win, WinCredit
+
+if TYPE_CHECKING:
+    from bot.domain.deals.kpis import DealFigures
 
 NO_PRODUCT_LINE = "(no product line)"
 
@@ -66,6 +69,7 @@ class KpiReport:
     rules_in_force: int = 0
     proposals_pending: int = 0
     promises_open: int = 0
+    deals: DealFigures | None = None
 
     @property
     def period(self) -> str:
@@ -266,6 +270,18 @@ def _add_rules(session: Session, report: KpiReport, pid: int, instants: list[dat
     report.sections.add("rules")
 
 
+def _add_deals(
+    session: Session, report: KpiReport, days: list[date], instants: list[datetime]
+) -> None:
+    # Imported here: the deal KPIs build on this module's cents().
+    from bot.domain.deals.kpis import deal_figures
+
+    report.deals = deal_figures(
+        session, report.partnership, instants[0], instants[-1], days[0], days[-1]
+    )
+    report.sections.add("deals")
+
+
 def report(
     session: Session,
     partnership: Partnership,
@@ -289,4 +305,5 @@ def report(
     _add_reviews(session, result, pid, days, local_today(tz, now))
     _add_promises(session, result, pid, days, now)
     _add_rules(session, result, pid, instants)
+    _add_deals(session, result, days, instants)
     return result

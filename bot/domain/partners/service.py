@@ -44,6 +44,7 @@ class PartnershipForm:
     partner_approvers: list[str] = field(default_factory=list)
     time_zone: str = "UTC"
     holiday_country: str | None = None
+    deal_approvers: list[str] = field(default_factory=list)  # vendor side: decide on deals
 
 
 MAX_PEOPLE_PER_FIELD = 20
@@ -56,6 +57,7 @@ def require_sizes(form: PartnershipForm) -> None:
         SetupField.OWNERS: form.owners,
         SetupField.VENDOR_APPROVERS: form.vendor_approvers,
         SetupField.PARTNER_APPROVERS: form.partner_approvers,
+        SetupField.DEAL_APPROVERS: form.deal_approvers,
         **{f"contacts_{role.value}": ids for role, ids in form.contacts.items()},
     }
     collect(
@@ -312,6 +314,7 @@ def _validate(
         form.owners
         + form.vendor_approvers
         + form.partner_approvers
+        + form.deal_approvers
         + [u for ids in form.contacts.values() for u in ids],
     )
 
@@ -333,6 +336,10 @@ def _validate(
     if outside := [u for u in form.vendor_approvers if team(u) != vendor_team_id]:
         errors[SetupField.VENDOR_APPROVERS] = (
             f"Vendor approvers must be from your organization; {mentions(outside)} is not."
+        )
+    if outside := [u for u in form.deal_approvers if team(u) != vendor_team_id]:
+        errors[SetupField.DEAL_APPROVERS] = (
+            f"Deal approvers must be from your organization; {mentions(outside)} is not."
         )
 
     all_contacts = [u for ids in form.contacts.values() for u in ids]
@@ -374,7 +381,13 @@ def _set_members(partnership: Partnership, form: PartnershipForm) -> None:
 
     def member(user_id: str, side: Side) -> Member:
         if user_id not in by_user:
-            by_user[user_id] = Member(user_id=user_id, side=side, is_owner=False, is_approver=False)
+            by_user[user_id] = Member(
+                user_id=user_id,
+                side=side,
+                is_owner=False,
+                is_approver=False,
+                is_deal_approver=False,
+            )
         return by_user[user_id]
 
     for user_id in form.owners:
@@ -386,6 +399,8 @@ def _set_members(partnership: Partnership, form: PartnershipForm) -> None:
             member(user_id, Side.PARTNER).contact_role = role
     for user_id in form.partner_approvers:
         member(user_id, Side.PARTNER).is_approver = True
+    for user_id in form.deal_approvers:
+        member(user_id, Side.VENDOR).is_deal_approver = True
 
     # Keep existing rows (and their ids) for people who stay; drop the rest.
     existing = {m.user_id: m for m in partnership.members}
@@ -394,6 +409,7 @@ def _set_members(partnership: Partnership, form: PartnershipForm) -> None:
         row = existing.get(user_id) or wanted
         row.side, row.is_owner = wanted.side, wanted.is_owner
         row.is_approver, row.contact_role = wanted.is_approver, wanted.contact_role
+        row.is_deal_approver = wanted.is_deal_approver
         kept.append(row)
     partnership.members = kept
 

@@ -1,7 +1,8 @@
 """The agenda of a review: what happened in the partnership since the last review held.
 
 Each feature that has something to go over contributes one section, from its own queries:
-wins logged, rules proposed or agreed, promises open and overdue. Sections hold plain data,
+wins logged, rules proposed or agreed, promises open and overdue, the open deal registrations
+that matter most. Sections hold plain data,
 no Slack syntax: the review prompt's view renders (and escapes) them.
 """
 
@@ -14,11 +15,13 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.deals import funnel
+from bot.domain.deals.form import STAGE_NAMES
 from bot.domain.promises.service import promises_open_and_overdue
 from bot.domain.rules.records import rule_activity_since
 from bot.domain.wins.money import format_money
 from bot.domain.wins.records import summarize, wins_since
-from storage.models import Partnership
+from storage.models import Partnership, RegistrationStatus
 
 MAX_LINES = 8
 MAX_LINE = 160
@@ -52,7 +55,19 @@ class PromiseItem:
     text: str
 
 
-AgendaItem = WinItem | RuleItem | PromiseItem
+@dataclass(frozen=True)
+class DealItem:
+    label: str  # "D-3"
+    account: str
+    opportunity: str
+    amount: str | None  # formatted, e.g. "$125,000.00"
+    close_on: date
+    stage: str  # "Negotiation"
+    approved: bool  # approved, or still waiting for the vendor's decision
+    stale_days: int | None  # days since the last update, when it is stale
+
+
+AgendaItem = WinItem | RuleItem | PromiseItem | DealItem
 
 
 @dataclass(frozen=True)
@@ -115,8 +130,36 @@ def promises_section(
     return AgendaSection(title, items)
 
 
+def deals_section(
+    session: Session, partnership: Partnership, since: datetime
+) -> AgendaSection | None:
+    """The open registrations that matter most (largest first, then closing soonest), stale
+    ones flagged; the whole funnel is a button away."""
+    now = utcnow()
+    found = funnel.funnel_page(session, partnership.id, now, per_page=MAX_LINES)
+    if not found.total:
+        return None
+    title = f"Open deal registrations: {found.total}"
+    if found.stale:
+        title += f", {found.stale} with no update in {funnel.STALE_AFTER.days} days"
+    items: list[AgendaItem] = [
+        DealItem(
+            label=r.label,
+            account=shorten(r.account_name),
+            opportunity=shorten(r.opportunity),
+            amount=format_money(r.amount, r.currency) if r.amount is not None else None,
+            close_on=r.close_on,
+            stage=STAGE_NAMES[r.stage],
+            approved=r.status is RegistrationStatus.APPROVED,
+            stale_days=funnel.days_since_update(r, now) if funnel.is_stale(r, now) else None,
+        )
+        for r in found.registrations
+    ]
+    return AgendaSection(title, items, more=found.total - len(items))
+
+
 # Sections appear in this order.
-SOURCES: list[AgendaSource] = [wins_section, rules_section, promises_section]
+SOURCES: list[AgendaSource] = [deals_section, wins_section, rules_section, promises_section]
 
 
 def agenda(

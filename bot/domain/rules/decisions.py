@@ -63,6 +63,7 @@ def _put_in_force(session: Session, proposal: Proposal) -> Rule:
             title=version.title,
             text=version.text,
             category=version.category,
+            terms=version.terms,
             version=version.number,
             agreed_at=now,
             updated_at=now,
@@ -78,6 +79,7 @@ def _put_in_force(session: Session, proposal: Proposal) -> Rule:
     else:
         existing.title, existing.text = version.title, version.text
         existing.category, existing.version = version.category, version.number
+        existing.terms = version.terms
         existing.agreed_at = now
     existing.updated_at = now
     return existing

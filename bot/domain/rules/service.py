@@ -7,11 +7,13 @@ decision log in ``log``; reading the rulebook and histories in ``records``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
+from bot.domain.deals.terms import read_terms
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import RuleField
 from bot.domain.partners.service import get_partnership, may_approve
@@ -54,6 +56,10 @@ class RuleForm:
     text: str
     category: str | None
     replaces_rule_id: int | None = None
+    # A deal-registration rule's terms, as typed (all optional): see bot.domain.deals.terms.
+    protection_days: str = ""
+    decision_days: str = ""
+    extendable: str | None = None
 
 
 def _checked(form: RuleForm) -> tuple[str, str, RuleCategory]:
@@ -74,9 +80,17 @@ def _checked(form: RuleForm) -> tuple[str, str, RuleCategory]:
         category = RuleCategory(form.category or "")
     except ValueError:
         errors[RuleField.CATEGORY] = "Pick a category."
+    if category is not None:  # a deal-registration rule's terms
+        errors |= read_terms(form.protection_days, form.decision_days, form.extendable, category)[1]
     collect(errors)
     assert category is not None
     return title, text, category
+
+
+def _terms(form: RuleForm, category: RuleCategory) -> dict[str, Any] | None:
+    """The deal-registration terms the form carries (checked by ``_checked``)."""
+    terms, _ = read_terms(form.protection_days, form.decision_days, form.extendable, category)
+    return terms
 
 
 def _live(partnership: Partnership) -> None:
@@ -126,6 +140,7 @@ def _open(
     *,
     retires: bool,
     comment: str | None,
+    terms: dict[str, Any] | None = None,
 ) -> Decided:
     now = utcnow()
     number = _first_version_number(session, rule)
@@ -149,6 +164,7 @@ def _open(
             category=category,
             replaces_rule_id=rule.id if rule is not None else None,
             retires=retires,
+            terms=terms,
             created_by=actor.user_id,
             created_at=now,
         )
@@ -171,7 +187,17 @@ def propose(session: Session, partnership_id: int, form: RuleForm, actor: Actor)
     rule = None
     if form.replaces_rule_id is not None:
         rule = _rule_in(session, partnership, form.replaces_rule_id, RuleField.REPLACES)
-    return _open(session, partnership, actor, side, content, rule, retires=False, comment=None)
+    return _open(
+        session,
+        partnership,
+        actor,
+        side,
+        content,
+        rule,
+        retires=False,
+        comment=None,
+        terms=_terms(form, content[2]),
+    )
 
 
 def propose_retirement(
@@ -223,6 +249,7 @@ def amend(session: Session, proposal_id: int, form: RuleForm, actor: Actor) -> D
             category=category,
             replaces_rule_id=before.replaces_rule_id,
             retires=False,
+            terms=_terms(form, category),
             created_by=actor.user_id,
             created_at=utcnow(),
         )

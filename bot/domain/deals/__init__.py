@@ -1,0 +1,1 @@
+"""Deal registration: a partner registers an opportunity, the vendor decides, the funnel."""

@@ -1,0 +1,1 @@
+"""Deal registration in Slack: the registration modal, its card, the vendor's decisions."""

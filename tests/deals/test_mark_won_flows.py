@@ -1,0 +1,123 @@
+"""Mark won: the /win modal opens pre-filled from the registration; the win is logged and
+celebrated like any other, and linked to the registration (won, partner-sourced)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.domain.deals.outcomes import registration_of_win
+from handlers.ids import Action, Callback
+from handlers.ids import Block as B
+from sandbox import requests as rq
+from storage.models import DealChangeKind, RegistrationStatus, Win
+from tests.bench.harness import CHANNEL, block_texts, response_json
+from tests.deals.funnel_flows import approved_deal, card_buttons, mark_lost, press
+from tests.deals.registering import TEAMS, changes, get, thread_texts
+from tests.wins.helpers import wins
+
+
+def shown_values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What Slack would report for a modal submitted as it was shown (its initial values)."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        if kind == "plain_text_input":
+            values[block["block_id"]] = rq.text(element.get("initial_value") or "")
+        elif kind in ("static_select", "radio_buttons"):
+            initial = element.get("initial_option")
+            values[block["block_id"]] = {
+                "type": kind,
+                "selected_option": initial,
+            }
+        elif kind == "datepicker":
+            values[block["block_id"]] = rq.date(element.get("initial_date"))
+        elif kind == "multi_users_select":
+            values[block["block_id"]] = rq.users(*(element.get("initial_users") or []))
+    return values
+
+
+def open_won(bench, registration, user: str) -> dict[str, Any] | None:
+    views = len(bench.fake.views)
+    press(bench, Action.DEAL_WON, registration, user)
+    if len(bench.fake.views) == views:
+        return None
+    view = bench.last_view()
+    assert view["callback_id"] == Callback.DEAL_WON
+    return view
+
+
+def test_mark_won_opens_the_win_modal_prefilled_and_links_the_win(bench, fake_slack):
+    _partnership, deal = approved_deal(bench)
+    view = open_won(bench, deal, "U_DANA")
+    assert view is not None
+    shown = shown_values(view)
+    assert shown[B.WIN_HEADLINE]["value"] == "Globex Corporation — 300 seats, EMEA rollout"
+    assert shown[B.WIN_AMOUNT]["value"] == "120,000"
+    assert shown[B.WIN_CURRENCY]["value"] == "EUR"
+    assert shown[B.WIN_PRODUCT_LINE]["selected_option"]["value"] == str(deal.product_line_id)
+    assert shown[B.WIN_CLOSED_ON]["selected_date"] == "2026-12-01"  # today: 31 Mar is ahead
+    assert shown[B.WIN_PARTNER_CREDITS]["selected_users"] == ["U_DANA"]  # the partner rep
+    assert shown[B.WIN_KIND]["selected_option"]["value"] == "deal"
+
+    response = bench.submit(shown, user="U_DANA", user_team="T_PARTNER", view=view)
+    assert response_json(response)["response_action"] == "update"
+    [win] = wins(bench)
+    assert (win.amount, win.currency, win.logged_by) == (Decimal("120000.00"), "EUR", "U_DANA")
+    assert win.product_line_id == deal.product_line_id
+    after = get(bench, deal.id)
+    assert (after.status, after.win_id) == (RegistrationStatus.WON, win.id)
+    last = changes(bench, deal.id)[-1]
+    assert (last.kind, last.changed_by) == (DealChangeKind.WON, "U_DANA")
+    assert last.after["win_id"] == win.id
+    with bench.session() as session:  # the win knows it is partner-sourced
+        linked = registration_of_win(session, win.id)
+        assert linked is not None and linked.id == deal.id
+    # celebrated in the channel like any win; the card's thread says it is won
+    celebration = [m for m in fake_slack.posts(CHANNEL) if "Globex Corporation" in (m.text or "")]
+    assert any(m.thread_ts is None and m.ts == win.message_ts for m in celebration)
+    assert "marked it won (EUR 120,000)" in thread_texts(bench, deal)[-1]
+    assert "partner-sourced" in thread_texts(bench, deal)[-1]
+    assert card_buttons(bench, deal)[-1:] == [Action.DEAL_HISTORY]
+
+    # the same submission again logs nothing more; another Mark won is refused
+    bench.submit(shown, user="U_DANA", user_team="T_PARTNER", view=view)
+    assert len(wins(bench)) == 1
+    assert open_won(bench, deal, "U_TM") is None
+    assert "D-1 is won" in fake_slack.responses[-1]["text"]
+
+
+def test_a_win_for_a_deal_that_was_lost_meanwhile_is_not_logged(bench, fake_slack):
+    _partnership, deal = approved_deal(bench)
+    view = open_won(bench, deal, "U_TM")
+    mark_lost(bench, deal, "U_DANA", "Budget frozen")
+    response = bench.submit(shown_values(view), user="U_TM", user_team="T_VENDOR", view=view)
+    assert "D-1 is lost" in block_texts(response_json(response)["view"]["blocks"])
+    assert wins(bench) == []
+    assert get(bench, deal.id).win_id is None
+
+
+def test_the_modal_cannot_move_the_win_to_another_partnership(bench, fake_slack):
+    """A hand-made submission that names another partnership in the metadata is refused."""
+    import json
+
+    from tests.bench.scenarios import link_partnership
+
+    _partnership, deal = approved_deal(bench)
+    other = link_partnership(bench, channel="C0OTHER")
+    view = open_won(bench, deal, "U_TM")
+    metadata = json.loads(view["private_metadata"])
+    metadata["partnership_id"] = other.id
+    crafted = {**view, "private_metadata": json.dumps(metadata)}
+    values = shown_values(view)
+    response = bench.submit(values, user="U_TM", user_team=TEAMS["U_TM"], view=crafted)
+    told = json.dumps(response_json(response))
+    assert "own partnership" in told
+    with bench.session() as session:
+        assert session.scalars(select(Win)).all() == []
+    assert get(bench, deal.id).status is RegistrationStatus.APPROVED

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain import limits, outbox
 from bot.domain.errors import DomainError, FormErrors
+from bot.domain.partners.names import vendor_name
+from bot.domain.people import name_workspace
 from handlers import tell as people
 from handlers.blocks import section
 from handlers.delivery import how_to_fix
@@ -160,6 +162,27 @@ def field_errors(body: dict[str, Any], error: DomainError) -> dict[str, str] | N
     return None
 
 
+def learn_workspace_name(session: Session, client: WebClient, context: BoltContext) -> None:
+    """Record the installing workspace's name (auth.test's ``team``) while we don't know it:
+    it names the vendor side to both companies. An OAuth install records it when it is
+    saved; with a single bot token the first request learns it, once. Slack or the database
+    failing here changes nothing: the listener goes on, and the next request asks again."""
+    result = context.authorize_result
+    team_id = result.team_id if result is not None else None
+    if not team_id:
+        return
+    try:
+        if vendor_name(session, team_id) is not None:
+            return
+        answer = client.auth_test()
+        if answer.get("team_id") == team_id:
+            name_workspace(session, team_id, answer.get("team"))
+    except (SlackApiError, OSError) as error:
+        log.info("auth.test for the workspace's name failed: %s", error_code(error))
+    except DBAPIError:
+        session.rollback()
+
+
 def listener(fn: Callable[..., None]) -> Callable[..., None]:
     """Wrap a listener in the session scope and the error boundary.
 
@@ -194,6 +217,7 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             "config": context.get("config"),
         }
         try:
+            learn_workspace_name(session, client, context)
             fn(**{name: available[name] for name in wanted})
             session.commit()
             declared = outbox.declared(session)

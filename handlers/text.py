@@ -85,6 +85,12 @@ def users(user_ids: Iterable[str], empty: str = "—") -> Mrkdwn:
     return join(", ", (user(u) for u in ids)) if ids else Mrkdwn(empty)
 
 
+def of_company(user_id: str | None, company: str) -> Mrkdwn:
+    """A person beside their company, as both sides are shown: "@Terry (Globex)",
+    "@Dana (Acme Resellers)" (``bot.domain.partners.names.Sides.name`` gives ``company``)."""
+    return md("{} ({})", user(user_id), company)
+
+
 def channel(channel_id: str | None) -> Mrkdwn:
     """A link to a channel we know by id."""
     if channel_id and _CHANNEL_ID.match(channel_id):

@@ -161,6 +161,7 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     objects come from the features' hostile-text tests)."""
     from datetime import date, datetime
 
+    from bot.domain.partners.names import Sides
     from bot.domain.promises.records import PromiseList
     from bot.domain.reviews.cadence import Cadence
     from bot.domain.rules.records import ProposalRecord, RuleHistory
@@ -193,8 +194,17 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     p = partnership(h)
 
     # partnerships and exit
-    yield "summary", partner_views.summary_blocks(p, partner_views.SummaryExtras(lines=[h]))
-    yield "linked", partner_views.linked_message(p, "U_TM")
+    for side in Side:
+        yield (
+            f"summary, {side} side",
+            partner_views.summary_blocks(
+                p,
+                Sides(h, h),
+                partner_views.Reader("U_TM", side),
+                partner_views.SummaryExtras(lines=[h]),
+            ),
+        )
+    yield "linked", partner_views.linked_message(p, Sides(h, h), "U_TM")
     yield (
         "setup",
         partner_modals.setup_modal(
@@ -222,14 +232,14 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     yield "amend modal", rule_modals.rule_modal(1, [], amending=(1, pending.version))
     yield "comment modal", rule_modals.comment_modal("cb", h, "Why?", h, {"x": 1}, h)
     rules = [rule(h, number=n) for n in range(1, 20)]
-    yield "rulebook", book.rulebook_page(p, rules)
-    for message in book.shared_rulebook(p, rules, "U_TM"):
+    yield "rulebook", book.rulebook_page(p, Sides(h, h), rules)
+    for message in book.shared_rulebook(Sides(h, h), rules, "U_TM"):
         yield "shared rulebook", message
     agreed = state(h, ProposalStatus.AGREED, agreed=True)
     history = RuleHistory(
         rule(h),
         [ProposalRecord(agreed.proposal, [agreed.version], agreed.decisions)],
-        {Side.VENDOR: h, Side.PARTNER: h},
+        Sides(h, h),
         {"U_TM": h, "U_DANA": h},
     )
     yield "history", book.history_blocks(history, "America/New_York")
@@ -265,7 +275,7 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     # promises
     pr = promise(h)
     yield "maker card", promise_views.maker_card(pr, now)
-    yield "reminder", promise_views.reminder_message(pr, 1, now)
+    yield "reminder", promise_views.reminder_message(pr, now)
     yield "partner note", promise_views.partner_note(pr, True)
     yield "made good request", promise_views.made_good_request(pr, False)
     yield "renegotiation", promise_views.renegotiation_request(pr, 2, True)

@@ -36,14 +36,9 @@ STATE_LABELS = {
     PromiseState.RELEASED: "released by the partner",
 }
 
-# The reminder number sets the tone: each one a little firmer than the one before.
-TONES = [
-    (":wave:", "A friendly heads-up about your promise"),
-    (":alarm_clock:", "A reminder: your promise is due"),
-    (":warning:", "Time to make good on your promise"),
-    (":rotating_light:", "Your promise is overdue, and the partner's trust is on the line"),
-]
-
+# The state sets the tone, not how many reminders went before: firmer as the days pass.
+FIRM_AFTER_DAYS = 5  # overdue this long: the partner has waited most of a week
+WEEK = 7
 NAME_LIMIT = 600  # a partner's name in a sentence
 FIELD_TEXT = 1900  # what was promised, in a field of 2000
 LINE_TEXT = 400  # what was promised, in one line of a list
@@ -61,8 +56,60 @@ def when_due(promise: Promise, moment: datetime) -> str:
     return f"overdue by {late} day{'s' if late > 1 else ''} (it was due {day(promise.due_date)})"
 
 
-def tone(number: int) -> tuple[str, str]:
-    return TONES[min(max(number, 1), len(TONES)) - 1]
+def tone(days_left: int) -> tuple[str, str]:
+    """The emoji and headline of a reminder, from how far the promise is from its due date
+    (negative once overdue)."""
+    if days_left > 1:
+        return ":wave:", f"Due in {days_left} days"
+    if days_left == 1:
+        return ":alarm_clock:", "Due tomorrow"
+    if days_left == 0:
+        return ":alarm_clock:", "Due today"
+    late = -days_left
+    days = f"{late} day{'s' if late > 1 else ''}"
+    return (":warning:" if late < FIRM_AFTER_DAYS else ":rotating_light:"), f"Overdue by {days}"
+
+
+def _urging(promise: Promise, days_left: int) -> Mrkdwn:
+    """What the reminder asks of the maker: calm before the date, firmer after it."""
+    owed_to, due = user(promise.owed_to_id), day(promise.due_date)
+    if days_left > 0:
+        return md(
+            "It is due on {}. If that date won't hold, ask {} for a new one now rather than "
+            "on the day.",
+            due,
+            owed_to,
+        )
+    if days_left == 0:
+        return md(
+            "It is due today, {}. Mark it made good once you have, or ask {} for a new date.",
+            due,
+            owed_to,
+        )
+    late = -days_left
+    if late < FIRM_AFTER_DAYS:
+        return md(
+            "It was due on {} and {} is still waiting. Make good on it, or ask them for a "
+            "new date.",
+            due,
+            owed_to,
+        )
+    if late < WEEK:
+        return md(
+            "It was due on {}, and {} has been waiting {} days. Make good on it today, or agree "
+            "a new date with them: a promise left to run late costs more trust than one moved "
+            "in time.",
+            due,
+            owed_to,
+            late,
+        )
+    return md(
+        "It was due on {}, more than a week ago, and {} is still waiting. Make good on it now, "
+        "or talk to them and agree a new date. Overdue promises are on the agenda of the "
+        "partnership's next review.",
+        due,
+        owed_to,
+    )
 
 
 def _partner(promise: Promise) -> Mrkdwn:
@@ -143,15 +190,37 @@ def maker_card(promise: Promise, now: datetime, note: str | None = None) -> dict
     return _message(text, blocks)
 
 
-def reminder_message(promise: Promise, number: int, now: datetime) -> dict[str, Any]:
-    """Reminder ``number`` to the maker: the further along, the firmer."""
-    emoji, opening = tone(number)
-    due = when_due(promise, now)
+def next_reminder_line(promise: Promise, now: datetime) -> Mrkdwn:
+    """What happens next: the day of the next reminder, in the maker's zone."""
+    calendar = calendar_of(promise)
+    after = plan.next_reminder(promise.due_date, calendar, now)
+    if after is None:
+        return md("No more reminders are planned; mark it made good when you have.")
+    return md(
+        "Next reminder {}, unless you mark it made good or snooze it.",
+        day(after.astimezone(calendar.zone).date()),
+    )
+
+
+def reminder_message(promise: Promise, now: datetime) -> dict[str, Any]:
+    """A reminder to the maker: its tone follows where the promise stands (before its date,
+    on the day, overdue by so many days), firmer as the days pass."""
+    left = plan.days_left(promise.due_date, calendar_of(promise), now)
+    emoji, headline = tone(left)
     owed_to = user(promise.owed_to_id)
-    text = md("{} {}: {} (to {}, {}).", emoji, opening, _said(promise.promise, 1000), owed_to, due)
+    text = md(
+        "{} {} — your promise to {}: {}", emoji, headline, owed_to, _said(promise.promise, 1000)
+    )
     blocks: list[Block] = [
         section(
-            md("{} *{}* to {} at {}: it is {}.", emoji, opening, owed_to, _partner(promise), due)
+            md(
+                "{} *{}:* your promise to {} at {}\n{}",
+                emoji,
+                headline,
+                owed_to,
+                _partner(promise),
+                _urging(promise, left),
+            )
         ),
         _what(promise),
     ]
@@ -165,7 +234,7 @@ def reminder_message(promise: Promise, number: int, now: datetime) -> dict[str, 
                 )
             )
         )
-    blocks += [context_note(md("Reminder {}", number)), maker_actions(promise)]
+    blocks += [context_note(next_reminder_line(promise, now)), maker_actions(promise)]
     return _message(text, blocks)
 
 

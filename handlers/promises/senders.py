@@ -179,9 +179,7 @@ def send_reminder(client: WebClient, session: Session, occurrence: Occurrence) -
         channel = open_dm(client, promise.maker_id)
     except (SlackApiError, OSError) as error:
         return tell_owners_if_lost(client, occurrence, promise, delivery.delivery_for(error))
-    sent = delivery.post(
-        client, occurrence, channel, messages.reminder_message(promise, number, now)
-    )
+    sent = delivery.post(client, occurrence, channel, messages.reminder_message(promise, now))
     if sent.outcome is Outcome.SENT:
         promises.reminded(session, promise, number, now)
     return tell_owners_if_lost(client, occurrence, promise, sent)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import NotFound
 from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partners.names import sides
 from bot.domain.partners.service import get_partnership
 from bot.domain.rules import nudges as nudges
 from bot.domain.rules import records as rulebook
@@ -143,7 +144,9 @@ def send_rulebook(client: WebClient, session: Session, occurrence: Occurrence) -
     payload = occurrence.payload or {}
     partnership = get_partnership(session, int(occurrence.partnership_id or 0))
     messages = book.shared_rulebook(
-        partnership, rulebook.rulebook(session, partnership.id), str(payload.get("actor"))
+        sides(session, partnership),
+        rulebook.rulebook(session, partnership.id),
+        str(payload.get("actor")),
     )
     first: Delivery = Delivery.skipped("an empty rulebook")
     for n, content in enumerate(messages):

@@ -7,7 +7,7 @@ live ``<!channel>``, mention or disguised link, and the escaped text must still 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -68,8 +68,8 @@ def test_every_promise_message_shows_hostile_text_as_text(h):
     for message in (
         messages.maker_card(p, MADE_AT),
         messages.maker_card(p, MADE_AT, md("I couldn't reach {} ({}).", Mrkdwn("<@U_DANA>"), h)),
-        messages.reminder_message(p, 1, MADE_AT),
-        messages.reminder_message(p, 9, MADE_AT),
+        messages.reminder_message(p, MADE_AT),
+        messages.reminder_message(p, MADE_AT + timedelta(days=14)),
         messages.partner_note(p, False),
         messages.partner_note(p, True),
         messages.made_good_request(p, False),

@@ -33,7 +33,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def reminder_dms(bench) -> list:
-    return [m for m in dms(bench, "U_TM") if "Reminder " in texts(m)]
+    return [m for m in dms(bench, "U_TM") if "Next reminder " in texts(m)]
 
 
 def test_no_duplicate_reminders_across_ticks_tickers_and_a_restart(
@@ -132,11 +132,11 @@ def test_holidays_and_weekends_are_skipped_while_overdue(bench, fake_slack, part
     clock.move_to(at(23, 14))
     tick = ticker(bench)
     tick.tick()
-    assert "due today" in reminder_dms(bench)[-1].text
+    assert "Due today" in reminder_dms(bench)[-1].text
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(28, 14)]
     clock.move_to(at(28, 14))
     tick.tick()
-    assert "overdue by 5 days" in reminder_dms(bench)[-1].text
+    assert "Overdue by 5 days" in reminder_dms(bench)[-1].text
 
 
 def test_reminders_follow_the_makers_time_zone(bench, fake_slack, partnership, clock):

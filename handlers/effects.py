@@ -278,5 +278,11 @@ def try_again(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
         raise DomainError("It's being posted right now; give it a minute.")
 
 
+def opened_link(ack: Any) -> None:
+    """A URL button opened its link in the person's browser; Slack wants the click acked."""
+    ack()
+
+
 def register(app: App) -> None:
     app.action(Action.EFFECT_RETRY)(try_again)
+    app.action(Action.OPEN_LINK)(opened_link)

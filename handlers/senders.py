@@ -46,6 +46,7 @@ SENDERS: dict[str, Sender] = {
     wins.CELEBRATE: wins.send_celebration,
     wins.COPY: wins.send_copy,
     wins.UPDATE: wins.send_update,
+    wins.MENU_CLOSES: wins.send_menu_closes,
     # KPIs and records
     kpis.SHARE: kpis.send_share,
     kpis.CHART: kpis.send_chart,

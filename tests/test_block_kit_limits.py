@@ -246,8 +246,9 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
 
     # wins
     w = win(h)
-    yield "celebration", win_messages.celebration(w, p)
-    yield "withdrawn", win_messages.withdrawn(w, p)
+    yield "celebration", win_messages.celebration(w, Sides(h, h), w.created_at)
+    yield "withdrawn", win_messages.withdrawn(w, Sides(h, h))
+    yield "withdraw dialog", win_views.withdraw_modal(w, "C1")
     yield "recent", win_messages.recent_list(p, [w], h)
     draft = WinForm(
         partnership_id=1,

@@ -307,7 +307,8 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     # KPIs and App Home
     r = report(h)
     yield "kpis", kpi_views.report_blocks(r, chart_note=h)
-    yield "kpis shared", kpi_views.shared_summary(r, "U_TM")
+    yield "kpis shared", kpi_views.shared_summary(r, Sides(h, h), "U_TM")
+    yield "kpis share preview", kpi_views.share_preview(r, Sides(h, h), "U_TM", "C1")
     yield "home", home_view(board(h))
 
 

@@ -109,7 +109,10 @@ ACTIONS = [
         setup=shared_channel,
         act=run("/partner", "kpis"),
         effect=report_shown,
-        refusal=says("The KPIs are internal to the vendor team."),
+        refusal=says(
+            "The KPIs are Vendor Inc's own scorecard. Ask one of its owners",
+            outsider=NOT_IN_PARTNERSHIP,
+        ),
     ),
     Action(
         "/partner export",

@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "wins: Edit from the win's menu":                    (Y,    N,     N,      N,       N),
     "wins: edit a win (modal)":                          (Y,    N,     N,      N,       N),
     "wins: Withdraw from the win's menu":                (Y,    N,     N,      N,       N),
+    "wins: withdraw a win (modal)":                      (Y,    N,     N,      N,       N),
     "wins: Withdraw a win U_DANA logged":                (N,    N,     Y,      N,       N),
     "wins: Edit a win logged 25 h ago":                  (N,    N,     N,      N,       N),
     "wins: Withdraw a win logged 25 h ago":              (N,    N,     N,      N,       N),
@@ -106,7 +107,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "promises: Release":                                 (N,    N,     Y,      Y,       N),
     # KPIs are the vendor side's; owners share them, end or resume the partnership
     "kpis: KPIs (button)":                               (Y,    Y,     N,      N,       N),
-    "kpis: Share in channel":                            (Y,    N,     N,      N,       N),
+    "kpis: Share in channel (button)":                   (Y,    N,     N,      N,       N),
+    "kpis: share in channel (modal)":                    (Y,    N,     N,      N,       N),
     "exit: end the partnership (modal)":                 (Y,    N,     N,      N,       N),
     "exit: end the partnership, each a workspace admin (modal)":
                                                          (Y,    Y,     N,      N,       N),
@@ -163,6 +165,7 @@ READ_ONLY = {
     A.ROE_RULEBOOK: "the rulebook in force, ephemeral (checks the side like Share does)",
     A.ROE_RULEBOOK_PAGE: "the rulebook's next page",
     A.HOME_REFRESH: "the person's own App Home",
+    A.OPEN_LINK: "a URL button (a permalink): the click is only acked",
 }
 # Ids defined in handlers/ids.py that no button or listener uses (/partner cadence opens it).
 UNUSED = {A.REVIEW_CADENCE}

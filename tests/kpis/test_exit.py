@@ -249,7 +249,7 @@ def test_a_partner_approver_cannot_step_back_with_a_hand_made_submission(bench):
     bench.fake.reset_calls()
 
     refused = crafted_exit(bench, partnership.id, "U_PAT", PARTNER, successor="U_NEW")
-    assert "Only the vendor team can leave the partnership" in str(response_json(refused))
+    assert "Only people at Vendor Inc can leave the partnership" in str(response_json(refused))
     assert owners_of(bench, partnership.id) == ["U_CAM", "U_TM"]
     assert members_of(bench, partnership.id)["U_PAT"].is_approver
     assert not bench.fake.calls_to("users.info")  # refused before anyone is looked up

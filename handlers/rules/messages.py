@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
 from bot.domain.rules.records import ProposalState
-from handlers.blocks import button, message, section
+from handlers.blocks import button, message, mrkdwn, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -29,6 +29,7 @@ CATEGORY_LABELS = {
     RuleCategory.OTHER: "Other",
 }
 COMMENT_SHOWN = 1500
+CONFIRM_TEXT = 300  # a confirmation dialog's text, in Slack's limit
 # Decisions the proposer is told about by a mention, when someone else made them.
 TOLD_TO_PROPOSER = (DecisionKind.APPROVE, DecisionKind.REQUEST_CHANGES, DecisionKind.REJECT)
 
@@ -150,8 +151,10 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
         intro = md(
             "*Version {}:* approve it for your side, or say what's wrong.", p.current_version
         )
+        approve = button("Approve", Action.ROE_APPROVE, value, style="primary")
+        approve.confirm = approve_confirmation(state)
         elements = [
-            button("Approve", Action.ROE_APPROVE, value, style="primary"),
+            approve,
             button("Request changes", Action.ROE_REQUEST_CHANGES, value),
             button("Reject", Action.ROE_REJECT, value, style="danger"),
             withdraw,
@@ -181,6 +184,28 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
         ),
     ]
     return message(md("Decide on version {}", p.current_version), blocks)
+
+
+def approve_confirmation(state: ProposalState) -> ConfirmObject:
+    """Approving can put the rule in force for both companies: ask before it counts."""
+    p, names = state.proposal, state.sides
+    return ConfirmObject(
+        title="Approve this version?",
+        text=mrkdwn(
+            md(
+                "You approve version {} of *{}* for your company. Once {} and {} have both "
+                "approved it, it is in force for both and can only be changed by a new "
+                "proposal.",
+                p.current_version,
+                escape(state.version.title, 100),
+                names.vendor,
+                names.partner,
+            ),
+            CONFIRM_TEXT,
+        ),
+        confirm="Approve",
+        deny="Not yet",
+    )
 
 
 def superseded(state: ProposalState, note: Mrkdwn | str) -> dict[str, Any]:

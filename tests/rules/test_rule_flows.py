@@ -50,8 +50,18 @@ def test_vendor_proposes_partner_approves_and_the_rule_is_agreed(bench, fake_sla
     assert "Approve, request changes or reject in this message's thread." in text
     buttons = fake_slack.message(CHANNEL, proposal.buttons_ts)
     assert buttons.thread_ts == proposal.parent_ts
-    ids = [e["action_id"] for b in buttons.blocks if b["type"] == "actions" for e in b["elements"]]
+    elements = [e for b in buttons.blocks if b["type"] == "actions" for e in b["elements"]]
+    ids = [e["action_id"] for e in elements]
     assert ids[:3] == [Action.ROE_APPROVE, Action.ROE_REQUEST_CHANGES, Action.ROE_REJECT]
+    # approving can put the rule in force for both companies: Slack asks before it counts
+    confirm = elements[0]["confirm"]
+    assert confirm["title"]["text"] == "Approve this version?"
+    assert confirm["confirm"]["text"] == "Approve" and confirm["deny"]["text"] == "Not yet"
+    assert confirm["text"]["text"] == (
+        "You approve version 1 of *Deal registration window* for your company. Once Vendor Inc "
+        "and Acme Resellers have both approved it, it is in force for both and can only be "
+        "changed by a new proposal."
+    )
 
     approve(bench, proposal.id, "U_DANA")
 

@@ -67,6 +67,19 @@ def how_to_fix(error: str | None, channel: str) -> Mrkdwn:
     return md(fix, channel_link(channel))
 
 
+def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
+    """The link to a posted message (chat.getPermalink), for a "take me there" button; None
+    when there is no message yet or Slack won't say (the button is then left out)."""
+    if not channel or not ts:
+        return None
+    try:
+        found = client.chat_getPermalink(channel=channel, message_ts=ts)
+    except (SlackApiError, OSError) as exc:
+        log.info("no permalink for %s in %s: %s", ts, channel, exc)
+        return None
+    return str(found.get("permalink") or "") or None
+
+
 def metadata(occurrence: Occurrence, key: str | None = None) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"key": key or occurrence.key}}
 

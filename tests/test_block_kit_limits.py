@@ -291,12 +291,12 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
 
     # reviews
     due = review(status=ReviewStatus.DUE)
-    prompt = review_views.prompt_message(p, due, agenda(h), now)
+    prompt = review_views.prompt_message(p, Sides(h, h), due, agenda(h), now)
     yield "prompt", prompt
     yield "closed", review_views.closed_blocks(prompt["blocks"], review_views.closed_line(review()))
     yield "held summary", review_views.held_summary(review(h))
     yield "snoozed", review_views.snoozed_reminder(p, "U_DANA")
-    yield "overdue", review_views.overdue_dm(p, due, "UTC")
+    yield "overdue", review_views.overdue_dm(p, due, "UTC", "https://slack.test/archives/C1/p1")
     yield "paused", review_views.paused_dm(p, h)
     yield "held modal", review_modals.held_modal(review(h, status=ReviewStatus.DUE), p, today)
     yield "cadence modal", review_modals.cadence_modal(p, schedule())

@@ -159,18 +159,6 @@ def send_rulebook(client: WebClient, session: Session, occurrence: Occurrence) -
     return first
 
 
-def _permalink(client: WebClient, proposal: Proposal) -> str | None:
-    if not proposal.parent_ts:
-        return None
-    try:
-        answer = client.chat_getPermalink(
-            channel=proposal.channel_id, message_ts=proposal.parent_ts
-        )
-        return str(answer.get("permalink")) or None
-    except (SlackApiError, OSError):
-        return None
-
-
 def send_nudge(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
     """Nudge the approvers a pending proposal still waits for, by DM (each once), or in its
     thread for those Slack won't let partnerbot DM; skipped once it was decided."""
@@ -184,7 +172,7 @@ def send_nudge(client: WebClient, session: Session, occurrence: Occurrence) -> D
     if not awaited:
         return Delivery.skipped("nobody to nudge")
     number = int(payload.get("number") or 1)
-    link = _permalink(client, proposal)
+    link = delivery.permalink(client, proposal.channel_id, proposal.parent_ts)
     sent = delivery.tell_people(
         client,
         occurrence,

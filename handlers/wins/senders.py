@@ -124,21 +124,9 @@ def send_menu_closes(client: WebClient, session: Session, occurrence: Occurrence
     return send_update(client, session, occurrence)
 
 
-def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
-    """The link to a posted message (chat.getPermalink), or None if Slack won't say."""
-    if not channel or not ts:
-        return None
-    try:
-        found = client.chat_getPermalink(channel=channel, message_ts=ts)
-    except (SlackApiError, OSError) as exc:
-        log.info("no permalink for %s in %s: %s", ts, channel, error_code(exc))
-        return None
-    return str(found.get("permalink") or "") or None
-
-
 def _outcome(client: WebClient, win: Win, delivery_: Delivery, channel: str) -> modals.PostResult:
     if delivery_.outcome is Outcome.SENT:
-        link = permalink(client, win.channel_id or channel, win.message_ts)
+        link = delivery.permalink(client, win.channel_id or channel, win.message_ts)
         return modals.PostResult(posted=True, channel_id=channel, permalink=link)
     return modals.PostResult(posted=False, error=delivery_.reason, channel_id=channel)
 

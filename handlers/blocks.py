@@ -108,5 +108,5 @@ def field_input(
 
 
 def local_time(when: datetime, tz: str) -> str:
-    """A moment as the reader sees it, e.g. 'Tue 1 Dec 2026, 10:00 EST' (bot.domain.text)."""
+    """A moment as the reader sees it, e.g. 'Tue 1 Dec 2026, 10:00 New York time'."""
     return moment(when, tz)

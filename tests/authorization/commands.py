@@ -15,7 +15,7 @@ from tests.authorization import reviews, rules
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import CHANNEL, Person, Seen, World
 
-NOT_VENDOR = "Only the vendor team can {}."
+NOT_VENDOR = "Only people at Vendor Inc can {}."
 
 
 def shared_channel(world: World) -> str:

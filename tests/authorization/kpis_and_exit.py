@@ -21,7 +21,7 @@ from tests.bench.harness import block_texts
 INTERNAL = "The KPIs are Vendor Inc's own scorecard. Ask one of its owners"
 OWNERS = "(<@U_TM>, <@U_CAM>)"
 NO_ROLE = f"You have no role in the partnership with {PARTNER_NAME} to step back from."
-NOT_VENDOR_LEAVE = "Only the vendor team can leave the partnership."
+NOT_VENDOR_LEAVE = "Only people at Vendor Inc can leave the partnership."
 ONLY_OWNERS_HAND_OVER = "Only an owner hands over to a successor"
 ONLY_OWNERS_SHARE = "Only the partnership's owners decide to share"
 SUCCESSOR = "U_VAL"  # Val Vendor, in the vendor's workspace, named nowhere until handed over
@@ -150,7 +150,7 @@ ACTIONS = [
         act=lambda world, view, who: world.submit(view, exit_values("end"), who),
         effect=ended,
         refusal=says(
-            "Only the vendor team can end the partnership.",
+            "Only people at Vendor Inc can end the partnership.",
             vendor_member=f"Only the partnership's owners {OWNERS} or a workspace admin can end it",
         ),
     ),
@@ -159,7 +159,7 @@ ACTIONS = [
         setup=exit_modal,
         act=end_as_admin,
         effect=ended,
-        refusal=says("Only the vendor team can end the partnership."),
+        refusal=says("Only people at Vendor Inc can end the partnership."),
     ),
     Action(
         "exit: step back (modal)",
@@ -195,7 +195,7 @@ ACTIONS = [
         act=lambda world, pid, who: world.click(A.RESUME_PARTNERSHIP, str(pid), who),
         effect=resumed,
         refusal=says(
-            "Only the vendor team can resume the partnership.",
+            "Only people at Vendor Inc can resume the partnership.",
             vendor_member=f"Only the partnership's owners {OWNERS} can resume it.",
         ),
     ),

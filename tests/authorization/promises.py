@@ -21,7 +21,7 @@ from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, s
 from tests.authorization.world import CONTACT, MEMBER, OWNER, PARTNER_NAME, Person, Seen, World
 from tests.bench.harness import block_texts
 
-NOT_VENDOR = "Only the vendor team can make promises to the partner."
+NOT_VENDOR = "Only people at Vendor Inc can make promises to the partner."
 NOT_OWED = f"Only <@U_DANA>, <@U_PAT> at {PARTNER_NAME}, to whom this promise was made"
 
 

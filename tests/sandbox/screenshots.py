@@ -32,7 +32,7 @@ def take(slack: SlackPage, folder: Path) -> None:
     slack.type("/win 10k Contoso")
     slack.message("is not a valid command")
     slack.click("Partnership summary", within=slack.message("linked this channel"))
-    card = slack.message("Partnership with Acme Resellers", only_me=True)
+    card = slack.message("What you can do here", only_me=True)
     card.evaluate("card => card.scrollIntoView({block: 'end'})")  # the click scrolled up
     slack.page.wait_for_timeout(300)
     slack.shot(folder / "partner.png")

@@ -42,6 +42,7 @@ SENDERS: dict[str, Sender] = {
     promises.REMINDER: promises.send_reminder,
     promises.PARTNER_NOTE: promises.send_partner_note,
     promises.MAKER_NOTE: promises.send_maker_note,
+    promises.PARTNER_CARD: promises.send_partner_card,
     # wins
     wins.CELEBRATE: wins.send_celebration,
     wins.COPY: wins.send_copy,

@@ -18,16 +18,18 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.domain.partners.names import Sides
 from bot.domain.promises import plan as plan
-from bot.domain.promises.records import PromiseList
+from bot.domain.promises.keeping import answered_by_partner
+from bot.domain.promises.records import OwedToYou, PromiseList
 from bot.domain.promises.service import calendar_of
 from bot.domain.text import day
 from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
 from handlers.blocks import note as context_note
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, escape, md, ours, user
-from storage.models import Promise, PromiseState
+from handlers.text import Mrkdwn, escape, md, of_company, ours, user
+from storage.models import Promise, PromiseEventKind, PromiseState
 
 STATE_LABELS = {
     PromiseState.OPEN: "open",
@@ -128,12 +130,12 @@ def _ours(text: str) -> Mrkdwn:
 
 
 def _what(promise: Promise) -> Block:
+    """What is promised, and what the partner accepted in return (who and by when are in the
+    sentence above it, not repeated)."""
     return section(
         fields=[
-            md("*Promised*\n{}", _said(promise.promise, FIELD_TEXT)),
-            md("*For the raw deal*\n{}", _said(promise.raw_deal, FIELD_TEXT)),
-            md("*To*\n{}", user(promise.owed_to_id)),
-            md("*By*\n{}", day(promise.due_date)),
+            md("*The promise*\n{}", _said(promise.promise, FIELD_TEXT)),
+            md("*In return for*\n{}", _said(promise.raw_deal, FIELD_TEXT)),
         ]
     )
 
@@ -243,17 +245,37 @@ def _for(promise: Promise, in_thread: bool, text: Mrkdwn) -> Mrkdwn:
 
 
 def release_button(promise: Promise) -> ButtonElement:
+    """Letting the maker off: offered to the partner, never the first choice (no colour), and
+    confirmed, since it closes the promise for good."""
     return ButtonElement(
-        text="Release this promise",
+        text="Release them from it",
         action_id=Action.PROMISE_RELEASE,
         value=str(promise.id),
-        style="danger",
         confirm=ConfirmObject(
             title="Release the promise?",
-            text=mrkdwn(md("{} will no longer owe you this.", user(promise.maker_id))),
+            text=mrkdwn(
+                md(
+                    "{} will no longer owe you this, and I'll stop following it up. This "
+                    "can't be undone.",
+                    user(promise.maker_id),
+                )
+            ),
             confirm="Release",
             deny="Keep it",
         ),
+    )
+
+
+def first_answers(promise: Promise) -> ActionsBlock:
+    """The partner's first, neutral answers to a promise made to them; releasing comes last."""
+    pid = str(promise.id)
+    return ActionsBlock(
+        block_id=B.PROMISE_ACTIONS,
+        elements=[
+            button("Acknowledge", Action.PROMISE_ACKNOWLEDGE, pid, style="primary"),
+            button("That's not what we agreed", Action.PROMISE_DISPUTE, pid),
+            release_button(promise),
+        ],
     )
 
 
@@ -268,29 +290,57 @@ def thread_root(promise: Promise) -> dict[str, Any]:
     )
 
 
-def partner_note(promise: Promise, in_thread: bool) -> dict[str, Any]:
-    """What the partner reads when a promise is made to them."""
+def _maker(promise: Promise, names: Sides) -> Mrkdwn:
+    """The maker beside their company: “@Terry (Globex)”."""
+    return of_company(promise.maker_id, names.vendor[:NAME_LIMIT])
+
+
+def partner_note(promise: Promise, names: Sides, in_thread: bool) -> dict[str, Any]:
+    """What the partner reads when a promise is made to them: the promise in plain words,
+    then a neutral first answer (acknowledge, or say it isn't what was agreed); releasing
+    the maker is offered too, but last. Once they answered, the card says so."""
     text = _for(
         promise,
         in_thread,
         md(
-            "{} promised to make it up to you by {}: {}",
-            user(promise.maker_id),
+            "{} promises to make it up to you by {}.",
+            _maker(promise, names),
             day(promise.due_date),
-            _said(promise.promise, 1000),
         ),
     )
-    blocks: list[Block] = [
-        section(md(":handshake: {}", text)),
-        _what(promise),
-        context_note(
-            md(
-                "I'll follow up with them until it's done, and ask you to confirm when they say "
-                "it is. If you'd rather let them off, release the promise."
-            )
-        ),
-        ActionsBlock(elements=[release_button(promise)]),
-    ]
+    blocks: list[Block] = [section(md(":handshake: {}", text)), _what(promise)]
+    answer = answered_by_partner(promise)
+    if promise.state is not PromiseState.OPEN and promise.state is not PromiseState.MADE_GOOD:
+        blocks.append(context_note(md("This promise is {}.", STATE_LABELS[promise.state])))
+        return _message(text, blocks)
+    if answer is None:
+        blocks += [
+            context_note(
+                md(
+                    "I'll follow it up with {} until it's done, then ask you to confirm it. "
+                    "If this isn't what you agreed, say so: your note goes to them.",
+                    user(promise.maker_id),
+                )
+            ),
+            first_answers(promise),
+        ]
+        return _message(text, blocks)
+    if answer.kind is PromiseEventKind.ACKNOWLEDGED:
+        said = md(
+            ":ballot_box_with_check: {} acknowledged it on {}. I'll ask you to confirm once {} "
+            "says it's done.",
+            user(answer.actor_id),
+            day(answer.at.date()),
+            user(promise.maker_id),
+        )
+    else:
+        said = md(
+            ":speech_balloon: {} told {} this isn't what was agreed: “{}”",
+            user(answer.actor_id),
+            user(promise.maker_id),
+            _said(answer.note, 1000),
+        )
+    blocks += [context_note(said), ActionsBlock(elements=[release_button(promise)])]
     return _message(text, blocks)
 
 
@@ -416,6 +466,46 @@ def list_message(promises: PromiseList, now: datetime) -> dict[str, Any]:
         text = md("No open promises. Make one with `/promise` in a shared channel.")
         return _message(text, [section(text)])
     return _message(md("Open promises"), blocks)
+
+
+def owed_to_you_blocks(owed: OwedToYou, now: datetime) -> list[Block]:
+    """“Promises made to you”, for the App Home of someone at the partner: each promise with
+    what it waits for from them (Confirm / Not yet once it's made good; Acknowledge while
+    they haven't answered it). No blocks when nothing is owed to them."""
+    if not owed.promises:
+        return []
+    blocks: list[Block] = [header("Promises made to you")]
+    for promise in owed.promises:
+        pid = str(promise.id)
+        if promise.state is PromiseState.MADE_GOOD:
+            state = md(":hourglass: {} says it's done and waits for you", user(promise.maker_id))
+            elements: list[Any] = [
+                button("Confirm, it's made good", Action.PROMISE_CONFIRM, pid, style="primary"),
+                button("Not yet", Action.PROMISE_NOT_YET, pid),
+            ]
+        else:
+            state = md("{}", when_due(promise, now))
+            elements = []
+            if answered_by_partner(promise) is None:
+                elements = [
+                    button("Acknowledge", Action.PROMISE_ACKNOWLEDGE, pid),
+                    button("That's not what we agreed", Action.PROMISE_DISPUTE, pid),
+                ]
+        blocks.append(
+            section(
+                md(
+                    "*{}* · from {} · {}",
+                    _said(promise.promise, LINE_TEXT),
+                    user(promise.maker_id),
+                    state,
+                )
+            )
+        )
+        if elements:
+            blocks.append(ActionsBlock(elements=elements))
+    if owed.more:
+        blocks.append(context_note(md("…and {} more.", owed.more)))
+    return blocks
 
 
 def reminder_lost(promise: Promise, reason: str | None) -> dict[str, Any]:

@@ -147,6 +147,6 @@ ACTIONS = [
         setup=shared_channel,
         act=run("/promise"),
         effect=modal_opened(Callback.PROMISE_MAKE),
-        refusal=says(NOT_VENDOR.format("make promises to the partner")),
+        refusal=says(NOT_VENDOR.format("make promises to their partner")),
     ),
 ]

@@ -105,6 +105,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "promises: Accept the new date":                     (N,    N,     Y,      Y,       N),
     "promises: Decline the new date":                    (N,    N,     Y,      Y,       N),
     "promises: Release":                                 (N,    N,     Y,      Y,       N),
+    "promises: Acknowledge":                             (N,    N,     Y,      Y,       N),
+    "promises: That's not what we agreed (button)":      (N,    N,     Y,      Y,       N),
+    "promises: that's not what we agreed (modal)":       (N,    N,     Y,      Y,       N),
     # KPIs are the vendor side's; owners share them, end or resume the partnership
     "kpis: KPIs (button)":                               (Y,    Y,     N,      N,       N),
     "kpis: Share in channel (button)":                   (Y,    N,     N,      N,       N),

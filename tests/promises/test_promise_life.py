@@ -42,7 +42,7 @@ def test_made_reminded_made_good_confirmed(bench, fake_slack, partnership, clock
     assert "You promised <@U_DANA> at Acme Resellers" in card.text
     assert "Register your next three Globex opportunities first" in texts(card)
     [note] = dms(bench, "U_DANA")
-    assert "<@U_TM> promised to make it up to you by Fri 4 Dec 2026" in note.text
+    assert "<@U_TM> (Vendor Inc) promises to make it up to you by Fri 4 Dec 2026." in note.text
     assert action_value(note, Action.PROMISE_RELEASE) == str(promise.id)
 
     tick = ticker(bench)

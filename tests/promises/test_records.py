@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from bot.domain.partners.names import Sides
 from bot.domain.promises import plan as plan
 from bot.domain.promises.records import open_promises_for, promise_keeping
 from bot.domain.promises.service import promises_open_and_overdue
@@ -202,7 +203,7 @@ def test_worst_case_messages_fit_slacks_limits():
     for message in (
         messages.maker_card(promise, MADE_AT, "note"),
         messages.reminder_message(promise, MADE_AT),
-        messages.partner_note(promise, True),
+        messages.partner_note(promise, Sides("V" * 200, "P" * 200), True),
         messages.made_good_request(promise, True),
         messages.renegotiation_request(promise, 3, True),
         messages.to_maker(promise, long, True),

@@ -154,7 +154,7 @@ def test_dm_refused_falls_back_to_a_thread_in_the_channel(bench, fake_slack, par
     assert root.thread_ts is None and "details are in this thread" in root.text
     assert note.thread_ts == root.ts
     assert note.text.startswith("<@U_DANA> ")
-    assert "promised to make it up to you by Fri 4 Dec 2026" in note.text
+    assert "<@U_TM> (Vendor Inc) promises to make it up to you by Fri 4 Dec 2026." in note.text
     kept = stored(bench, promise.id)
     assert kept.in_thread and kept.partner_channel == CHANNEL and kept.partner_ts == root.ts
 
@@ -174,7 +174,8 @@ def test_a_failed_partner_note_is_told_to_the_maker(bench, fake_slack, partnersh
     assert stored(bench, promise.id).state is PromiseState.OPEN
     said = "\n".join(texts(m) for m in dms(bench, "U_TM"))
     assert "I couldn't reach <@U_DANA> about your promise" in said
-    assert "Slack can't find that person any more" in said and "user_not_found" not in said
+    # the cause in plain words (handlers.delivery's table), never Slack's code
+    assert "Slack no longer knows that person" in said and "user_not_found" not in said
 
 
 def test_a_ticker_dying_after_slack_answered_does_not_dm_twice(

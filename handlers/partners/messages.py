@@ -18,7 +18,7 @@ from bot.domain.text import zone_name
 from handlers.blocks import FIELD_LIMIT, button, header, message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, channel, cut, escape, join, md, user, users
+from handlers.text import Mrkdwn, channel, cut, either, escape, join, md, user, users
 from storage.models import ContactRole, Partnership, PartnershipStatus, Side
 
 ROLE_LABELS = {
@@ -149,25 +149,29 @@ def summary_blocks(
     buttons for what that reader can do next (none that would refuse them)."""
     lines = [escape(line) for line in (extras.lines if extras else [])]
     partner_people = _partner_people(p)
+    # The owners are the partner's contacts at the vendor: named so on the partner's card.
+    owners_label = "Your contacts at {}" if reader.is_partner else "Owners at {}"
     blocks: list[Block] = [
         header(names.joint),
         section(
             fields=[
                 md("*Channel*\n{}", channel(p.channel_id)),
                 md("*Status*\n{}", STATUS_LABELS[p.status]),
-                md("*Owners at {}*\n{}", names.vendor, cut(users(owners(p)), FIELD_LIMIT - 300)),
+                md(
+                    "*" + owners_label + "*\n{}",
+                    names.vendor,
+                    cut(users(owners(p)), FIELD_LIMIT - 300),
+                ),
                 md("*Time zone · holidays*\n{} · {}", zone_name(p.time_zone), holidays_of(p)),
             ]
         ),
     ]
     if reader.is_partner:
+        can = [*partner_can(p, names, reader), md("Anything else: ask {}.", either(owners(p)))]
         blocks += [
             section(
                 md(
-                    "*Your contacts at {}:* {} (the partnership's owners). Ask them about "
-                    "anything partnerbot doesn't do for you.\n*At {}:* {}\n{}",
-                    names.vendor,
-                    users(owners(p)),
+                    "*At {}:* {}\n{}",
                     names.partner,
                     join(" · ", partner_people) if partner_people else Mrkdwn("nobody named yet"),
                     _approvers(p, names),
@@ -175,7 +179,7 @@ def summary_blocks(
             ),
             *[section(line) for line in lines],
             DividerBlock(),
-            section(md("*What you can do here*\n{}", join("\n", partner_can(p, names, reader)))),
+            section(md("*What you can do here*\n{}", join("\n", can))),
             ActionsBlock(block_id=B.SUMMARY_ACTIONS, elements=partner_actions(p)),
         ]
     else:

@@ -11,12 +11,14 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
+from bot.domain.clock import utcnow
 from bot.domain.home.dashboard import Dashboard, PartnershipLine
 from bot.domain.text import day, zone_name
 from handlers.blocks import button, header, local_time, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.kpis.messages import money
+from handlers.promises.messages import owed_to_you_blocks
 from handlers.text import Mrkdwn, channel, escape, join, md, user
 from storage.models import PartnershipStatus, Side
 
@@ -95,6 +97,11 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         if board.more_approvals:
             lines.append(md("…and more, each waiting in its thread in the partnership's channel."))
         blocks.append(section(join("\n", lines)))
+    owed = (
+        owed_to_you_blocks(board.owed_to_you, board.as_of or utcnow()) if board.owed_to_you else []
+    )
+    if owed:  # what the partner's people are waited on for: before their own promises
+        blocks += [DividerBlock(), *owed]
     if "promises" in board.sections and (board.promises or makes_promises(board)):
         blocks += [DividerBlock(), header("Your open promises")]
         if not board.promises:

@@ -87,6 +87,8 @@ def test_partner_side_home_has_no_internal_figures(bench, frozen):
     assert "Reviews held" not in text
     # No commands they can't run, nothing they can't do: they make no promises of their own.
     assert "`/" not in text and "Your open promises" not in text
+    # What they are waited on for instead: the promises made to them.
+    assert "Promises made to you" in text and "Joint webinar" in text
     assert Action.SHOW_KPIS not in str(view)
     # Their own proposal waits for the vendor side, not for them.
     assert "Leads within 24 hours" not in text

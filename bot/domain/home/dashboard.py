@@ -19,6 +19,7 @@ from bot.domain.kpis.service import cents, from_cents
 from bot.domain.partners.names import UNKNOWN_VENDOR, Sides
 from bot.domain.partners.service import may_approve, partnerships_of, side_of
 from bot.domain.people import Actor, known
+from bot.domain.promises.records import OwedToYou, owed_to
 from storage.models import Partnership, Side, Workspace
 from storage.models.promises import OPEN_STATES, Promise, PromiseState
 from storage.models.reviews import Review, ReviewSchedule, ReviewStatus
@@ -89,6 +90,8 @@ class Dashboard:
     sections: set[str] = field(default_factory=set)
     # The person is in a workspace that installed partnerbot: they can link a channel.
     can_link: bool = False
+    owed_to_you: OwedToYou | None = None  # promises made to them (at the partner)
+    as_of: datetime | None = None
 
 
 def _names(session: Session, board: Dashboard, lines: dict[int, PartnershipLine]) -> None:
@@ -294,4 +297,6 @@ def dashboard(session: Session, user_id: str, now: datetime | None = None) -> Da
         _wins(session, board, lines, now)
         _approvals(session, board, lines)
     _promises(session, board, now)
+    board.owed_to_you = owed_to(session, user_id)
+    board.as_of = now
     return board

@@ -215,3 +215,23 @@ def test_no_slack_error_code_is_ever_shown():
             assert code is None or code not in said, (code, said)
             assert said[0].isupper() or said.startswith("<#"), said
             assert not said.endswith("."), said  # callers add what comes next
+
+
+@pytest.mark.parametrize(
+    ("user", "said"),
+    [
+        ("U_TM", "prompted Tue 1 Dec 2026, 10:00 New York time. "),  # the same clock: once
+        ("U_CAM", "prompted Tue 1 Dec 2026, 10:00 New York time (09:00 Chicago time for you)."),
+    ],
+)
+def test_a_partnerships_time_is_told_once_when_the_readers_clock_agrees(bench, user, said):
+    now = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    with freeze_time(now, tick=True):
+        partnership = link_partnership(bench)
+        set_cadence(
+            bench, partnership, every=2, weekday=1, at=time(10), starting=date(2026, 12, 1), now=now
+        )
+        bench.command("/partner", "cadence move", user=user)
+    text = block_texts(bench.last_view()["blocks"])
+    assert said in text
+    assert "America/" not in text

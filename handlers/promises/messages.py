@@ -26,6 +26,7 @@ from bot.domain.promises.service import calendar_of
 from bot.domain.text import day
 from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
 from handlers.blocks import note as context_note
+from handlers.delivery import cause
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, escape, md, of_company, ours, user
@@ -512,12 +513,12 @@ def reminder_lost(promise: Promise, reason: str | None) -> dict[str, Any]:
     """To the other owners: a reminder to the maker could not be delivered at all."""
     return message(
         md(
-            ":warning: I couldn't remind {} of their promise to {} ({}), so its reminders have "
+            "I couldn't remind {} of their promise to {} ({}), so its reminders have "
             "stopped: “{}”, due {}. It is still owed; please follow it up with them, or make "
             "good on it for them.",
             user(promise.maker_id),
             user(promise.owed_to_id),
-            reason,
+            cause(reason, promise.partnership.channel_id),
             _said(promise.promise, 1000),
             day(promise.due_date),
         )

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.reviews.cadence import MAX_WEEKS
-from bot.domain.text import moment_for
+from bot.domain.text import moment_for, zone_name
 from handlers.blocks import (
     field_input,
     section,
@@ -87,7 +87,7 @@ def cadence_modal(partnership: Partnership, schedule: ReviewSchedule | None) -> 
                 "Reviews with *{}* are scheduled in {}, skipping weekends{} "
                 "(change these with `/partner edit`).",
                 escape(partnership.partner_name, 600),
-                partnership.time_zone,
+                zone_name(partnership.time_zone),
                 md(" and {} holidays", partnership.holiday_country)
                 if partnership.holiday_country
                 else Mrkdwn(""),

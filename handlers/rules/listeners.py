@@ -70,9 +70,12 @@ def propose_command(
 
 def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
     partnership = channel_partnership(session, body, "`/roe` to propose rules of engagement")
-    partnerships.require_side(partnership, directory.actor_of(body))
+    side = partnerships.require_side(partnership, directory.actor_of(body))
     page = book.rulebook_page(
-        partnership, sides(session, partnership), rulebook.rulebook(session, partnership.id)
+        partnership,
+        sides(session, partnership),
+        rulebook.rulebook(session, partnership.id),
+        side=side,
     )
     ack(response_type="ephemeral", **page)
 
@@ -116,7 +119,7 @@ def rulebook_button(
     value = forms.action_value(body)
     partnership_id, _, page = value.partition(":")
     partnership = partnerships.get_partnership(session, id_in(partnership_id))
-    partnerships.require_side(partnership, directory.actor_of(body))
+    side = partnerships.require_side(partnership, directory.actor_of(body))
     rules_in_force = rulebook.rulebook(session, partnership.id)
     respond(
         response_type="ephemeral",
@@ -126,6 +129,7 @@ def rulebook_button(
             sides(session, partnership),
             rules_in_force,
             int(page) if page.isdigit() else 0,
+            side=side,
         ),
     )
 

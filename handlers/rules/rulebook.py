@@ -25,7 +25,7 @@ from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.rules.messages import CATEGORY_LABELS
 from handlers.text import Mrkdwn, cut, escape, join, md, user
-from storage.models import DecisionKind, Partnership, Rule, RuleStatus
+from storage.models import DecisionKind, Partnership, Rule, RuleStatus, Side
 
 PAGE_SIZE = 15  # rules per ephemeral page: 15 sections + header, context, divider, actions
 SHARED_PER_MESSAGE = 45  # rules per message when the rulebook is shared in the channel
@@ -62,21 +62,22 @@ def title(names: Sides) -> str:
     return f"Rules of engagement · {names.joint}"
 
 
-def rulebook_page(p: Partnership, names: Sides, rules: list[Rule], page: int = 0) -> dict[str, Any]:
-    """One page of the rulebook in force, for one person, with buttons for more and sharing."""
+def rulebook_page(
+    p: Partnership, names: Sides, rules: list[Rule], page: int = 0, side: Side = Side.VENDOR
+) -> dict[str, Any]:
+    """One page of the rulebook in force, for one person (of ``side``: a partner's people
+    can't run /roe, so they are pointed to the button), with buttons for more and sharing."""
     total = pages(rules)
     page = min(max(page, 0), total - 1)
     shown = rules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     blocks: list[Block] = [header(title(names))]
     if not rules:
-        blocks.append(
-            section(
-                md(
-                    "No rules are in force yet. Propose one with `/roe` or the *Propose a "
-                    "rule* button on the partnership summary."
-                )
-            )
+        how = (
+            md("the *Propose a rule* button on the partnership summary")
+            if side is Side.PARTNER
+            else md("`/roe` or the *Propose a rule* button on the partnership summary")
         )
+        blocks.append(section(md("No rules are in force yet. Propose one with {}.", how)))
         return message(md("{}", title(names)), blocks)
     blocks.append(
         note(

@@ -222,11 +222,12 @@ class PostResult:
     error: str | None = None
     channel_id: str = ""
     permalink: str | None = None  # the celebration, to go and see it
+    ask: Mrkdwn | None = None  # whom to ask for a fix the reader can't make (partner side)
 
 
 def _fix(outcome: PostResult) -> Mrkdwn:
     """What to do about the error: the boundary's advice (Mrkdwn that may link the channel)."""
-    fix = how_to_fix(outcome.error, outcome.channel_id)
+    fix = how_to_fix(outcome.error, outcome.channel_id, ask=outcome.ask)
     return fix if isinstance(fix, Mrkdwn) else ours(fix)
 
 
@@ -283,7 +284,7 @@ def outcome_view(win: Win, outcome: PostResult, *, edited: bool = False) -> dict
     else:
         what = "update its message" if edited else "celebrate it"
         blocks += [
-            section(md(":warning: {}", not_posted_text(outcome, what=what))),
+            section(not_posted_text(outcome, what=what)),
             ActionsBlock(
                 block_id=B.WIN_OUTCOME_ACTIONS,
                 elements=[button("Post it now", Action.WIN_REPOST, str(win.id), style="primary")],

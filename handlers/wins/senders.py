@@ -20,11 +20,11 @@ from bot.domain.partners.names import sides
 from bot.domain.wins import service as wins
 from handlers import delivery
 from handlers.dispatch import Attempt
-from handlers.tell import error_code, show_in_modal, tell
+from handlers.tell import error_code, owners_at_vendor, show_in_modal, tell
 from handlers.text import channel as channel_link
 from handlers.text import md
 from handlers.wins import messages, modals
-from storage.models import Occurrence, Win
+from storage.models import Occurrence, Side, Win
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +124,16 @@ def send_menu_closes(client: WebClient, session: Session, occurrence: Occurrence
     return send_update(client, session, occurrence)
 
 
-def _outcome(client: WebClient, win: Win, delivery_: Delivery, channel: str) -> modals.PostResult:
+def _outcome(
+    client: WebClient, session: Session, win: Win, delivery_: Delivery, channel: str
+) -> modals.PostResult:
     if delivery_.outcome is Outcome.SENT:
         link = delivery.permalink(client, win.channel_id or channel, win.message_ts)
         return modals.PostResult(posted=True, channel_id=channel, permalink=link)
-    return modals.PostResult(posted=False, error=delivery_.reason, channel_id=channel)
+    # Someone at the partner can't invite partnerbot or fix the link: they ask the owners.
+    partnership = partnerships.get_partnership(session, win.partnership_id)
+    ask = owners_at_vendor(session, partnership) if win.logged_by_side is Side.PARTNER else None
+    return modals.PostResult(posted=False, error=delivery_.reason, channel_id=channel, ask=ask)
 
 
 def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -> None:
@@ -140,7 +145,7 @@ def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -
     channel = partnerships.get_partnership(session, win.partnership_id).channel_id
     if attempt.delivery.outcome is Outcome.SKIPPED:
         return
-    outcome = _outcome(client, win, attempt.delivery, channel)
+    outcome = _outcome(client, session, win, attempt.delivery, channel)
     if attempt.delivery.outcome is Outcome.RETRY and not attempt.first:
         return  # the person heard about the delay the first time
     view_id = payload.get("view_id") if attempt.first else None

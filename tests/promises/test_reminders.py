@@ -210,6 +210,8 @@ def test_a_reminder_slack_will_never_take_tells_the_other_owners(
     assert [d.outcome.value for d in report.deliveries] == ["permanent"]
     assert reminder_dms(bench) == []
     [note] = dms(bench, "U_CAM")  # U_CAM co-owns the partnership with the maker, U_TM
-    assert "I couldn't remind <@U_TM>" in note.text and "(user_disabled)" in note.text
+    assert "I couldn't remind <@U_TM>" in note.text
+    # the cause in plain words, never Slack's code
+    assert "Slack account is deactivated" in note.text and "user_disabled" not in note.text
     assert "Register your next three Globex opportunities first" in note.text
     assert stored(bench, promise.id).state is PromiseState.OPEN

@@ -134,7 +134,11 @@ def test_outsider_and_non_approver_are_refused_and_nothing_changes(bench, fake_s
     approve(bench, proposal.id, "U_PAT")  # on the partner side, but not a named approver
     refusal = fake_slack.responses[-1]["text"]
     assert "Only the named rule approvers of Acme Resellers" in refusal
-    assert "<@U_DANA>" in refusal and "/partner edit" in refusal
+    # the partner is pointed to people by name, not to a command they can't run
+    assert "<@U_DANA>" in refusal and "/partner" not in refusal
+    assert "ask an owner of the partnership (<@U_TM>, <@U_CAM>) to name you an approver" in (
+        refusal
+    )
 
     views_before = len(fake_slack.views)
     decide(bench, Action.ROE_REJECT, proposal.id, "U_PAT")

@@ -183,3 +183,13 @@ def test_sharing_in_an_archived_channel_says_what_to_do(bench, fake_slack):
         bench.click(button["action_id"], button["value"], user="U_DANA", user_team=PARTNER)
     shared = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rules of")]
     assert len(shared) == 1
+
+
+def test_an_empty_rulebook_points_each_side_to_what_it_can_use(bench, fake_slack):
+    partnership = link_partnership(bench)
+    bench.click(Action.ROE_RULEBOOK, str(partnership.id), user="U_DANA", user_team=PARTNER)
+    partner = block_texts(fake_slack.responses[-1]["blocks"])
+    assert "No rules are in force yet. Propose one with the *Propose a rule* button" in partner
+    assert "/roe" not in partner  # a partner's people can't run it
+    vendor = block_texts(response_json(bench.command("/roe", "list"))["blocks"])
+    assert "Propose one with `/roe` or the *Propose a rule* button" in vendor

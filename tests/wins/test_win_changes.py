@@ -179,3 +179,12 @@ def test_only_the_logger_may_change_a_win(bench, fake_slack):
     assert "Only <@U_TM>" in fake_slack.responses[-1]["text"]
     [stored] = wins(bench)
     assert stored.deleted_at is None and changes(bench) == []
+
+
+def test_someone_else_is_pointed_to_a_button_not_a_command(bench, fake_slack):
+    link_partnership(bench)
+    win = log_win(bench)
+    open_menu(bench, win, "edit", user="U_DANA", team=PARTNER)
+    refusal = fake_slack.responses[-1]["text"]
+    assert "Only <@U_TM>, who logged this win, can change it." in refusal
+    assert "log another win with the *Log a win* button" in refusal and "/win" not in refusal

@@ -187,7 +187,7 @@ def require_changeable(win: Win, actor: Actor) -> None:
     if actor.user_id != win.logged_by:
         raise NotAllowed(
             f"Only <@{win.logged_by}>, who logged this win, can change it. Ask them, or log "
-            "another win with /win."
+            "another win with the *Log a win* button on the partnership summary."
         )
     if not still_changeable(win, utcnow()):
         raise NotAllowed(

@@ -296,7 +296,7 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     yield "prompt", prompt
     yield "closed", review_views.closed_blocks(prompt["blocks"], review_views.closed_line(review()))
     yield "held summary", review_views.held_summary(review(h))
-    yield "snoozed", review_views.snoozed_reminder(p, "U_DANA")
+    yield "snoozed", review_views.snoozed_reminder(Sides(h, h), "U_DANA")
     yield "overdue", review_views.overdue_dm(p, due, "UTC", "https://slack.test/archives/C1/p1")
     yield "paused", review_views.paused_dm(p, h)
     yield "held modal", review_modals.held_modal(review(h, status=ReviewStatus.DUE), p, today)

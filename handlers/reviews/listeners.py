@@ -77,11 +77,9 @@ def snooze(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Se
     ack()
     actor = directory.actor_of(body)
     review = reviews.snooze(session, review_from_button(session, body).id, actor)
+    partnership = partnerships.get_partnership(session, review.partnership_id)
     note = messages.snoozed_note(
-        actor.user_id,
-        review,
-        directory.time_zone(client, session, actor.user_id),
-        utcnow() + timedelta(days=1),
+        actor.user_id, review, partnership.time_zone, utcnow() + timedelta(days=1)
     )
     senders.thread_note(session, review, actor.user_id, note)
 

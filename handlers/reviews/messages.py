@@ -28,7 +28,7 @@ from handlers.blocks import (
 from handlers.delivery import how_to_fix
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, channel, escape, join, md, user, users
+from handlers.text import Mrkdwn, channel, escape, join, md, user, users, when
 from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus, Side
 
 BUSINESS_WEEKDAYS = WEEKDAYS[:5]
@@ -150,21 +150,23 @@ def held_summary(review: Review) -> dict[str, Any]:
     return message(text, [section(part) for part in parts])
 
 
-def snoozed_note(actor: str, review: Review, reader_tz: str, remind_at: datetime) -> Mrkdwn:
+def snoozed_note(actor: str, review: Review, tz: str, remind_at: datetime) -> Mrkdwn:
+    """Posted in the prompt's thread, which both companies read: the time is a Slack date
+    token, so each reader sees their own clock (``tz``, the partnership's, where it can't)."""
     return md(
-        ":zzz: {} snoozed the review a day; I'll remind this thread at {}.",
+        ":zzz: {} snoozed the review a day; I'll remind this thread {}.",
         user(actor),
-        local_time(remind_at, reader_tz),
+        when(remind_at, tz),
     )
 
 
-def snoozed_reminder(partnership: Partnership, by: str | None) -> dict[str, Any]:
+def snoozed_reminder(names: Sides, by: str | None) -> dict[str, Any]:
     who = md(" (snoozed by {} yesterday)", user(by)) if by else Mrkdwn("")
     return message(
         md(
-            ":bell: Reminder: the review with {} is still due{}. Use the buttons above once "
-            "it's held, or skip this cycle.",
-            escape(partnership.partner_name, 600),
+            ":bell: Reminder: the {} review is still due{}. Use the buttons above once it's "
+            "held, or skip this cycle.",
+            escape(names.joint, 600),
             who,
         )
     )

@@ -117,7 +117,9 @@ def send_snoozed(client: WebClient, session: Session, occurrence: Occurrence) ->
     partnership = _live(session, review.partnership_id)
     if partnership is None or review.channel is None:
         return Delivery.skipped("the partnership is not active")
-    message = messages.snoozed_reminder(partnership, (occurrence.payload or {}).get("by"))
+    message = messages.snoozed_reminder(
+        sides(session, partnership), (occurrence.payload or {}).get("by")
+    )
     return slack.post(client, occurrence, review.channel, {**message, "thread_ts": review.ts})
 
 

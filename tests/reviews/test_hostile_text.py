@@ -129,7 +129,7 @@ def test_review_replies_and_dms_show_hostile_text_as_text(h):
     assert "*Attended:* <@U_TM>, <@U_DANA>" in shown(summary)
     assert_inert(messages.snoozed_note("U_DANA", review(), "UTC", NOW))
     assert messages.snoozed_note("U_DANA", review(), "UTC", NOW).startswith(":zzz: <@U_DANA>")
-    assert_inert(messages.snoozed_reminder(p, "U_DANA"), h)
+    assert_inert(messages.snoozed_reminder(Sides(h, h), "U_DANA"), h)
     assert_inert(messages.overdue_dm(p, review(status=ReviewStatus.DUE), "UTC"), h)
     linked = messages.overdue_dm(p, review(), "UTC", "https://slack.test/archives/C1/p1")
     assert_inert(linked, h)

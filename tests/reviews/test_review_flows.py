@@ -148,10 +148,15 @@ def test_snooze_a_day_reminds_the_thread_tomorrow_and_delays_the_overdue_dm(
     click(bench, Action.REVIEW_SNOOZE, prompt, user="U_PAT")
     [note] = [m for m in fake_slack.posts(CHANNEL) if m.thread_ts == prompt.ts]
     assert "snoozed the review a day" in note.text
+    # both companies read the thread: each reader sees the time in their own zone
+    assert "I'll remind this thread <!date^1796140800^{date_short_pretty} {time}|" in note.text
+    assert "Tue 1 Dec 2026, 11:00 New York time>" in note.text
     assert reviews(bench)[0].snoozes == 1
     tick(bench, datetime(2026, 12, 1, 16, 1, tzinfo=UTC))  # a day after the snooze
     replies = [m for m in fake_slack.posts(CHANNEL) if m.thread_ts == prompt.ts]
-    assert "Reminder: the review with Acme Resellers is still due" in replies[-1].text
+    assert f"Reminder: the Vendor Inc {TIMES} Acme Resellers review is still due" in (
+        replies[-1].text
+    )
     # Overdue counts from the snooze: not on Wednesday, but on Thursday.
     tick(bench, datetime(2026, 12, 2, 15, 1, tzinfo=UTC))
     assert not fake_slack.posts("DU_TM")

@@ -37,6 +37,11 @@ def take(slack: SlackPage, folder: Path) -> None:
     slack.click_thread("Proposed rule: Leads shared within 48 hours")
     slack.sees("Approve", where="#thread-body")
     slack.shot(folder / "thread.png")
+    # approving puts the rule in force for both companies: Slack asks first
+    slack.click("Approve", within=slack.page.locator("#thread-body"))
+    slack.page.locator("#confirm-card").wait_for()
+    slack.shot(folder / "rule-approve.png")
+    slack.page.locator("#confirm-card [data-deny]").click()
 
     slack.be("U_DANA")
     slack.type("/win 10k Contoso")
@@ -47,6 +52,14 @@ def take(slack: SlackPage, folder: Path) -> None:
     slack.page.wait_for_timeout(300)
     slack.shot(folder / "partner.png")
     card_shot(slack, card, folder / "summary-partner.png")
+
+    # the promise made to Dana, as she reads it in her DM with partnerbot
+    slack.go("Messages")
+    card = slack.message("promises to make it up to you")
+    card.evaluate("card => card.scrollIntoView({block: 'end'})")
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "promise-partner.png")
+    slack.open("U_DANA", "C0ACME")
 
     slack.be("U_TM")
     slack.type("/partner")

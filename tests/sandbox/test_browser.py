@@ -84,6 +84,7 @@ def test_a_rule_proposed_by_the_partner_is_approved_by_both_sides(slack: SlackPa
     slack.be("U_TM")
     slack.click_thread(proposal_text="Deal registration window")
     slack.click("Approve", within=slack.page.locator("#thread-body"))
+    slack.confirm()  # approving puts it in force for both: the button asks first
     slack.sees("approved version 1", where="#thread-body")
     slack.message("R-1")  # agreed: numbered in the channel's status line
 

@@ -251,7 +251,6 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
     actor, where = payload.get("actor"), str(payload.get("where") or "")
     what = str(payload.get("what") or "Your change")
     retry = None
-    ask = owners_to_ask(session, occurrence.partnership_id, actor)
     if delivery.outcome is Outcome.SENT and attempt.first and payload.get("confirm"):
         text = md("{} in {}.", str(payload["confirm"]), channel(where))
     elif delivery.outcome is Outcome.RETRY and attempt.first:
@@ -267,6 +266,8 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
             if payload.get("saved", True)
             else md("I couldn't post {} in {}.", what, channel(where))
         )
+        # Whom to ask is looked up only when something must be fixed.
+        ask = owners_to_ask(session, occurrence.partnership_id, actor)
         fix = how_to_fix(delivery.reason, where, ask=ask)
         text = md("{} {}, then press *Post it now*.", opening, fix)
         retry = try_again_button(Action.EFFECT_RETRY, str(occurrence.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import InputInteractiveElement
 
 from bot.domain.text import moment
-from handlers.ids import VALUE
+from handlers.ids import VALUE, Action
 from handlers.text import Mrkdwn, cut, plain, require
 
 MAX_MESSAGE_BLOCKS = 50
@@ -27,12 +28,21 @@ MAX_MODAL_BLOCKS = 100
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 TEXT_LIMIT = 3000  # a message's top-level text: keep it short, it is the notification
+_LINK = re.compile(r"^https?://[^\s<>|]+$")
 
 
 def button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
     return ButtonElement(
         text=plain(text, 75), action_id=action_id, value=value or None, style=style
     )
+
+
+def link_button(text: str, url: str | None) -> ButtonElement | None:
+    """A button that opens a link (a message's permalink): None for a URL we can't vouch for.
+    Slack still sends the click, which ``Action.OPEN_LINK``'s listener only acks."""
+    if not url or not _LINK.match(url):
+        return None
+    return ButtonElement(text=plain(text, 75), action_id=Action.OPEN_LINK, url=url[:3000])
 
 
 # The only builders of mrkdwn in Block Kit: each takes Mrkdwn (see handlers.text) and refuses
@@ -98,5 +108,5 @@ def field_input(
 
 
 def local_time(when: datetime, tz: str) -> str:
-    """A moment as the reader sees it, e.g. 'Tue 1 Dec 2026, 10:00 EST' (bot.domain.text)."""
+    """A moment as the reader sees it, e.g. 'Tue 1 Dec 2026, 10:00 New York time'."""
     return moment(when, tz)

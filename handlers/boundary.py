@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -29,11 +30,16 @@ from sqlalchemy.orm import Session
 
 from bot.domain import limits, outbox
 from bot.domain.errors import DomainError, FormErrors
+from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import vendor_name
+from bot.domain.people import name_workspace
+from handlers import directory
 from handlers import tell as people
 from handlers.blocks import section
 from handlers.delivery import how_to_fix
 from handlers.tell import error_code
 from handlers.text import Mrkdwn, md, ours, require
+from storage.models import Side
 
 log = logging.getLogger("partnerbot.requests")
 
@@ -43,12 +49,39 @@ DATABASE_DOWN = Mrkdwn(
 )
 
 
-def unexpected(reference: str) -> Mrkdwn:
+def unexpected(reference: str, ask: Mrkdwn | None = None) -> Mrkdwn:
+    """A failure of partnerbot's own: who to tell is whoever can act on it (a partner's
+    people are pointed to the partnership's owners at the vendor, by name)."""
     return md(
         "Something went wrong on our side and nothing was changed. Please try again; if it "
-        "keeps happening, tell your Slack admin (reference {}).",
+        "keeps happening, tell {} (reference {}).",
+        ask or Mrkdwn("whoever installed partnerbot in your workspace"),
         reference,
     )
+
+
+def whom_to_ask(session: Session, body: dict[str, Any]) -> Mrkdwn | None:
+    """For someone at the partner: the owners of the channel's partnership, by name, who can
+    do what they can't (invite partnerbot, look into a failure). None for anyone else."""
+    channel = _channel_of(body)
+    if not channel:
+        return None
+    try:
+        partnership = partnerships.live_partnership_in(session, channel)
+        if partnership is None:
+            return None
+        if partnerships.actor_side(partnership, directory.actor_of(body)) is not Side.PARTNER:
+            return None
+        return people.owners_at_vendor(session, partnership)
+    except Exception:  # whom to name is a courtesy; the answer goes out without it
+        log.warning("could not name the owners for %s", describe(body), exc_info=True)
+        session.rollback()
+        return None
+
+
+def _channel_of(body: dict[str, Any]) -> str:
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    return str(channel or (body.get("container") or {}).get("channel_id") or "")
 
 
 class TrackedAck:
@@ -73,8 +106,9 @@ def refusal(error: DomainError) -> Mrkdwn:
     return ours(error.message)
 
 
-def slack_trouble(body: dict[str, Any], error: Exception) -> Mrkdwn:
-    """What to tell a person when Slack refused a call their request needed."""
+def slack_trouble(body: dict[str, Any], error: Exception, ask: Mrkdwn | None = None) -> Mrkdwn:
+    """What to tell a person when Slack refused a call their request needed, in plain words
+    with the fix (``ask``: whom a partner's people ask for a fix they can't make)."""
     code = error_code(error)
     status = error.response.status_code if isinstance(error, SlackApiError) else 0
     url = str(getattr(error.response, "api_url", "")) if isinstance(error, SlackApiError) else ""
@@ -87,8 +121,7 @@ def slack_trouble(body: dict[str, Any], error: Exception) -> Mrkdwn:
             "Slack didn't open the form (it can take too long when Slack is slow), so nothing "
             "was changed. Please try again."
         )
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
-    return md("{} Nothing was changed; please try again.", how_to_fix(code, channel))
+    return md("{}. Nothing was changed.", how_to_fix(code, _channel_of(body), ask=ask))
 
 
 def describe(body: dict[str, Any]) -> str:
@@ -129,7 +162,7 @@ def tell(
     require(text)
     kind = body.get("type")
     if kind == "view_submission" and not ack.called:
-        ack(response_action="update", view=message_view("partnerbot", md(":warning: {}", text)))
+        ack(response_action="update", view=message_view("Not saved", text))
         return
     if "command" in body and not ack.called:
         ack(text=text)
@@ -142,9 +175,7 @@ def tell(
             return
         except (SlackApiError, OSError) as exc:
             log.warning("could not answer %s through response_url: %s", user, exc)
-    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
-    channel = channel or (body.get("container") or {}).get("channel_id")
-    people.tell(client, user, text, channel=channel)
+    people.tell(client, user, text, channel=_channel_of(body) or None)
 
 
 def field_errors(body: dict[str, Any], error: DomainError) -> dict[str, str] | None:
@@ -158,6 +189,36 @@ def field_errors(body: dict[str, Any], error: DomainError) -> dict[str, str] | N
     if errors and all(name in blocks for name in errors):
         return errors
     return None
+
+
+# Per database (its session factory): the workspaces whose name is stored.
+_NAMED: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
+
+
+def learn_workspace_name(session: Session, client: WebClient, context: BoltContext) -> None:
+    """Record the installing workspace's name (auth.test's ``team``) while we don't know it:
+    it names the vendor side to both companies. An OAuth install records it when it is
+    saved; with a single bot token the first request learns it, once. Slack or the database
+    failing here changes nothing: the listener goes on, and the next request asks again."""
+    result = context.authorize_result
+    team_id = result.team_id if result is not None else None
+    factory = context.get("session_factory")
+    if not team_id or factory is None:
+        return
+    named = _NAMED.setdefault(factory, set())
+    if team_id in named:
+        return
+    try:
+        if vendor_name(session, team_id) is not None:
+            named.add(team_id)  # stored: no request of this process asks again
+            return
+        answer = client.auth_test()
+        if answer.get("team_id") == team_id:
+            name_workspace(session, team_id, answer.get("team"))
+    except (SlackApiError, OSError) as error:
+        log.info("auth.test for the workspace's name failed: %s", error_code(error))
+    except DBAPIError:
+        session.rollback()
 
 
 def listener(fn: Callable[..., None]) -> Callable[..., None]:
@@ -194,6 +255,7 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             "config": context.get("config"),
         }
         try:
+            learn_workspace_name(session, client, context)
             fn(**{name: available[name] for name in wanted})
             session.commit()
             declared = outbox.declared(session)
@@ -217,7 +279,8 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             session.rollback()
             outcome = f"slack refused: {error_code(error)}"
             log.warning("%s: Slack call failed: %s", describe(body), error_code(error))
-            tell(body, tracked, client, respond, slack_trouble(body, error))
+            ask = whom_to_ask(session, body)
+            tell(body, tracked, client, respond, slack_trouble(body, error, ask))
         except DBAPIError:
             session.rollback()
             outcome = "database unavailable"
@@ -228,7 +291,7 @@ def listener(fn: Callable[..., None]) -> Callable[..., None]:
             reference = uuid.uuid4().hex[:8]
             outcome = f"error {reference}"
             log.exception("unexpected error in %s (reference %s)", describe(body), reference)
-            tell(body, tracked, client, respond, unexpected(reference))
+            tell(body, tracked, client, respond, unexpected(reference, whom_to_ask(session, body)))
         finally:
             session.close()
             tracked()

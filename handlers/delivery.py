@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -38,33 +39,119 @@ CHANNEL_ERRORS = frozenset(
 )
 
 
-# What a person can do about each channel error (no final full stop: callers add what next).
-CHANNEL_FIXES = {
-    "not_in_channel": "I'm not a member of {}. Invite me there with `/invite @partnerbot`",
-    "is_archived": "{} is archived. Ask someone to unarchive it",
-    "channel_not_found": (
+@dataclass(frozen=True)
+class Cause:
+    """What a Slack error means, in plain words, and what fixes it.
+
+    ``what`` names the cause (``{}`` is the channel); ``fix`` is what to do. ``via`` is the
+    fix as someone else must do it (invite partnerbot, check the channel's link): a reader
+    who can't do it themselves (a partner's people) is told whom to ask, by name.
+    """
+
+    what: str
+    fix: str
+    via: str | None = None
+
+
+_BUSY = Cause("Slack is busy right now", "Wait a minute and try again")
+_NO_DM = Cause(
+    "Slack doesn't let me send that person a direct message (people at another company "
+    "often can't get one from partnerbot)",
+    "Let them know yourself in {}",
+)
+_ACCESS = Cause(
+    "partnerbot's access to this workspace has lapsed or lacks a permission",
+    "Ask whoever installed partnerbot to reinstall it",
+    via="have partnerbot reinstalled",
+)
+_PERSON = "Pick someone else, or ask an owner to update the setup"
+
+# The one table of Slack's error codes as people are told them, in every flow. A code not
+# here is said as "Slack refused it", never by its name.
+SLACK_CAUSES: dict[str, Cause] = {
+    "not_in_channel": Cause(
+        "I'm not a member of {}",
+        "Invite me there with `/invite @partnerbot`",
+        via="invite me there with `/invite @partnerbot`",
+    ),
+    "is_archived": Cause("{} is archived", "Ask someone to unarchive it"),
+    "channel_not_found": Cause(
         "I can't see the partnership's channel any more (it may have been deleted, or stopped "
-        "being shared). Ask an owner to check it with `/partner`"
+        "being shared)",
+        "Ask an owner to check it with `/partner`",
+        via="check it with `/partner`",
     ),
-    "access_denied": "Slack doesn't let me post in {}. Ask a Slack admin of your workspace why",
-    "team_access_not_granted": (
-        "partnerbot isn't allowed in {} by its organization's settings. Ask an admin to allow it"
+    "access_denied": Cause(
+        "Slack doesn't let me post in {} (who may post there is limited)",
+        "Ask whoever manages the channel to let partnerbot post there",
     ),
-    "msg_too_long": "The message is longer than Slack takes. Shorten the text and try again",
-    "message_not_found": (
-        "Its message in {} was deleted, so there is nothing to update; the record is kept"
+    "restricted_action": Cause(
+        "{} only lets some people post",
+        "Ask whoever manages the channel to let partnerbot post there",
     ),
-    "user_not_found": "Slack can't find that person any more",
-    "user_disabled": "That person's Slack account is deactivated",
+    "team_access_not_granted": Cause(
+        "partnerbot isn't allowed in {} by its organization's settings",
+        "Ask an admin of the organization that hosts the channel to allow it",
+    ),
+    "msg_too_long": Cause("The message is longer than Slack takes", "Shorten the text"),
+    "message_not_found": Cause(
+        "Its message in {} was deleted, so there is nothing to update",
+        "Nothing is lost: the record is kept",
+    ),
+    "user_not_found": Cause(
+        "Slack no longer knows that person (they may have left their company)", _PERSON
+    ),
+    "user_disabled": Cause("That person's Slack account is deactivated", _PERSON),
+    "cannot_dm_bot": _NO_DM,
+    "invalid_user_combination": _NO_DM,
+    "user_not_visible": _NO_DM,
+    "missing_scope": _ACCESS,
+    "not_allowed_token_type": _ACCESS,
+    "invalid_auth": _ACCESS,
+    "not_authed": _ACCESS,
+    "account_inactive": _ACCESS,
+    "token_revoked": _ACCESS,
+    "token_expired": _ACCESS,
+    **{code: _BUSY for code in PASSING_ERRORS},
+    "timeout": _BUSY,
+    "connection_error": _BUSY,
 }
+_UNKNOWN = Cause("Slack refused it", "Wait a minute and try again")
 
 
-def how_to_fix(error: str | None, channel: str) -> Mrkdwn:
-    """The advice for a Slack error about a channel, or "wait a minute" for anything else."""
-    fix = CHANNEL_FIXES.get(error or "")
-    if fix is None:
-        return md("Slack is having trouble right now ({}). Wait a minute", error or "no answer")
-    return md(fix, channel_link(channel))
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def cause(error: str | None, channel: str) -> Mrkdwn:
+    """What a Slack error means, in a phrase: "I'm not a member of #acme-partners"."""
+    found = SLACK_CAUSES.get(error or "", _UNKNOWN)
+    return md(_capital(found.what), channel_link(channel))
+
+
+def how_to_fix(error: str | None, channel: str, *, ask: Mrkdwn | None = None) -> Mrkdwn:
+    """What a Slack error means and what fixes it, with no final full stop (callers add what
+    comes next): "I'm not a member of #acme-partners. Invite me there with `/invite
+    @partnerbot`". ``ask`` names who can do a fix the reader can't (the owners, for a
+    partner's people): "… Ask @Terry to invite me there …"."""
+    found = SLACK_CAUSES.get(error or "", _UNKNOWN)
+    what = cause(error, channel)
+    if found.via is not None and ask is not None:
+        return md("{}. Ask {} to " + found.via, what, ask)
+    return md("{}. " + found.fix, what, channel_link(channel))
+
+
+def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
+    """The link to a posted message (chat.getPermalink), for a "take me there" button; None
+    when there is no message yet or Slack won't say (the button is then left out)."""
+    if not channel or not ts:
+        return None
+    try:
+        found = client.chat_getPermalink(channel=channel, message_ts=ts)
+    except (SlackApiError, OSError) as exc:
+        log.info("no permalink for %s in %s: %s", ts, channel, exc)
+        return None
+    return str(found.get("permalink") or "") or None
 
 
 def metadata(occurrence: Occurrence, key: str | None = None) -> dict[str, Any]:

@@ -23,15 +23,23 @@ from sqlalchemy.orm import Session
 from bot.domain import limits, outbox
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partners.service import person_side
 from handlers import delivery
 from handlers.boundary import TrackedAck, listener
 from handlers.delivery import how_to_fix
 from handlers.dispatch import Attempt
 from handlers.ids import Action
 from handlers.subjects import OUT_OF_DATE, button_id
-from handlers.tell import open_dm, show_in_modal, tell, try_again_button, with_button
+from handlers.tell import (
+    open_dm,
+    owners_at_vendor,
+    show_in_modal,
+    tell,
+    try_again_button,
+    with_button,
+)
 from handlers.text import Mrkdwn, channel, link, md, require
-from storage.models import Occurrence, OccurrenceStatus
+from storage.models import Occurrence, OccurrenceStatus, Partnership, Side
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +231,18 @@ def send_reply(client: WebClient, session: Session, occurrence: Occurrence) -> D
     return Delivery.permanent(f"http {answer.status_code}: {answer.body[:100]}")
 
 
+def owners_to_ask(
+    session: Session, partnership_id: int | None, user_id: str | None
+) -> Mrkdwn | None:
+    """For a partner's person, the partnership's owners at the vendor, by name: they can do
+    what the partner's people can't (invite partnerbot, check the channel). None for anyone
+    else, who can do it themselves."""
+    partnership = session.get(Partnership, partnership_id) if partnership_id else None
+    if partnership is None or person_side(session, partnership, user_id) is not Side.PARTNER:
+        return None
+    return owners_at_vendor(session, partnership)
+
+
 def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
     """The generic notice: a delay is mentioned once; a refusal says what to fix, with a
     button to try again."""
@@ -246,7 +266,10 @@ def notice(client: WebClient, session: Session, attempt: Attempt) -> None:
             if payload.get("saved", True)
             else md("I couldn't post {} in {}.", what, channel(where))
         )
-        text = md("{} {}, then press *Post it now*.", opening, how_to_fix(delivery.reason, where))
+        # Whom to ask is looked up only when something must be fixed.
+        ask = owners_to_ask(session, occurrence.partnership_id, actor)
+        fix = how_to_fix(delivery.reason, where, ask=ask)
+        text = md("{} {}, then press *Post it now*.", opening, fix)
         retry = try_again_button(Action.EFFECT_RETRY, str(occurrence.id))
     else:
         return
@@ -278,5 +301,11 @@ def try_again(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
         raise DomainError("It's being posted right now; give it a minute.")
 
 
+def opened_link(ack: Any) -> None:
+    """A URL button opened its link in the person's browser; Slack wants the click acked."""
+    ack()
+
+
 def register(app: App) -> None:
     app.action(Action.EFFECT_RETRY)(try_again)
+    app.action(Action.OPEN_LINK)(opened_link)

@@ -26,6 +26,7 @@ class Callback(StrEnum):
     # wins
     WIN_LOG = "win_log"
     WIN_EDIT = "win_edit"
+    WIN_WITHDRAW = "win_withdraw"  # the dialog that confirms withdrawing a win
     # rules of engagement
     ROE_PROPOSE = "roe_propose"
     ROE_AMEND = "roe_amend"
@@ -40,7 +41,9 @@ class Callback(StrEnum):
     PROMISE_MADE_GOOD = "promise_made_good"
     PROMISE_NOT_YET = "promise_not_yet"
     PROMISE_RENEGOTIATE = "promise_renegotiate"
+    PROMISE_DISPUTE = "promise_dispute"  # "That's not what we agreed", with a note
     # kpis and exit
+    KPI_SHARE = "kpis_share_preview"  # what sharing will post, confirmed before it is
     EXIT = "partnership_exit"
     # deals: the funnel
     DEAL_UPDATE = "deal_update"
@@ -57,6 +60,8 @@ class Callback(StrEnum):
 class Action(StrEnum):
     # any effect Slack refused for good, tried again once the person fixed the channel
     EFFECT_RETRY = "effect_try_again"
+    # a URL button (a permalink): Slack still sends the click, which is only acked
+    OPEN_LINK = "open_link"
     # partnerships
     SHOW_SUMMARY = "partnership_show_summary"
     EDIT_PARTNERSHIP = "partnership_edit"
@@ -89,6 +94,8 @@ class Action(StrEnum):
     PROMISE_ACCEPT_DATE = "promise_accept_date"
     PROMISE_DECLINE_DATE = "promise_decline_date"
     PROMISE_RELEASE = "promise_release"
+    PROMISE_ACKNOWLEDGE = "promise_acknowledge"  # the partner's first, neutral answer
+    PROMISE_DISPUTE = "promise_dispute_open"
     # kpis and exit
     SHOW_KPIS = "kpis_show"
     SHARE_KPIS = "kpis_share"

@@ -44,10 +44,12 @@ SENDERS: dict[str, Sender] = {
     promises.REMINDER: promises.send_reminder,
     promises.PARTNER_NOTE: promises.send_partner_note,
     promises.MAKER_NOTE: promises.send_maker_note,
+    promises.PARTNER_CARD: promises.send_partner_card,
     # wins
     wins.CELEBRATE: wins.send_celebration,
     wins.COPY: wins.send_copy,
     wins.UPDATE: wins.send_update,
+    wins.MENU_CLOSES: wins.send_menu_closes,
     # KPIs and records
     kpis.SHARE: kpis.send_share,
     kpis.CHART: kpis.send_chart,

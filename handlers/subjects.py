@@ -16,9 +16,10 @@ from bot.domain.partners import service as partnerships
 from handlers import forms
 from storage.models import Partnership
 
+# Said to either side (the partner's people run no commands): where to go instead.
 OUT_OF_DATE = (
     "That is out of date: what it points at has changed or is gone. Open it again from the "
-    "latest message (or run the command again)."
+    "latest message in the channel."
 )
 MAX_ID = 2**31 - 1  # ids are database integers; anything else is not one of ours
 

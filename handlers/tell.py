@@ -14,14 +14,24 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
 
+from bot.domain.partners.names import sides
+from bot.domain.partners.service import owners
 from handlers.blocks import button, message, section
-from handlers.text import Mrkdwn, plain, require
+from handlers.text import Mrkdwn, either, md, plain, require
+from storage.models import Partnership
 
 log = logging.getLogger(__name__)
 
 # conversations.open refuses a DM with an external person who shares no DM-able channel.
 DM_REFUSED = frozenset({"invalid_user_combination", "cannot_dm_bot", "user_not_found"})
+
+
+def owners_at_vendor(session: Session, partnership: Partnership) -> Mrkdwn:
+    """Whom a partner's people ask for what only the vendor can do, by name:
+    "<@U_TM> or <@U_CAM> at Globex"."""
+    return md("{} at {}", either(owners(partnership)), sides(session, partnership).vendor)
 
 
 def error_code(error: Exception) -> str:

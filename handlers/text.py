@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot.domain.text import moment as local_moment
 from bot.domain.text import strip_format_characters
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -85,6 +86,22 @@ def users(user_ids: Iterable[str], empty: str = "—") -> Mrkdwn:
     return join(", ", (user(u) for u in ids)) if ids else Mrkdwn(empty)
 
 
+def of_company(user_id: str | None, company: str) -> Mrkdwn:
+    """A person beside their company, as both sides are shown: "@Terry (Globex)",
+    "@Dana (Acme Resellers)" (``bot.domain.partners.names.Sides.name`` gives ``company``)."""
+    return md("{} ({})", user(user_id), company)
+
+
+def either(user_ids: Iterable[str], empty: str = "an owner") -> Mrkdwn:
+    """People to ask, any one of them: "<@A>", "<@A> or <@B>", "<@A>, <@B> or <@C>"."""
+    ids = [user(u) for u in user_ids]
+    if not ids:
+        return Mrkdwn(empty)
+    if len(ids) == 1:
+        return ids[0]
+    return md("{} or {}", join(", ", ids[:-1]), ids[-1])
+
+
 def channel(channel_id: str | None) -> Mrkdwn:
     """A link to a channel we know by id."""
     if channel_id and _CHANNEL_ID.match(channel_id):
@@ -103,6 +120,13 @@ def link(url: str, label: object) -> Mrkdwn:
 def date(moment: datetime, fallback: str, token: str = "{date_short_pretty} {time}") -> Mrkdwn:
     """A moment Slack shows in each reader's own time zone (``fallback`` where it can't)."""
     return Mrkdwn(f"<!date^{int(moment.timestamp())}^{token}|{escape(fallback)}>")
+
+
+def when(moment: datetime, tz: str) -> Mrkdwn:
+    """A moment in a message many people read (a post in the shared channel): Slack shows it
+    in each reader's own time zone; where it can't, the fallback says it in ``tz`` (the
+    partnership's), e.g. "Tue 1 Dec 2026, 10:00 New York time"."""
+    return date(moment, local_moment(moment, tz))
 
 
 def ours(text: str) -> Mrkdwn:

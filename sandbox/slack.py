@@ -34,6 +34,7 @@ PageRoutes = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes, str] 
 class FakeSlack(MessagesApi, ViewsApi, ResponseUrls, FaultInjection):
     def __init__(self, bot_team: str = "T_VENDOR", host: str = "127.0.0.1", port: int = 0) -> None:
         self.bot_team = bot_team
+        self.bot_team_name = "Vendor Inc"
         self.bot_user = "UBOT"
         self.calls: list[Call] = []
         self.messages: list[Message] = []

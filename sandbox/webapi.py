@@ -16,6 +16,7 @@ class StandInState:
     """What the Web API methods read and write; ``sandbox.slack.FakeSlack`` holds it."""
 
     bot_team: str
+    bot_team_name: str
     bot_user: str
     messages: list[Message]
     ephemerals: list[Message]
@@ -51,7 +52,7 @@ class MessagesApi(StandInState):
         other = str(args.get("token", "")).startswith(("xoxb-new", "xoxb-rotated"))
         return {
             "ok": True,
-            "team": "New Co" if other else "Vendor Inc",
+            "team": "New Co" if other else self.bot_team_name,
             "team_id": "T_NEW" if other else self.bot_team,
             "user": "partnerbot",
             "user_id": self.bot_user,

@@ -70,6 +70,7 @@ class World:
     def seed(self, slack: FakeSlack) -> None:
         """Put the world's people and channels into the Slack stand-in."""
         slack.bot_team = self.vendor
+        slack.bot_team_name = self.teams.get(self.vendor, slack.bot_team_name)
         for person in self.people:
             user = slack.add_user(person.id, person.team, person.name, person.tz)
             user.is_admin, user.title = person.is_admin, person.title

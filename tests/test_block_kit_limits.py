@@ -161,6 +161,7 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     objects come from the features' hostile-text tests)."""
     from datetime import date, datetime
 
+    from bot.domain.partners.names import Sides
     from bot.domain.promises.records import PromiseList
     from bot.domain.reviews.cadence import Cadence
     from bot.domain.rules.records import ProposalRecord, RuleHistory
@@ -193,8 +194,17 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     p = partnership(h)
 
     # partnerships and exit
-    yield "summary", partner_views.summary_blocks(p, partner_views.SummaryExtras(lines=[h]))
-    yield "linked", partner_views.linked_message(p, "U_TM")
+    for side in Side:
+        yield (
+            f"summary, {side} side",
+            partner_views.summary_blocks(
+                p,
+                Sides(h, h),
+                partner_views.Reader("U_TM", side),
+                partner_views.SummaryExtras(lines=[h]),
+            ),
+        )
+    yield "linked", partner_views.linked_message(p, Sides(h, h), "U_TM")
     yield (
         "setup",
         partner_modals.setup_modal(
@@ -222,22 +232,23 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     yield "amend modal", rule_modals.rule_modal(1, [], amending=(1, pending.version))
     yield "comment modal", rule_modals.comment_modal("cb", h, "Why?", h, {"x": 1}, h)
     rules = [rule(h, number=n) for n in range(1, 20)]
-    yield "rulebook", book.rulebook_page(p, rules)
-    for message in book.shared_rulebook(p, rules, "U_TM"):
+    yield "rulebook", book.rulebook_page(p, Sides(h, h), rules)
+    for message in book.shared_rulebook(Sides(h, h), rules, "U_TM"):
         yield "shared rulebook", message
     agreed = state(h, ProposalStatus.AGREED, agreed=True)
     history = RuleHistory(
         rule(h),
         [ProposalRecord(agreed.proposal, [agreed.version], agreed.decisions)],
-        {Side.VENDOR: h, Side.PARTNER: h},
+        Sides(h, h),
         {"U_TM": h, "U_DANA": h},
     )
     yield "history", book.history_blocks(history, "America/New_York")
 
     # wins
     w = win(h)
-    yield "celebration", win_messages.celebration(w, p)
-    yield "withdrawn", win_messages.withdrawn(w, p)
+    yield "celebration", win_messages.celebration(w, Sides(h, h), w.created_at)
+    yield "withdrawn", win_messages.withdrawn(w, Sides(h, h))
+    yield "withdraw dialog", win_views.withdraw_modal(w, "C1")
     yield "recent", win_messages.recent_list(p, [w], h)
     draft = WinForm(
         partnership_id=1,
@@ -265,8 +276,9 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     # promises
     pr = promise(h)
     yield "maker card", promise_views.maker_card(pr, now)
-    yield "reminder", promise_views.reminder_message(pr, 1, now)
-    yield "partner note", promise_views.partner_note(pr, True)
+    yield "reminder", promise_views.reminder_message(pr, now)
+    yield "partner note", promise_views.partner_note(pr, Sides(h, h), True)
+    yield "dispute modal", promise_modals.dispute_modal(pr)
     yield "made good request", promise_views.made_good_request(pr, False)
     yield "renegotiation", promise_views.renegotiation_request(pr, 2, True)
     yield "to maker", promise_views.to_maker(pr, escape(h), True)
@@ -280,12 +292,12 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
 
     # reviews
     due = review(status=ReviewStatus.DUE)
-    prompt = review_views.prompt_message(p, due, agenda(h), now)
+    prompt = review_views.prompt_message(p, Sides(h, h), due, agenda(h), now)
     yield "prompt", prompt
     yield "closed", review_views.closed_blocks(prompt["blocks"], review_views.closed_line(review()))
     yield "held summary", review_views.held_summary(review(h))
-    yield "snoozed", review_views.snoozed_reminder(p, "U_DANA")
-    yield "overdue", review_views.overdue_dm(p, due, "UTC")
+    yield "snoozed", review_views.snoozed_reminder(Sides(h, h), "U_DANA")
+    yield "overdue", review_views.overdue_dm(p, due, "UTC", "https://slack.test/archives/C1/p1")
     yield "paused", review_views.paused_dm(p, h)
     yield "held modal", review_modals.held_modal(review(h, status=ReviewStatus.DUE), p, today)
     yield "cadence modal", review_modals.cadence_modal(p, schedule())
@@ -296,7 +308,8 @@ def renders(h: str) -> Iterator[tuple[str, Any]]:
     # KPIs and App Home
     r = report(h)
     yield "kpis", kpi_views.report_blocks(r, chart_note=h)
-    yield "kpis shared", kpi_views.shared_summary(r, "U_TM")
+    yield "kpis shared", kpi_views.shared_summary(r, Sides(h, h), "U_TM")
+    yield "kpis share preview", kpi_views.share_preview(r, Sides(h, h), "U_TM", "C1")
     yield "home", home_view(board(h))
 
 

@@ -8,7 +8,14 @@ from sqlalchemy import func, select
 
 from handlers.ids import Action
 from storage.models import Proposal
-from tests.bench.harness import CHANNEL, PARTNER, SlackBench, bench_settings
+from tests.bench.harness import (
+    CHANNEL,
+    PARTNER,
+    SlackBench,
+    bench_settings,
+    block_texts,
+    response_json,
+)
 from tests.bench.scenarios import link_partnership
 from tests.rules.flows import approve, propose
 
@@ -78,7 +85,9 @@ def test_sharing_the_same_rulebook_again_links_the_earlier_post(sharing, fake_sl
     approve(limited, proposal.id, "U_DANA")
 
     def shared() -> list:
-        return [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rulebook of")]
+        return [
+            m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rules of engagement")
+        ]
 
     limited.click(Action.ROE_SHARE, str(partnership.id), user="U_DANA", user_team=PARTNER)
     assert len(shared()) == 1
@@ -101,10 +110,13 @@ def test_sharing_the_same_scorecard_again_links_the_earlier_post(sharing, fake_s
     def scorecards() -> list:
         return [m for m in fake_slack.posts(CHANNEL) if "scorecard" in (m.text or "").lower()]
 
-    for _ in range(2):
+    for _ in range(2):  # the button shows what will be posted; the dialog posts it
         sharing.click(Action.SHARE_KPIS, str(partnership.id), user="U_TM")
+        answer = sharing.submit({}, user="U_TM", view=sharing.last_view())
     assert len(scorecards()) == 1
-    assert "Nothing has changed since the scorecard was shared" in fake_slack.responses[-1]["text"]
+    said = block_texts(response_json(answer)["view"]["blocks"])
+    assert "Nothing has changed since the scorecard was shared" in said
+    assert "https://slack.test/archives/" in said  # a link to the earlier post
 
 
 def test_a_win_over_the_limit_is_refused_in_its_modal_and_not_saved(limited, fake_slack):

@@ -97,6 +97,24 @@ def ensure_workspace(session: Session, team_id: str, name: str | None = None) ->
     return workspace
 
 
+def name_workspace(session: Session, team_id: str, name: str | None) -> None:
+    """Record the name Slack gives a workspace that installed partnerbot (auth.test's
+    ``team``, told with every request, in token mode as with OAuth): it names the vendor
+    side in what both companies read. A renamed workspace is renamed here too."""
+    name = (name or "").strip()
+    if not team_id or not name:
+        return
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        insert_ignore(
+            session,
+            Workspace,
+            [{"team_id": team_id, "name": name, "active": True, "installed_at": utcnow()}],
+        )
+    elif workspace.name != name:
+        workspace.name = name
+
+
 def workspace_uninstalled(session: Session, team_id: str) -> bool:
     """Stop all work for a workspace that removed the app or revoked its tokens."""
     workspace = session.get(Workspace, team_id)

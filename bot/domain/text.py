@@ -62,7 +62,40 @@ def day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
+_FIXED_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "GMT", "Etc/GMT", "Universal", "Zulu"})
+
+
+def zone_name(tz: str) -> str:
+    """A time zone as people say it: "New York time", "Berlin time", "UTC" (never the IANA
+    name "America/New_York")."""
+    if tz in _UTC_NAMES:
+        return "UTC"
+    fixed = _FIXED_OFFSET.fullmatch(tz)
+    if fixed:  # POSIX signs: Etc/GMT+5 is five hours behind UTC
+        return f"UTC{'-' if fixed.group(1) == '+' else '+'}{fixed.group(2)}"
+    if "/" not in tz or tz.startswith("Etc/"):
+        return tz.removeprefix("Etc/").replace("_", " ")
+    return tz.rsplit("/", 1)[-1].replace("_", " ") + " time"
+
+
 def moment(when: datetime, tz: str) -> str:
-    """A moment in a reader's time zone: "Tue 1 Dec 2026, 10:00 EST"."""
+    """A moment in a reader's time zone, the one style everywhere:
+    "Tue 1 Dec 2026, 10:00 New York time"."""
     local = when.astimezone(ZoneInfo(tz))
-    return f"{day(local.date())}, {local:%H:%M} {local.tzname()}"
+    return f"{day(local.date())}, {local:%H:%M} {zone_name(tz)}"
+
+
+def moment_for(when: datetime, tz: str, reader_tz: str) -> str:
+    """A moment set in one time zone (a partnership's), told to a reader who may live in
+    another: "Mon 7 Dec 2026, 10:00 New York time (16:00 Berlin time for you)". When the
+    reader's clock shows the same, it is said once."""
+    there = when.astimezone(ZoneInfo(tz))
+    here = when.astimezone(ZoneInfo(reader_tz))
+    said = moment(when, tz)
+    if here.replace(tzinfo=None) == there.replace(tzinfo=None):
+        return said
+    clock = f"{here:%H:%M} {zone_name(reader_tz)}"
+    if here.date() != there.date():
+        clock = f"{here:%a} {here.day} {here:%b}, {clock}"
+    return f"{said} ({clock} for you)"

@@ -19,7 +19,7 @@ from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to, reply
 from handlers.exit import messages, modals, senders
 from handlers.home import publish_home
-from handlers.ids import Action, Callback
+from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
 from handlers.kpis import senders as kpi_senders
 from handlers.subjects import button_id, channel_partnership, id_in
@@ -55,6 +55,32 @@ def read_exit(body: dict[str, Any]) -> ExitForm:
         choice=ExitChoice(choice) if choice in set(ExitChoice) else None,
         successor=forms.user(body, B.EXIT_SUCCESSOR),
         closing_note=forms.text(body, B.EXIT_NOTE),
+    )
+
+
+@listener
+def choice_picked(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    """A choice made in the exit modal: the modal follows it (that choice's fields, and a
+    submit button that says what it does). What was typed so far is kept."""
+    ack()
+    partnership = partnerships.get_partnership(
+        session, id_in(forms.metadata(body).get("partnership_id"))
+    )
+    partnerships.require_side(partnership, directory.actor_of(body))
+    form = read_exit(body)
+    typed = forms.element(body, B.EXIT_NOTE)
+    view = body["view"]
+    client.views_update(
+        view_id=view["id"],
+        hash=view.get("hash"),
+        view=modals.exit_modal(
+            partnership,
+            form.choice,
+            successor=form.successor,
+            closing_note=(typed.get("value") or "") if typed else None,
+        ),
     )
 
 
@@ -152,4 +178,5 @@ def resume(
 
 def register(app: App) -> None:
     app.view(Callback.EXIT)(submit_exit)
+    app.action({"block_id": B.EXIT_CHOICE, "action_id": VALUE})(choice_picked)
     app.action(Action.RESUME_PARTNERSHIP)(resume)

@@ -29,18 +29,40 @@ CHOICES = {
     ),
     ExitChoice.END: (
         "End the partnership",
-        "Reviews and reminders stop and open rule proposals are withdrawn; the records stay "
-        "and the owners get an export. Owners or workspace admins only.",
+        "Reviews and reminders stop; the records stay. Owners or admins only.",
     ),
 }
+# The submit button says what it does (Slack's limit: 24 characters).
+SUBMIT = {ExitChoice.STEP_BACK: "Step back", ExitChoice.END: "End the partnership"}
+ENDING = (
+    "Ending it pauses the review cadence and drops pending reminders, withdraws open rule "
+    "proposals, and keeps unresolved promises open (they are still owed). The records stay "
+    "readable and exportable, and each owner gets the export by DM."
+)
 
 
-def exit_modal(partnership: Partnership) -> dict[str, Any]:
-    """Step back or end: one modal, the successor and closing note apply to one choice each."""
-    options = [
-        Option(value=choice.value, text=label, description=plain(what, 75))
-        for choice, (label, what) in CHOICES.items()
-    ]
+def exit_modal(
+    partnership: Partnership,
+    choice: ExitChoice | None = None,
+    *,
+    successor: str | None = None,
+    closing_note: str | None = None,
+) -> dict[str, Any]:
+    """Step back or end: the choice comes first, and the modal follows it (``choice``: the
+    one picked so far) with that choice's own fields and a submit button that says it."""
+    options = {
+        c: Option(value=c.value, text=label, description=plain(what, 75))
+        for c, (label, what) in CHOICES.items()
+    }
+    picker = field_input(
+        B.EXIT_CHOICE,
+        "What do you want to do?",
+        RadioButtonsElement(
+            options=list(options.values()),
+            initial_option=options[choice] if choice is not None else None,
+        ),
+    )
+    picker.dispatch_action = True  # the modal follows the choice as soon as it is made
     blocks: list[Block] = [
         section(
             md(
@@ -49,32 +71,42 @@ def exit_modal(partnership: Partnership) -> dict[str, Any]:
                 users(owners(partnership)),
             )
         ),
-        field_input(B.EXIT_CHOICE, "What do you want to do?", RadioButtonsElement(options=options)),
-        field_input(
-            B.EXIT_SUCCESSOR,
-            "Who takes over from you",
-            UserSelectElement(placeholder="Someone in your organization"),
-            optional=True,
-            hint="Owners only: needed when the last owner steps back; they become an owner.",
-        ),
-        field_input(
-            B.EXIT_NOTE,
-            "Closing note to the partner",
-            PlainTextInputElement(
-                multiline=True,
-                max_length=MAX_CLOSING_NOTE,
-                initial_value=fit(default_closing_note(partnership), MAX_CLOSING_NOTE),
-            ),
-            optional=True,
-            hint="Posted in the shared channel when you end the partnership. "
-            "Clear it to post nothing.",
-        ),
+        picker,
     ]
+    if choice is ExitChoice.STEP_BACK:
+        blocks.append(
+            field_input(
+                B.EXIT_SUCCESSOR,
+                "Who takes over from you",
+                UserSelectElement(
+                    placeholder="Someone in your organization", initial_user=successor
+                ),
+                optional=True,
+                hint="Owners only: needed when the last owner steps back; they become an owner.",
+            )
+        )
+    elif choice is ExitChoice.END:
+        note = default_closing_note(partnership) if closing_note is None else closing_note
+        blocks += [
+            section(md("{}", ENDING)),
+            field_input(
+                B.EXIT_NOTE,
+                "Closing note to the partner",
+                PlainTextInputElement(
+                    multiline=True,
+                    max_length=MAX_CLOSING_NOTE,
+                    initial_value=fit(note, MAX_CLOSING_NOTE) or None,
+                ),
+                optional=True,
+                hint="Posted in the shared channel when you end the partnership. "
+                "Clear it to post nothing.",
+            ),
+        ]
     return View(
         type="modal",
         callback_id=Callback.EXIT,
         title="Exit the partnership",
-        submit="Confirm",
+        submit=SUBMIT[choice] if choice else "Continue",
         close="Cancel",
         private_metadata=json.dumps({"partnership_id": partnership.id}),
         blocks=blocks,

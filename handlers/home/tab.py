@@ -11,13 +11,15 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
+from bot.domain.clock import utcnow
 from bot.domain.home.dashboard import Dashboard, PartnershipLine
-from bot.domain.text import day
+from bot.domain.text import day, zone_name
 from handlers.blocks import button, header, local_time, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.kpis.messages import money
-from handlers.text import channel, escape, join, md, user
+from handlers.promises.messages import owed_to_you_blocks
+from handlers.text import Mrkdwn, channel, escape, join, md, user
 from storage.models import PartnershipStatus, Side
 
 
@@ -39,7 +41,8 @@ def _partnership(line: PartnershipLine, board: Dashboard) -> list[Block]:
             )
     if "wins" in board.sections:
         facts.append(f"Wins this quarter: {line.wins_this_quarter}")
-    text = md("*{}* · {}\n{}", p.partner_name, channel(p.channel_id), " · ".join(facts))
+    title = line.names.joint if line.names else p.partner_name
+    text = md("*{}* · {}\n{}", title, channel(p.channel_id), " · ".join(facts))
     buttons = [button("Log a win", Action.LOG_WIN, str(p.id))]
     buttons.append(button("Propose a rule", Action.ROE_PROPOSE, str(p.id)))
     if line.side is Side.VENDOR:
@@ -68,24 +71,37 @@ def _deals(board: Dashboard) -> list[Block]:
     return [DividerBlock(), header("Deal registrations"), section(join("\n", lines))]
 
 
+def makes_promises(board: Dashboard) -> bool:
+    """Make-good promises are made by the vendor's people: a partner's people have none of
+    their own to keep."""
+    return board.can_link or any(line.side is Side.VENDOR for line in board.partnerships)
+
+
+def _no_partnership(board: Dashboard) -> Mrkdwn:
+    """Where someone with no partnership yet goes from here: the vendor's people link a
+    channel; anyone else is named by a company that works with them."""
+    if board.can_link:
+        return md(
+            "You have no role in a partnership yet. In a Slack Connect channel with a "
+            "partner, run `/partner` to link it."
+        )
+    return md(
+        "You aren't named in a partnership yet. When a company you work with names you as a "
+        "contact in partnerbot, your partnerships and what waits for you show here."
+    )
+
+
 def home_view(board: Dashboard) -> dict[str, Any]:
     """The person's dashboard; at most about 60 blocks whatever they have (limit 100)."""
     blocks: list[Block] = [header("Your partnerships")]
     if board.partnerships:
-        blocks.append(note(md("Times are in your time zone ({}).", board.tz)))
+        blocks.append(note(md("Times are {}, your time zone.", zone_name(board.tz))))
         for line in board.partnerships:
             blocks += _partnership(line, board)
         if board.more_partnerships:
             blocks.append(note(md("…and {} more.", board.more_partnerships)))
     else:
-        blocks.append(
-            section(
-                md(
-                    "You have no role in a partnership yet. In a Slack Connect channel with a "
-                    "partner, run `/partner` to link it."
-                )
-            )
-        )
+        blocks.append(section(_no_partnership(board)))
     if "rules" in board.sections and board.approvals:
         blocks += [DividerBlock(), header("Rules waiting for your approval")]
         lines = [
@@ -100,11 +116,16 @@ def home_view(board: Dashboard) -> dict[str, Any]:
             for a in board.approvals
         ]
         if board.more_approvals:
-            lines.append(md("…and more: see `/roe list` in each channel."))
+            lines.append(md("…and more, each waiting in its thread in the partnership's channel."))
         blocks.append(section(join("\n", lines)))
     if "deals" in board.sections:
         blocks += _deals(board)
-    if "promises" in board.sections:
+    owed = (
+        owed_to_you_blocks(board.owed_to_you, board.as_of or utcnow()) if board.owed_to_you else []
+    )
+    if owed:  # what the partner's people are waited on for: before their own promises
+        blocks += [DividerBlock(), *owed]
+    if "promises" in board.sections and (board.promises or makes_promises(board)):
         blocks += [DividerBlock(), header("Your open promises")]
         if not board.promises:
             blocks.append(note(md("No open promises. :white_check_mark:")))
@@ -129,9 +150,16 @@ def home_view(board: Dashboard) -> dict[str, Any]:
                 )
             )
         if board.more_promises:
-            blocks.append(note(md("…and {} more; see `/promise list`.", board.more_promises)))
+            blocks.append(
+                note(
+                    md(
+                        "…and {} more; `/promise list` in a channel lists its own.",
+                        board.more_promises,
+                    )
+                )
+            )
         if board.overdue_promises:
-            blocks.append(note(md(":warning: {} overdue in all.", board.overdue_promises)))
+            blocks.append(note(md("{} of them overdue in all.", board.overdue_promises)))
     if "wins" in board.sections and board.recent_wins:
         blocks += [DividerBlock(), header("Recent wins")]
         lines = [

@@ -14,13 +14,15 @@ from bot.domain.exit.service import partnership_for_records
 from bot.domain.kpis import service as kpis
 from bot.domain.kpis.export import require_export
 from bot.domain.kpis.service import KpiReport
+from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import sides
 from handlers import directory
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import digest, note_to, share
-from handlers.ids import Action
+from handlers.ids import Action, Callback
 from handlers.kpis import messages, senders
-from handlers.subjects import button_partnership, channel_partnership
-from handlers.text import md
+from handlers.subjects import button_partnership, channel_partnership, form_id
+from handlers.text import Mrkdwn, md
 
 log = logging.getLogger(__name__)
 
@@ -62,28 +64,47 @@ def show_kpis(
 
 
 @listener
-def share_kpis(
-    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session, respond: Respond
-) -> None:
+def share_kpis(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
+    """**Share in channel**: first a dialog showing exactly what the partner will read."""
     ack()
     partnership = button_partnership(session, body)
     actor = directory.actor_of(body)
     kpis.require_share(partnership, actor)
     report = kpis.report(session, partnership, actor)
+    preview = messages.share_preview(
+        report, sides(session, partnership), actor.user_id, partnership.channel_id
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=preview)
+
+
+@listener
+def submit_share(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    """The preview confirmed: the scorecard is posted (who may share is checked again)."""
+    partnership = partnerships.get_partnership(session, form_id(body, "partnership_id"))
+    actor = directory.actor_of(body)
+    kpis.require_share(partnership, actor)
+    report = kpis.report(session, partnership, actor)
+    earlier: list[Mrkdwn] = []
     share(
         session,
         client,
-        respond,
+        lambda **said: earlier.append(said["text"]),
         kind=senders.SHARE,
         partnership_id=partnership.id,
         channel_id=partnership.channel_id,
         actor=actor.user_id,
         what="the scorecard",
-        content_digest=digest(messages.shared_summary(report, "")),
+        content_digest=digest(messages.shared_summary(report, sides(session, partnership), "")),
         confirm="Shared the scorecard",
         team=actor.team_id,
         enterprise=actor.enterprise_id,
     )
+    if earlier:  # the same was shared a few minutes ago: say where, post nothing
+        ack(response_action="update", view=messages.already_shared(earlier[0]))
+    else:
+        ack()
 
 
 def export_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
@@ -114,3 +135,4 @@ def export_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_:
 def register(app: App) -> None:
     app.action(Action.SHOW_KPIS)(show_kpis)
     app.action(Action.SHARE_KPIS)(share_kpis)
+    app.view(Callback.KPI_SHARE)(submit_share)

@@ -5,20 +5,23 @@ Partner names and product lines are arguments of ``md`` (escaped), never templat
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
+from slack_sdk.models.views import View
 
 from bot.domain.deals.kpis import DealFigures
 from bot.domain.kpis.focus import PERCENT, FocusList, to_decimal
 from bot.domain.kpis.service import KpiReport, QuarterFigures
+from bot.domain.partners.names import Sides
 from bot.domain.text import count
 from handlers.blocks import button, header, message, note, section
-from handlers.ids import Action
+from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, escape, join, md, user
+from handlers.text import Mrkdwn, channel, escape, join, md, user
 
 MAX_CURRENCIES = 3
 MAX_REPS = 10
@@ -235,9 +238,9 @@ def report_blocks(
     return [b.to_dict() for b in blocks]
 
 
-def shared_summary(report: KpiReport, shared_by: str) -> dict[str, Any]:
-    """What both sides see when an owner shares: totals, not who earned what."""
-    p = report.partnership
+def shared_summary(report: KpiReport, names: Sides, shared_by: str) -> dict[str, Any]:
+    """What both sides see when an owner shares: totals, not who earned what; the scorecard
+    belongs to both companies, so it is titled with both names."""
     this = report.quarters[-1]
     lines = [md("*{} so far*", this.quarter.label)]
     year: list[Mrkdwn] = []
@@ -271,12 +274,51 @@ def shared_summary(report: KpiReport, shared_by: str) -> dict[str, Any]:
         year.append(md("*Deal registration*"))
         year += deal_facts(report.deals, internal=False)
     blocks: list[Block] = [
-        header(f":bar_chart: Partnership scorecard with {p.partner_name}"),
+        header(f":bar_chart: {scorecard_title(names)}"),
         section(join("\n", lines)),
         section(md("*{}*\n{}", report.period, join("\n", year))),
         note(md("Shared by {}.", user(shared_by))),
     ]
-    return message(md("Partnership scorecard with {}", p.partner_name), blocks)
+    return message(md("{}", scorecard_title(names)), blocks)
+
+
+def scorecard_title(names: Sides) -> str:
+    return f"Partnership scorecard · {names.joint}"
+
+
+def share_preview(
+    report: KpiReport, names: Sides, shared_by: str, channel_id: str
+) -> dict[str, Any]:
+    """The dialog before sharing: exactly what will be posted, and where both sides read it."""
+    shown = shared_summary(report, names, shared_by)
+    blocks = [
+        section(
+            md(
+                "This is what I'll post in {}, where the people of {} read it too. It shows "
+                "totals only, never who earned what.",
+                channel(channel_id),
+                names.partner,
+            )
+        ).to_dict(),
+        DividerBlock().to_dict(),
+        *shown["blocks"],
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.KPI_SHARE,
+        title="Share the scorecard?",
+        submit="Post it",
+        close="Cancel",
+        private_metadata=json.dumps({"partnership_id": report.partnership.id}),
+        blocks=blocks,
+    ).to_dict()
+
+
+def already_shared(text: Mrkdwn) -> dict[str, Any]:
+    """The dialog once it turns out the same scorecard was just shared."""
+    return View(
+        type="modal", title="Already shared", close="Close", blocks=[section(text)]
+    ).to_dict()
 
 
 def chart_comment(report: KpiReport) -> Mrkdwn:

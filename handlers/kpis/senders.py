@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.domain.kpis import service as kpis
 from bot.domain.kpis.export import export_partnership
 from bot.domain.outbox import Delivery
+from bot.domain.partners.names import sides
 from bot.domain.partners.service import get_partnership
 from bot.domain.people import Actor
 from handlers import delivery
@@ -108,9 +109,8 @@ def send_share(client: WebClient, session: Session, occurrence: Occurrence) -> D
     partnership = get_partnership(session, int(occurrence.partnership_id or 0))
     actor = _actor(occurrence)
     report = kpis.report(session, partnership, actor)
-    return delivery.post(
-        client, occurrence, partnership.channel_id, messages.shared_summary(report, actor.user_id)
-    )
+    content = messages.shared_summary(report, sides(session, partnership), actor.user_id)
+    return delivery.post(client, occurrence, partnership.channel_id, content)
 
 
 def send_chart(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:

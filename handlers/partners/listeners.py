@@ -9,8 +9,12 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import utcnow
 from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import sides
 from bot.domain.partners.service import PartnershipForm
+from bot.domain.partners.zones import zone_groups
+from bot.domain.people import Actor
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.effects import declare, note_to
@@ -20,7 +24,7 @@ from handlers.partners import messages, modals, senders
 from handlers.reviews import listeners as reviews_listeners
 from handlers.subjects import button_partnership, channel_partnership, id_in
 from handlers.text import md
-from storage.models import ContactRole, Partnership
+from storage.models import ContactRole, Partnership, Side
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +34,44 @@ def open_setup(
 ) -> None:
     actor = directory.actor_of(body)
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    own = directory.time_zone(client, session, actor.user_id)
     defaults = modals.SetupDefaults(
         channel_id=channel if partnership is None else partnership.channel_id,
-        time_zone=directory.time_zone(client, session, actor.user_id),
+        time_zone=own,
         owners=[actor.user_id],
         partnership=partnership,
+        zones=zone_groups(own, partnership.time_zone if partnership else None, utcnow()),
     )
     client.views_open(trigger_id=body["trigger_id"], view=modals.setup_modal(defaults))
 
 
 def summary_extras(
-    client: WebClient, session: Session, partnership: Partnership, body: dict[str, Any]
+    client: WebClient, session: Session, partnership: Partnership, actor: Actor, side: Side
 ) -> messages.SummaryExtras:
-    """Lines features add to the summary card, in the reader's own time zone."""
-    reader_tz = directory.time_zone(client, session, directory.actor_of(body).user_id)
+    """Lines features add to the summary card, in the reader's own time zone and worded for
+    their side."""
+    reader_tz = directory.time_zone(client, session, actor.user_id)
     return messages.SummaryExtras(
-        lines=[reviews_listeners.summary_line(session, partnership, reader_tz)]
+        lines=[reviews_listeners.summary_line(session, partnership, reader_tz, side=side)]
     )
+
+
+def summary(
+    client: WebClient, session: Session, partnership: Partnership, body: dict[str, Any]
+) -> dict[str, Any]:
+    """The summary card for whoever asked, built for their side."""
+    actor = directory.actor_of(body)
+    side = partnerships.actor_side(partnership, actor) or Side.VENDOR
+    names = sides(session, partnership)
+    return {
+        "text": messages.summary_text(names),
+        "blocks": messages.summary_blocks(
+            partnership,
+            names,
+            messages.Reader(actor.user_id, side),
+            summary_extras(client, session, partnership, actor, side),
+        ),
+    }
 
 
 def link_or_summary(
@@ -57,13 +82,7 @@ def link_or_summary(
         ack()
         open_setup(client, session, body, None)
         return
-    ack(
-        response_type="ephemeral",
-        text=md("Partnership with {}", partnership.partner_name),
-        blocks=messages.summary_blocks(
-            partnership, summary_extras(client, session, partnership, body)
-        ),
-    )
+    ack(response_type="ephemeral", **summary(client, session, partnership, body))
 
 
 def edit(
@@ -85,10 +104,7 @@ def show_summary(
     respond(
         response_type="ephemeral",
         replace_original=False,
-        text=md("Partnership with {}", partnership.partner_name),
-        blocks=messages.summary_blocks(
-            partnership, summary_extras(client, session, partnership, body)
-        ),
+        **summary(client, session, partnership, body),
     )
 
 
@@ -111,7 +127,7 @@ def read_setup(body: dict[str, Any], channel_id: str | None) -> PartnershipForm:
         vendor_approvers=forms.users(body, B.VENDOR_APPROVERS),
         partner_approvers=forms.users(body, B.PARTNER_APPROVERS),
         deal_approvers=forms.users(body, B.DEAL_APPROVERS),
-        time_zone=forms.text(body, B.TIME_ZONE),
+        time_zone=forms.option(body, B.TIME_ZONE) or "",
         holiday_country=forms.text(body, B.HOLIDAY_COUNTRY) or None,
     )
 
@@ -146,13 +162,17 @@ def submit_setup(
     if editing is not None:
         partnership = partnerships.update_partnership(session, editing, form, actor)
         ack()
-        text = md("Saved the setup of the partnership with {}.", partnership.partner_name)
+        names = sides(session, partnership)
+        text = md("Saved the setup of the partnership {}.", names.joint)
+        card = messages.summary_blocks(
+            partnership, names, messages.Reader(actor.user_id, Side.VENDOR)
+        )
         note_to(
             session,
             actor.user_id,
             text,
             partnership.channel_id,
-            content={"text": text, "blocks": messages.summary_blocks(partnership)},
+            content={"text": text, "blocks": card},
         )
         return
     partnership = partnerships.link_partnership(session, form, actor)

@@ -3,35 +3,55 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
     ConversationFilter,
     ConversationSelectElement,
+    Option,
+    OptionGroup,
     PlainTextInputElement,
+    StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.domain.clock import utcnow
 from bot.domain.partners.service import contacts, named_approvers, owners
+from bot.domain.partners.zones import ZoneGroup, zone_groups
 from handlers.blocks import field_input
 from handlers.ids import Block as B
 from handlers.ids import Callback
 from handlers.partners.messages import ROLE_BLOCKS, ROLE_LABELS
-from handlers.text import fit
+from handlers.text import fit, plain
 from storage.models import ContactRole, Partnership, Side
 
 
 @dataclass(frozen=True)
 class SetupDefaults:
-    """What the setup modal starts with: a new link, or an existing partnership to edit."""
+    """What the setup modal starts with: a new link, or an existing partnership to edit.
+    ``time_zone`` is the setter's own; ``zones`` what the time zone select offers."""
 
     channel_id: str | None
     time_zone: str
     owners: list[str]
     partnership: Partnership | None = None
+    zones: list[ZoneGroup] = field(default_factory=list)
+
+
+def _zone_select(groups: list[ZoneGroup], initial: str) -> StaticSelectElement:
+    """The time zone select: the setter's own zone first, then common ones by region."""
+    options = {
+        group.label: [Option(value=c.zone, label=plain(c.label, 75)) for c in group.choices]
+        for group in groups
+    }
+    option_groups = [OptionGroup(label=plain(name, 75), options=o) for name, o in options.items()]
+    chosen = next((o for group in options.values() for o in group if o.value == initial), None)
+    return StaticSelectElement(
+        placeholder="Choose a time zone", option_groups=option_groups, initial_option=chosen
+    )
 
 
 def _users(
@@ -123,10 +143,12 @@ def setup_modal(defaults: SetupDefaults) -> dict[str, Any]:
         field_input(
             B.TIME_ZONE,
             "Partnership time zone",
-            PlainTextInputElement(
-                initial_value=p.time_zone if p else defaults.time_zone, max_length=64
+            _zone_select(
+                defaults.zones
+                or zone_groups(defaults.time_zone, p.time_zone if p else None, utcnow()),
+                p.time_zone if p else defaults.time_zone,
             ),
-            hint="An IANA name such as America/New_York; reviews are scheduled in it.",
+            hint="Reviews are scheduled in it; everyone sees times in their own zone.",
         ),
         field_input(
             B.HOLIDAY_COUNTRY,

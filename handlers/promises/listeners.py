@@ -38,7 +38,7 @@ def _partnership_for(session: Session, body: dict[str, Any]) -> tuple[Partnershi
     actor = directory.actor_of(body)
     here = partnerships.live_partnership_in(session, body.get("channel_id", ""))
     if here is not None:
-        partnerships.require_vendor(here, actor, "make promises to the partner")
+        partnerships.require_vendor(here, actor, "make promises to their partner")
         return here, []
     mine = [
         p

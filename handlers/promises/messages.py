@@ -18,16 +18,19 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.domain.partners.names import Sides
 from bot.domain.promises import plan as plan
-from bot.domain.promises.records import PromiseList
+from bot.domain.promises.keeping import answered_by_partner
+from bot.domain.promises.records import OwedToYou, PromiseList
 from bot.domain.promises.service import calendar_of
 from bot.domain.text import day
 from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
 from handlers.blocks import note as context_note
+from handlers.delivery import cause
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, escape, md, ours, user
-from storage.models import Promise, PromiseState
+from handlers.text import Mrkdwn, escape, md, of_company, ours, user
+from storage.models import Promise, PromiseEventKind, PromiseState
 
 STATE_LABELS = {
     PromiseState.OPEN: "open",
@@ -36,14 +39,9 @@ STATE_LABELS = {
     PromiseState.RELEASED: "released by the partner",
 }
 
-# The reminder number sets the tone: each one a little firmer than the one before.
-TONES = [
-    (":wave:", "A friendly heads-up about your promise"),
-    (":alarm_clock:", "A reminder: your promise is due"),
-    (":warning:", "Time to make good on your promise"),
-    (":rotating_light:", "Your promise is overdue, and the partner's trust is on the line"),
-]
-
+# The state sets the tone, not how many reminders went before: firmer as the days pass.
+FIRM_AFTER_DAYS = 5  # overdue this long: the partner has waited most of a week
+WEEK = 7
 NAME_LIMIT = 600  # a partner's name in a sentence
 FIELD_TEXT = 1900  # what was promised, in a field of 2000
 LINE_TEXT = 400  # what was promised, in one line of a list
@@ -61,8 +59,60 @@ def when_due(promise: Promise, moment: datetime) -> str:
     return f"overdue by {late} day{'s' if late > 1 else ''} (it was due {day(promise.due_date)})"
 
 
-def tone(number: int) -> tuple[str, str]:
-    return TONES[min(max(number, 1), len(TONES)) - 1]
+def tone(days_left: int) -> tuple[str, str]:
+    """The emoji and headline of a reminder, from how far the promise is from its due date
+    (negative once overdue)."""
+    if days_left > 1:
+        return ":wave:", f"Due in {days_left} days"
+    if days_left == 1:
+        return ":alarm_clock:", "Due tomorrow"
+    if days_left == 0:
+        return ":alarm_clock:", "Due today"
+    late = -days_left
+    days = f"{late} day{'s' if late > 1 else ''}"
+    return (":warning:" if late < FIRM_AFTER_DAYS else ":rotating_light:"), f"Overdue by {days}"
+
+
+def _urging(promise: Promise, days_left: int) -> Mrkdwn:
+    """What the reminder asks of the maker: calm before the date, firmer after it."""
+    owed_to, due = user(promise.owed_to_id), day(promise.due_date)
+    if days_left > 0:
+        return md(
+            "It is due on {}. If that date won't hold, ask {} for a new one now rather than "
+            "on the day.",
+            due,
+            owed_to,
+        )
+    if days_left == 0:
+        return md(
+            "It is due today, {}. Mark it made good once you have, or ask {} for a new date.",
+            due,
+            owed_to,
+        )
+    late = -days_left
+    if late < FIRM_AFTER_DAYS:
+        return md(
+            "It was due on {} and {} is still waiting. Make good on it, or ask them for a "
+            "new date.",
+            due,
+            owed_to,
+        )
+    if late < WEEK:
+        return md(
+            "It was due on {}, and {} has been waiting {} days. Make good on it today, or agree "
+            "a new date with them: a promise left to run late costs more trust than one moved "
+            "in time.",
+            due,
+            owed_to,
+            late,
+        )
+    return md(
+        "It was due on {}, more than a week ago, and {} is still waiting. Make good on it now, "
+        "or talk to them and agree a new date. Overdue promises are on the agenda of the "
+        "partnership's next review.",
+        due,
+        owed_to,
+    )
 
 
 def _partner(promise: Promise) -> Mrkdwn:
@@ -81,12 +131,12 @@ def _ours(text: str) -> Mrkdwn:
 
 
 def _what(promise: Promise) -> Block:
+    """What is promised, and what the partner accepted in return (who and by when are in the
+    sentence above it, not repeated)."""
     return section(
         fields=[
-            md("*Promised*\n{}", _said(promise.promise, FIELD_TEXT)),
-            md("*For the raw deal*\n{}", _said(promise.raw_deal, FIELD_TEXT)),
-            md("*To*\n{}", user(promise.owed_to_id)),
-            md("*By*\n{}", day(promise.due_date)),
+            md("*The promise*\n{}", _said(promise.promise, FIELD_TEXT)),
+            md("*In return for*\n{}", _said(promise.raw_deal, FIELD_TEXT)),
         ]
     )
 
@@ -143,15 +193,37 @@ def maker_card(promise: Promise, now: datetime, note: str | None = None) -> dict
     return _message(text, blocks)
 
 
-def reminder_message(promise: Promise, number: int, now: datetime) -> dict[str, Any]:
-    """Reminder ``number`` to the maker: the further along, the firmer."""
-    emoji, opening = tone(number)
-    due = when_due(promise, now)
+def next_reminder_line(promise: Promise, now: datetime) -> Mrkdwn:
+    """What happens next: the day of the next reminder, in the maker's zone."""
+    calendar = calendar_of(promise)
+    after = plan.next_reminder(promise.due_date, calendar, now)
+    if after is None:
+        return md("No more reminders are planned; mark it made good when you have.")
+    return md(
+        "Next reminder {}, unless you mark it made good or snooze it.",
+        day(after.astimezone(calendar.zone).date()),
+    )
+
+
+def reminder_message(promise: Promise, now: datetime) -> dict[str, Any]:
+    """A reminder to the maker: its tone follows where the promise stands (before its date,
+    on the day, overdue by so many days), firmer as the days pass."""
+    left = plan.days_left(promise.due_date, calendar_of(promise), now)
+    emoji, headline = tone(left)
     owed_to = user(promise.owed_to_id)
-    text = md("{} {}: {} (to {}, {}).", emoji, opening, _said(promise.promise, 1000), owed_to, due)
+    text = md(
+        "{} {} — your promise to {}: {}", emoji, headline, owed_to, _said(promise.promise, 1000)
+    )
     blocks: list[Block] = [
         section(
-            md("{} *{}* to {} at {}: it is {}.", emoji, opening, owed_to, _partner(promise), due)
+            md(
+                "{} *{}:* your promise to {} at {}\n{}",
+                emoji,
+                headline,
+                owed_to,
+                _partner(promise),
+                _urging(promise, left),
+            )
         ),
         _what(promise),
     ]
@@ -165,7 +237,7 @@ def reminder_message(promise: Promise, number: int, now: datetime) -> dict[str, 
                 )
             )
         )
-    blocks += [context_note(md("Reminder {}", number)), maker_actions(promise)]
+    blocks += [context_note(next_reminder_line(promise, now)), maker_actions(promise)]
     return _message(text, blocks)
 
 
@@ -174,17 +246,37 @@ def _for(promise: Promise, in_thread: bool, text: Mrkdwn) -> Mrkdwn:
 
 
 def release_button(promise: Promise) -> ButtonElement:
+    """Letting the maker off: offered to the partner, never the first choice (no colour), and
+    confirmed, since it closes the promise for good."""
     return ButtonElement(
-        text="Release this promise",
+        text="Release them from it",
         action_id=Action.PROMISE_RELEASE,
         value=str(promise.id),
-        style="danger",
         confirm=ConfirmObject(
             title="Release the promise?",
-            text=mrkdwn(md("{} will no longer owe you this.", user(promise.maker_id))),
+            text=mrkdwn(
+                md(
+                    "{} will no longer owe you this, and I'll stop following it up. This "
+                    "can't be undone.",
+                    user(promise.maker_id),
+                )
+            ),
             confirm="Release",
             deny="Keep it",
         ),
+    )
+
+
+def first_answers(promise: Promise) -> ActionsBlock:
+    """The partner's first, neutral answers to a promise made to them; releasing comes last."""
+    pid = str(promise.id)
+    return ActionsBlock(
+        block_id=B.PROMISE_ACTIONS,
+        elements=[
+            button("Acknowledge", Action.PROMISE_ACKNOWLEDGE, pid, style="primary"),
+            button("That's not what we agreed", Action.PROMISE_DISPUTE, pid),
+            release_button(promise),
+        ],
     )
 
 
@@ -199,29 +291,57 @@ def thread_root(promise: Promise) -> dict[str, Any]:
     )
 
 
-def partner_note(promise: Promise, in_thread: bool) -> dict[str, Any]:
-    """What the partner reads when a promise is made to them."""
+def _maker(promise: Promise, names: Sides) -> Mrkdwn:
+    """The maker beside their company: “@Terry (Globex)”."""
+    return of_company(promise.maker_id, names.vendor[:NAME_LIMIT])
+
+
+def partner_note(promise: Promise, names: Sides, in_thread: bool) -> dict[str, Any]:
+    """What the partner reads when a promise is made to them: the promise in plain words,
+    then a neutral first answer (acknowledge, or say it isn't what was agreed); releasing
+    the maker is offered too, but last. Once they answered, the card says so."""
     text = _for(
         promise,
         in_thread,
         md(
-            "{} promised to make it up to you by {}: {}",
-            user(promise.maker_id),
+            "{} promises to make it up to you by {}.",
+            _maker(promise, names),
             day(promise.due_date),
-            _said(promise.promise, 1000),
         ),
     )
-    blocks: list[Block] = [
-        section(md(":handshake: {}", text)),
-        _what(promise),
-        context_note(
-            md(
-                "I'll follow up with them until it's done, and ask you to confirm when they say "
-                "it is. If you'd rather let them off, release the promise."
-            )
-        ),
-        ActionsBlock(elements=[release_button(promise)]),
-    ]
+    blocks: list[Block] = [section(md(":handshake: {}", text)), _what(promise)]
+    answer = answered_by_partner(promise)
+    if promise.state is not PromiseState.OPEN and promise.state is not PromiseState.MADE_GOOD:
+        blocks.append(context_note(md("This promise is {}.", STATE_LABELS[promise.state])))
+        return _message(text, blocks)
+    if answer is None:
+        blocks += [
+            context_note(
+                md(
+                    "I'll follow it up with {} until it's done, then ask you to confirm it. "
+                    "If this isn't what you agreed, say so: your note goes to them.",
+                    user(promise.maker_id),
+                )
+            ),
+            first_answers(promise),
+        ]
+        return _message(text, blocks)
+    if answer.kind is PromiseEventKind.ACKNOWLEDGED:
+        said = md(
+            ":ballot_box_with_check: {} acknowledged it on {}. I'll ask you to confirm once {} "
+            "says it's done.",
+            user(answer.actor_id),
+            day(answer.at.date()),
+            user(promise.maker_id),
+        )
+    else:
+        said = md(
+            ":speech_balloon: {} told {} this isn't what was agreed: “{}”",
+            user(answer.actor_id),
+            user(promise.maker_id),
+            _said(answer.note, 1000),
+        )
+    blocks += [context_note(said), ActionsBlock(elements=[release_button(promise)])]
     return _message(text, blocks)
 
 
@@ -349,16 +469,56 @@ def list_message(promises: PromiseList, now: datetime) -> dict[str, Any]:
     return _message(md("Open promises"), blocks)
 
 
+def owed_to_you_blocks(owed: OwedToYou, now: datetime) -> list[Block]:
+    """“Promises made to you”, for the App Home of someone at the partner: each promise with
+    what it waits for from them (Confirm / Not yet once it's made good; Acknowledge while
+    they haven't answered it). No blocks when nothing is owed to them."""
+    if not owed.promises:
+        return []
+    blocks: list[Block] = [header("Promises made to you")]
+    for promise in owed.promises:
+        pid = str(promise.id)
+        if promise.state is PromiseState.MADE_GOOD:
+            state = md(":hourglass: {} says it's done and waits for you", user(promise.maker_id))
+            elements: list[Any] = [
+                button("Confirm, it's made good", Action.PROMISE_CONFIRM, pid, style="primary"),
+                button("Not yet", Action.PROMISE_NOT_YET, pid),
+            ]
+        else:
+            state = md("{}", when_due(promise, now))
+            elements = []
+            if answered_by_partner(promise) is None:
+                elements = [
+                    button("Acknowledge", Action.PROMISE_ACKNOWLEDGE, pid),
+                    button("That's not what we agreed", Action.PROMISE_DISPUTE, pid),
+                ]
+        blocks.append(
+            section(
+                md(
+                    "*{}* · from {} · {}",
+                    _said(promise.promise, LINE_TEXT),
+                    user(promise.maker_id),
+                    state,
+                )
+            )
+        )
+        if elements:
+            blocks.append(ActionsBlock(elements=elements))
+    if owed.more:
+        blocks.append(context_note(md("…and {} more.", owed.more)))
+    return blocks
+
+
 def reminder_lost(promise: Promise, reason: str | None) -> dict[str, Any]:
     """To the other owners: a reminder to the maker could not be delivered at all."""
     return message(
         md(
-            ":warning: I couldn't remind {} of their promise to {} ({}), so its reminders have "
+            "I couldn't remind {} of their promise to {} ({}), so its reminders have "
             "stopped: “{}”, due {}. It is still owed; please follow it up with them, or make "
             "good on it for them.",
             user(promise.maker_id),
             user(promise.owed_to_id),
-            reason,
+            cause(reason, promise.partnership.channel_id),
             _said(promise.promise, 1000),
             day(promise.due_date),
         )

@@ -45,7 +45,7 @@ def _long_text(placeholder: str, limit: int) -> PlainTextInputElement:
 def make_modal(
     partnership: Partnership | None, choices: list[Partnership], today: date
 ) -> dict[str, Any]:
-    """/promise: who it is owed to, the raw deal, what is promised and by when."""
+    """/promise: who it is owed to, what they accepted, what is promised and by when."""
     blocks: list[Block] = []
     if partnership is None:
         blocks.append(
@@ -74,8 +74,9 @@ def make_modal(
         ),
         field_input(
             B.PROMISE_RAW_DEAL,
-            "The raw deal",
-            _long_text("What you asked them to accept now", MAX_TEXT),
+            "What they accepted",
+            _long_text("What you asked them to give up now, e.g. a deal you took direct", MAX_TEXT),
+            hint="In plain words: the partner reads this too.",
         ),
         field_input(
             B.PROMISE_TEXT,
@@ -118,6 +119,33 @@ def not_yet_modal(promise: Promise) -> dict[str, Any]:
     ]
     meta = {"promise_id": promise.id}
     return _modal(Callback.PROMISE_NOT_YET, "Not made good yet", "Send", meta, blocks)
+
+
+def dispute_modal(promise: Promise) -> dict[str, Any]:
+    """“That's not what we agreed”: a note back to the maker, who can then talk it through."""
+    blocks: list[Block] = [
+        section(
+            md(
+                "*The promise*\n{}\n*In return for*\n{}",
+                escape(promise.promise, 1400),
+                escape(promise.raw_deal, 1400),
+            )
+        ),
+        field_input(
+            B.PROMISE_COMMENT,
+            "What did you agree?",
+            _long_text("I'll pass this on to them", MAX_NOTE),
+        ),
+        note(
+            md(
+                "{} gets your note. The promise stays open until it's settled; you can still "
+                "release them from it.",
+                user(promise.maker_id),
+            )
+        ),
+    ]
+    meta = {"promise_id": promise.id}
+    return _modal(Callback.PROMISE_DISPUTE, "Not what we agreed", "Send", meta, blocks)
 
 
 def renegotiate_modal(promise: Promise) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partners.names import sides
 from bot.domain.partners.service import owners
 from bot.domain.promises import service as promises
 from handlers import delivery
@@ -32,6 +33,7 @@ from storage.models import Occurrence, Promise
 
 REMINDER = promises.REMINDER_KIND
 PARTNER_NOTE = "promise.partner"
+PARTNER_CARD = "promise.partner_card"
 MAKER_NOTE = "promise.maker"
 # Only this refusal moves the notes to the channel: the person is there, just not DM-able.
 DM_REFUSED = frozenset({"invalid_user_combination"})
@@ -84,14 +86,17 @@ def to_maker(
     )
 
 
-def _partner_message(promise: Promise, payload: dict[str, Any]) -> Callable[[bool], dict]:
+def _partner_message(
+    session: Session, promise: Promise, payload: dict[str, Any]
+) -> Callable[[bool], dict]:
     note = payload.get("note")
     if note == "made_good":
         return lambda in_thread: messages.made_good_request(promise, in_thread)
     if note == "renegotiate":
         seq = int(payload.get("seq") or 0)
         return lambda in_thread: messages.renegotiation_request(promise, seq, in_thread)
-    return lambda in_thread: messages.partner_note(promise, in_thread)
+    names = sides(session, promise.partnership)
+    return lambda in_thread: messages.partner_note(promise, names, in_thread)
 
 
 def send_partner_note(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
@@ -99,7 +104,7 @@ def send_partner_note(client: WebClient, session: Session, occurrence: Occurrenc
     promise = _promise(session, occurrence)
     if promise is None:
         return Delivery.skipped("no promise")
-    message = _partner_message(promise, occurrence.payload or {})
+    message = _partner_message(session, promise, occurrence.payload or {})
     if not promise.in_thread:
         try:
             channel = open_dm(client, promise.owed_to_id)
@@ -123,6 +128,37 @@ def send_partner_note(client: WebClient, session: Session, occurrence: Occurrenc
         root = str(sent.ts)
         promises.partner_note_sent(session, promise, channel, root, in_thread=True)
     return delivery.post(client, occurrence, channel, {"thread_ts": root, **message(True)})
+
+
+def partner_card(session: Session, promise: Promise, actor: str) -> None:
+    """Declare bringing the partner's card (the note of a promise made to them, in their DM)
+    in line with the promise, after they answered it from somewhere else (the App Home)."""
+    if promise.in_thread or not promise.partner_channel or not promise.partner_ts:
+        return  # in a thread, the card is answered where it is (the reply replaces it)
+    declare(
+        session,
+        PARTNER_CARD,
+        f"promise:{promise.id}:card:{uuid.uuid4().hex[:12]}",
+        actor=None,
+        what="The card",
+        where=None,
+        partnership_id=promise.partnership_id,
+        subject_id=promise.id,
+        by=actor,
+    )
+
+
+def send_partner_card(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """The partner's DM card, rebuilt from the database."""
+    promise = _promise(session, occurrence)
+    if promise is None or not promise.partner_channel or not promise.partner_ts:
+        return Delivery.skipped("no card")
+    content = messages.partner_note(promise, sides(session, promise.partnership), False)
+    try:
+        client.chat_update(channel=promise.partner_channel, ts=promise.partner_ts, **content)
+    except (SlackApiError, OSError) as error:
+        return delivery.delivery_for(error)
+    return Delivery.sent(promise.partner_channel, promise.partner_ts)
 
 
 def partner_note_notice(client: WebClient, session: Session, attempt: Attempt) -> None:
@@ -179,9 +215,7 @@ def send_reminder(client: WebClient, session: Session, occurrence: Occurrence) -
         channel = open_dm(client, promise.maker_id)
     except (SlackApiError, OSError) as error:
         return tell_owners_if_lost(client, occurrence, promise, delivery.delivery_for(error))
-    sent = delivery.post(
-        client, occurrence, channel, messages.reminder_message(promise, number, now)
-    )
+    sent = delivery.post(client, occurrence, channel, messages.reminder_message(promise, now))
     if sent.outcome is Outcome.SENT:
         promises.reminded(session, promise, number, now)
     return tell_owners_if_lost(client, occurrence, promise, sent)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.domain.clock import utcnow
 from bot.domain.errors import DomainError
 from bot.domain.partners import service as partnerships
-from bot.domain.partners.service import require_side, require_vendor
+from bot.domain.partners.service import owners, require_side, require_vendor
 from bot.domain.reviews import schedules as review_schedules
 from bot.domain.reviews import service as reviews
 from bot.domain.reviews.schedules import CadenceForm
@@ -26,7 +26,7 @@ from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.reviews import messages, modals, senders
 from handlers.subjects import button_id, channel_partnership, form_id, id_in
-from storage.models import Partnership, Review
+from storage.models import Partnership, Review, Side
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,9 @@ def snooze(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Se
     ack()
     actor = directory.actor_of(body)
     review = reviews.snooze(session, review_from_button(session, body).id, actor)
+    partnership = partnerships.get_partnership(session, review.partnership_id)
     note = messages.snoozed_note(
-        actor.user_id,
-        review,
-        directory.time_zone(client, session, actor.user_id),
-        utcnow() + timedelta(days=1),
+        actor.user_id, review, partnership.time_zone, utcnow() + timedelta(days=1)
     )
     senders.thread_note(session, review, actor.user_id, note)
 
@@ -185,11 +183,21 @@ def submit_cadence(
     note_to(session, actor.user_id, text, partnership.channel_id)
 
 
-def summary_line(session: Session, partnership: Partnership, reader_tz: str) -> str:
-    """The /partner summary's line about reviews, in the reader's time zone."""
+def summary_line(
+    session: Session, partnership: Partnership, reader_tz: str, *, side: Side = Side.VENDOR
+) -> str:
+    """The /partner summary's line about reviews, in the reader's time zone, worded for the
+    reader's side (the partner's names the owners instead of commands it can't run)."""
     schedule = review_schedules.schedule_of(session, partnership.id)
     cadence = review_schedules.cadence_of(schedule, partnership) if schedule else None
-    return messages.schedule_line(schedule, cadence, reader_tz)
+    return messages.schedule_line(
+        schedule,
+        cadence,
+        reader_tz,
+        side=side,
+        owners=owners(partnership),
+        channel_id=partnership.channel_id,
+    )
 
 
 def register(app: App) -> None:

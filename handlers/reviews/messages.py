@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
 )
 
+from bot.domain.partners.names import Sides
 from bot.domain.reviews.agenda import (
     AgendaItem,
     AgendaSection,
@@ -26,16 +27,18 @@ from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
     header,
+    link_button,
     local_time,
     message,
     note,
     section,
 )
 from handlers.deals.funnel import agenda_line, funnel_button
+from handlers.delivery import how_to_fix
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, channel, escape, join, md, user, users
-from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus
+from handlers.text import Mrkdwn, channel, escape, join, md, user, users, when
+from storage.models import Partnership, Review, ReviewSchedule, ReviewStatus, Side
 
 BUSINESS_WEEKDAYS = WEEKDAYS[:5]
 
@@ -81,23 +84,17 @@ def agenda_block(section_: AgendaSection, partnership: Partnership) -> Block:
 
 def prompt_message(
     partnership: Partnership,
+    names: Sides,
     review: Review,
     sections: list[AgendaSection],
     since: datetime,
 ) -> dict[str, Any]:
-    """The review prompt posted in the shared channel: agenda since the last review, buttons."""
-    text = "Time for the funnel and account review with {}"
-    blocks: list[Block] = [
-        header(":calendar: " + text.format(partnership.partner_name)),  # plain_text: not parsed
-        section(
-            md(
-                "This cycle's review ({}) is due. Focus on the opportunities and accounts that "
-                "matter most. Since the last review ({}):",
-                day(review.nominal_on),
-                day(since.date()),
-            )
-        ),
-    ]
+    """The review prompt posted in the shared channel: agenda since the last review, buttons.
+
+    The review belongs to both companies; its header and first line follow its state (due,
+    held, skipped), since the same message stays in the channel once it is closed."""
+    header_text, opening = _prompt_state(review, since)
+    blocks: list[Block] = [header(f"{header_text} · {names.joint}"), section(opening)]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 3
     blocks += [agenda_block(s, partnership) for s in sections[:room]]
     if not sections:
@@ -114,7 +111,32 @@ def prompt_message(
         ),
         note(md("Anyone from either organization can use these buttons."), block_id=B.REVIEW_HINT),
     ]
-    return message(md(text, escape(partnership.partner_name, 600)), blocks)
+    return message(md("{}: {}", header_text, names.joint), blocks)
+
+
+def _prompt_state(review: Review, since: datetime) -> tuple[str, Mrkdwn]:
+    """The prompt's header and opening line for where its review stands."""
+    if review.status is ReviewStatus.HELD and review.held_on is not None:
+        return ":white_check_mark: Review held", md(
+            "This cycle's review ({}) was held on {}. What it went over, since the review "
+            "before ({}):",
+            day(review.nominal_on),
+            day(review.held_on),
+            day(since.date()),
+        )
+    if review.status is ReviewStatus.SKIPPED:
+        return ":fast_forward: Review skipped", md(
+            "This cycle's review ({}) was skipped. What happened since the last review ({}) "
+            "comes up at the next one:",
+            day(review.nominal_on),
+            day(since.date()),
+        )
+    return ":calendar: Time for the funnel and account review", md(
+        "This cycle's review ({}) is due. Focus on the opportunities and accounts that matter "
+        "most. Since the last review ({}):",
+        day(review.nominal_on),
+        day(since.date()),
+    )
 
 
 def register_deal_button(partnership: Partnership) -> ButtonElement:
@@ -153,49 +175,77 @@ def held_summary(review: Review) -> dict[str, Any]:
     return message(text, [section(part) for part in parts])
 
 
-def snoozed_note(actor: str, review: Review, reader_tz: str, remind_at: datetime) -> Mrkdwn:
+def snoozed_note(actor: str, review: Review, tz: str, remind_at: datetime) -> Mrkdwn:
+    """Posted in the prompt's thread, which both companies read: the time is a Slack date
+    token, so each reader sees their own clock (``tz``, the partnership's, where it can't)."""
     return md(
-        ":zzz: {} snoozed the review a day; I'll remind this thread at {}.",
+        ":zzz: {} snoozed the review a day; I'll remind this thread {}.",
         user(actor),
-        local_time(remind_at, reader_tz),
+        when(remind_at, tz),
     )
 
 
-def snoozed_reminder(partnership: Partnership, by: str | None) -> dict[str, Any]:
+def snoozed_reminder(names: Sides, by: str | None) -> dict[str, Any]:
     who = md(" (snoozed by {} yesterday)", user(by)) if by else Mrkdwn("")
     return message(
         md(
-            ":bell: Reminder: the review with {} is still due{}. Use the buttons above once "
-            "it's held, or skip this cycle.",
-            escape(partnership.partner_name, 600),
+            ":bell: Reminder: the {} review is still due{}. Use the buttons above once it's "
+            "held, or skip this cycle.",
+            escape(names.joint, 600),
             who,
         )
     )
 
 
 _PAUSED_BY = re.compile(r"^paused by <@([UW][A-Z0-9_]+)>$")
+_SLACK_SAID = re.compile(r"^Slack said ([a-z_]+)$")
 
 
-def _paused_reason(reason: str) -> Mrkdwn:
-    """Why reviews are paused: "paused by <@U…>" names who did it; anything else ("Slack said
-    is_archived") is shown as text."""
+def paused_because(code: str) -> str:
+    """The paused reason stored when Slack refused a prompt (its error code inside)."""
+    return f"Slack said {code}"
+
+
+def _paused_reason(reason: str, channel_id: str) -> Mrkdwn:
+    """Why reviews are paused: "paused by <@U…>" names who did it; a Slack refusal is told
+    as its cause and fix (never the raw code); anything else is shown as text."""
     by = _PAUSED_BY.match(reason)
-    return md("paused by {}", user(by.group(1))) if by else escape(reason, 300)
+    if by:
+        return md("paused by {}", user(by.group(1)))
+    refused = _SLACK_SAID.match(reason)
+    if refused:
+        fix = how_to_fix(refused.group(1), channel_id)
+        return md("the last prompt couldn't be posted: {}", fix)
+    return escape(reason, 300)
 
 
 def schedule_line(
-    schedule: ReviewSchedule | None, cadence: Cadence | None, reader_tz: str
+    schedule: ReviewSchedule | None,
+    cadence: Cadence | None,
+    reader_tz: str,
+    *,
+    side: Side = Side.VENDOR,
+    owners: list[str] | None = None,
+    channel_id: str = "",
 ) -> Mrkdwn:
-    """The summary card's line about reviews, with the next one in the reader's time zone."""
+    """The summary card's line about reviews, with the next one in the reader's time zone.
+
+    Only the vendor side can run ``/partner cadence``: the partner's card names the owners
+    who set and resume the rhythm instead of a command they can't run."""
+    who = users(owners or [], empty="the partnership's owners")
     if schedule is None or cadence is None:
+        if side is Side.PARTNER:
+            return md("*Reviews:* no rhythm set yet; {} set it.", who)
         return md("*Reviews:* no cadence yet. Set one with `/partner cadence`.")
     if schedule.paused:
         reason = (
-            md(" ({})", _paused_reason(schedule.paused_reason)) if schedule.paused_reason else None
+            md(" ({})", _paused_reason(schedule.paused_reason, channel_id))
+            if schedule.paused_reason
+            else Mrkdwn("")
         )
-        return md(
-            "*Reviews:* paused{}. Resume with `/partner cadence resume`.", reason or Mrkdwn("")
-        )
+        if side is Side.PARTNER:
+            return md("*Reviews:* paused{}; {} can resume them.", reason, who)
+        return md("*Reviews:* paused{}. Resume with `/partner cadence resume`.", reason)
     next_at = local_time(schedule.next_due_at, reader_tz) if schedule.next_due_at else "—"
     return md("*Next review:* {} · {}", next_at, cadence.describe())
 
@@ -209,28 +259,32 @@ def cadence_saved(schedule: ReviewSchedule, cadence: Cadence, reader_tz: str) ->
     )
 
 
-def overdue_dm(partnership: Partnership, review: Review, reader_tz: str) -> dict[str, Any]:
-    return message(
-        md(
-            ":hourglass: The review with *{}* prompted {} in {} hasn't been marked held after "
-            "two business days. Hold it and press *Review held* on the prompt, or "
-            "*Skip this cycle*.",
-            escape(partnership.partner_name, 600),
-            local_time(review.due_at, reader_tz),
-            channel(partnership.channel_id),
-        )
+def overdue_dm(
+    partnership: Partnership, review: Review, reader_tz: str, link: str | None = None
+) -> dict[str, Any]:
+    """To the owners: the review was prompted two business days ago and is still open; a
+    button takes them to the prompt, where its buttons are."""
+    text = md(
+        ":hourglass: The review with *{}* prompted {} in {} hasn't been marked held after "
+        "two business days. Hold it and press *Review held* on the prompt, or "
+        "*Skip this cycle*.",
+        escape(partnership.partner_name, 600),
+        local_time(review.due_at, reader_tz),
+        channel(partnership.channel_id),
     )
+    go = link_button("Open the review prompt", link)
+    if go is None:
+        return message(text)
+    return message(text, [section(text), ActionsBlock(elements=[go])])
 
 
 def paused_dm(partnership: Partnership, reason: str) -> dict[str, Any]:
     return message(
         md(
-            ":warning: I couldn't post the review prompt for *{}* in {} (Slack said `{}`), so "
-            "I paused its reviews. Make sure the channel exists, isn't archived and has "
-            "partnerbot in it (`/invite @partnerbot`), then run `/partner cadence resume` "
-            "there.",
+            "I couldn't post the review prompt for *{}* in {}, so I paused its reviews. {}, "
+            "then run `/partner cadence resume` there.",
             escape(partnership.partner_name, 600),
             channel(partnership.channel_id),
-            reason,
+            how_to_fix(reason, partnership.channel_id),
         )
     )

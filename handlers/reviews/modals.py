@@ -18,9 +18,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.reviews.cadence import MAX_WEEKS
+from bot.domain.text import moment_for, zone_name
 from handlers.blocks import (
     field_input,
-    local_time,
     section,
 )
 from handlers.ids import Block as B
@@ -87,7 +87,7 @@ def cadence_modal(partnership: Partnership, schedule: ReviewSchedule | None) -> 
                 "Reviews with *{}* are scheduled in {}, skipping weekends{} "
                 "(change these with `/partner edit`).",
                 escape(partnership.partner_name, 600),
-                partnership.time_zone,
+                zone_name(partnership.time_zone),
                 md(" and {} holidays", partnership.holiday_country)
                 if partnership.holiday_country
                 else Mrkdwn(""),
@@ -132,15 +132,14 @@ def move_modal(
 ) -> dict[str, Any]:
     """Move just the next review to another day and time (partnership time)."""
     assert schedule.next_due_at is not None
-    current = local_time(schedule.next_due_at, partnership.time_zone)
+    current = moment_for(schedule.next_due_at, partnership.time_zone, reader_tz)
     blocks: list[Block] = [
         section(
             md(
-                "The next review with *{}* is prompted {} ({} for you). The reviews after it "
-                "keep their cadence.",
+                "The next review with *{}* is prompted {}. The reviews after it keep their "
+                "cadence.",
                 escape(partnership.partner_name, 600),
                 current,
-                local_time(schedule.next_due_at, reader_tz),
             )
         ),
         field_input(B.REVIEW_MOVE_ON, "Move it to", DatePickerElement()),

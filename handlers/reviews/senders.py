@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partners.names import sides
 from bot.domain.partners.service import owners
 from bot.domain.people import time_zone_of
 from bot.domain.reviews import agenda as agenda
@@ -62,7 +63,11 @@ def send_prompt(client: WebClient, session: Session, occurrence: Occurrence) -> 
     review = reviews.open_review(session, partnership, nominal_on, occurrence.due_at)
     since = reviews.agenda_since(session, partnership)
     message = messages.prompt_message(
-        partnership, review, agenda.agenda(session, partnership, since), since
+        partnership,
+        sides(session, partnership),
+        review,
+        agenda.agenda(session, partnership, since),
+        since,
     )
     outcome = slack.post(client, occurrence, partnership.channel_id, message)
     if outcome.outcome is Outcome.SENT:
@@ -70,7 +75,7 @@ def send_prompt(client: WebClient, session: Session, occurrence: Occurrence) -> 
         reviews.prompted(session, review, partnership, outcome.channel, outcome.ts)
     elif outcome.outcome is Outcome.PERMANENT and slack.is_channel_error(outcome):
         reason = outcome.reason or "error"
-        review_schedules.pause(session, partnership, None, f"Slack said {reason}")
+        review_schedules.pause(session, partnership, None, messages.paused_because(reason))
         reviews.notice_paused(session, schedule, partnership, reason, occurrence.key)
     return outcome
 
@@ -94,12 +99,13 @@ def send_overdue(client: WebClient, session: Session, occurrence: Occurrence) ->
     partnership = _live(session, review.partnership_id)
     if partnership is None:
         return Delivery.skipped("the partnership is not active")
+    link = slack.permalink(client, review.channel, review.ts)
     return _tell_owners(
         client,
         session,
         occurrence,
         partnership,
-        lambda tz: messages.overdue_dm(partnership, review, tz),
+        lambda tz: messages.overdue_dm(partnership, review, tz, link),
     )
 
 
@@ -111,7 +117,9 @@ def send_snoozed(client: WebClient, session: Session, occurrence: Occurrence) ->
     partnership = _live(session, review.partnership_id)
     if partnership is None or review.channel is None:
         return Delivery.skipped("the partnership is not active")
-    message = messages.snoozed_reminder(partnership, (occurrence.payload or {}).get("by"))
+    message = messages.snoozed_reminder(
+        sides(session, partnership), (occurrence.payload or {}).get("by")
+    )
     return slack.post(client, occurrence, review.channel, {**message, "thread_ts": review.ts})
 
 
@@ -191,7 +199,11 @@ def send_closed(client: WebClient, session: Session, occurrence: Occurrence) -> 
     raw = (occurrence.payload or {}).get("since")
     since = datetime.fromisoformat(raw) if raw else reviews.agenda_since(session, partnership)
     prompt = messages.prompt_message(
-        partnership, review, agenda.agenda(session, partnership, since), since
+        partnership,
+        sides(session, partnership),
+        review,
+        agenda.agenda(session, partnership, since),
+        since,
     )
     try:
         client.chat_update(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError
 from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import sides
 from bot.domain.people import Actor
 from bot.domain.rules import records as rulebook
 from bot.domain.rules import service as rules
@@ -69,8 +70,13 @@ def propose_command(
 
 def list_command(ack: TrackedAck, body: dict[str, Any], session: Session, **_: Any) -> None:
     partnership = channel_partnership(session, body, "`/roe` to propose rules of engagement")
-    partnerships.require_side(partnership, directory.actor_of(body))
-    page = book.rulebook_page(partnership, rulebook.rulebook(session, partnership.id))
+    side = partnerships.require_side(partnership, directory.actor_of(body))
+    page = book.rulebook_page(
+        partnership,
+        sides(session, partnership),
+        rulebook.rulebook(session, partnership.id),
+        side=side,
+    )
     ack(response_type="ephemeral", **page)
 
 
@@ -113,12 +119,18 @@ def rulebook_button(
     value = forms.action_value(body)
     partnership_id, _, page = value.partition(":")
     partnership = partnerships.get_partnership(session, id_in(partnership_id))
-    partnerships.require_side(partnership, directory.actor_of(body))
+    side = partnerships.require_side(partnership, directory.actor_of(body))
     rules_in_force = rulebook.rulebook(session, partnership.id)
     respond(
         response_type="ephemeral",
         replace_original=bool(page),  # "More" pages through in place
-        **book.rulebook_page(partnership, rules_in_force, int(page) if page.isdigit() else 0),
+        **book.rulebook_page(
+            partnership,
+            sides(session, partnership),
+            rules_in_force,
+            int(page) if page.isdigit() else 0,
+            side=side,
+        ),
     )
 
 
@@ -140,7 +152,7 @@ def share_rulebook(
         channel_id=partnership.channel_id,
         actor=actor.user_id,
         what="the rulebook",
-        content_digest=digest(book.shared_rulebook(partnership, in_force, "")),
+        content_digest=digest(book.shared_rulebook(sides(session, partnership), in_force, "")),
         confirm="Shared the rulebook",
     )
 

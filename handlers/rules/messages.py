@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
 from bot.domain.deals import terms as deal_terms
 from bot.domain.rules.records import ProposalState
-from handlers.blocks import button, message, section
+from handlers.blocks import button, message, mrkdwn, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -30,6 +30,9 @@ CATEGORY_LABELS = {
     RuleCategory.OTHER: "Other",
 }
 COMMENT_SHOWN = 1500
+CONFIRM_TEXT = 300  # a confirmation dialog's text, in Slack's limit
+# Decisions the proposer is told about by a mention, when someone else made them.
+TOLD_TO_PROPOSER = (DecisionKind.APPROVE, DecisionKind.REQUEST_CHANGES, DecisionKind.REJECT)
 
 
 def headline(state: ProposalState) -> Mrkdwn:
@@ -44,26 +47,21 @@ def headline(state: ProposalState) -> Mrkdwn:
 
 
 def _who(state: ProposalState, user_id: str, side: Side) -> Mrkdwn:
-    """“Dana (Acme Resellers, partner side)”, the name and organization shown as text."""
+    """“Dana (Acme Resellers)”, “Terry TM (Globex)”: the name and company shown as text."""
     return escape(state.who(user_id, side))
 
 
 def _waiting_line(state: ProposalState) -> Mrkdwn:
+    """“Globex ✅ Terry TM · Acme Resellers ⏳ waiting for anyone there”."""
     parts: list[Mrkdwn] = []
     for side in (Side.VENDOR, Side.PARTNER):
         approved = state.approved_by[side]
         if approved:
             names = ", ".join(state.name(u) for u in approved)
-            parts.append(md("{} side ✅ {}", side.value, names))
+            parts.append(md("{} ✅ {}", state.sides.name(side), names))
     for approver in state.waiting_for:
-        org = state.org_names.get(approver.side)
-        if approver.anyone:
-            who = (
-                md("anyone at {}", org) if org else md("anyone at the {} side", approver.side.value)
-            )
-        else:
-            who = users(approver.user_ids)
-        parts.append(md("{} side ⏳ waiting for {}", approver.side.value, who))
+        who = md("anyone there") if approver.anyone else users(approver.user_ids)
+        parts.append(md("{} ⏳ waiting for {}", state.sides.name(approver.side), who))
     return join(" · ", parts)
 
 
@@ -115,6 +113,20 @@ def status_line(state: ProposalState) -> Mrkdwn:
     return md("*Status:* {}", _status(state))
 
 
+def instructions(state: ProposalState) -> Mrkdwn | None:
+    """What can be done now, as the buttons in the thread allow it (None once decided)."""
+    p = state.proposal
+    if p.status is ProposalStatus.PENDING:
+        return md("Approve, request changes or reject in this message's thread.")
+    if p.status is ProposalStatus.CHANGES_REQUESTED:
+        return md(
+            "Changes were requested: {} can amend it in this message's thread, which restarts "
+            "the approval, or withdraw it.",
+            user(p.proposed_by),
+        )
+    return None
+
+
 def proposal_message(state: ProposalState) -> dict[str, Any]:
     """The message in the channel: the rule, who proposed it, and its status line."""
     v, p = state.version, state.proposal
@@ -133,10 +145,9 @@ def proposal_message(state: ProposalState) -> dict[str, Any]:
         *terms_notes(v.terms),
         section(status_line(state)),
     ]
-    if p.status in (ProposalStatus.PENDING, ProposalStatus.CHANGES_REQUESTED):
-        blocks.append(
-            note_block(md("Approve, request changes or reject in this message's thread."))
-        )
+    next_step = instructions(state)
+    if next_step is not None:
+        blocks.append(note_block(next_step))
     return message(md("{} ({})", headline(state), proposer), blocks)
 
 
@@ -155,8 +166,10 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
         intro = md(
             "*Version {}:* approve it for your side, or say what's wrong.", p.current_version
         )
+        approve = button("Approve", Action.ROE_APPROVE, value, style="primary")
+        approve.confirm = approve_confirmation(state)
         elements = [
-            button("Approve", Action.ROE_APPROVE, value, style="primary"),
+            approve,
             button("Request changes", Action.ROE_REQUEST_CHANGES, value),
             button("Reject", Action.ROE_REJECT, value, style="danger"),
             withdraw,
@@ -186,6 +199,28 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
         ),
     ]
     return message(md("Decide on version {}", p.current_version), blocks)
+
+
+def approve_confirmation(state: ProposalState) -> ConfirmObject:
+    """Approving can put the rule in force for both companies: ask before it counts."""
+    p, names = state.proposal, state.sides
+    return ConfirmObject(
+        title="Approve this version?",
+        text=mrkdwn(
+            md(
+                "You approve version {} of *{}* for your company. Once {} and {} have both "
+                "approved it, it is in force for both and can only be changed by a new "
+                "proposal.",
+                p.current_version,
+                escape(state.version.title, 100),
+                names.vendor,
+                names.partner,
+            ),
+            CONFIRM_TEXT,
+        ),
+        confirm="Approve",
+        deny="Not yet",
+    )
 
 
 def superseded(state: ProposalState, note: Mrkdwn | str) -> dict[str, Any]:
@@ -231,6 +266,10 @@ def decision_note(
         line = md("{} requested changes to version {}: “{}”", who, version, said)
     else:
         line = md("{} approved version {}.", who, version)
+    if user_id != state.proposal.proposed_by and kind in TOLD_TO_PROPOSER:
+        # A mention in the thread notifies the proposer (an edited status line doesn't),
+        # whichever company they are with.
+        line = md("{}: {}{}", user(state.proposal.proposed_by), line, _proposer_next(kind))
     if agreed is None:
         agreed = state.proposal.status is ProposalStatus.AGREED
     if agreed and state.rule is not None:
@@ -244,6 +283,12 @@ def decision_note(
             )
         line = join("\n", [line, outcome])
     return line
+
+
+def _proposer_next(kind: DecisionKind) -> Mrkdwn:
+    if kind is DecisionKind.REQUEST_CHANGES:
+        return md(" Press *Amend* on the buttons in this thread to put forward a new version.")
+    return Mrkdwn("")
 
 
 def nudge_dm(state: ProposalState, link: str | None, number: int) -> dict[str, Any]:

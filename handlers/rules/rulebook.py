@@ -9,7 +9,9 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, Option, OverflowMenuElement
 
+from bot.domain.partners.names import Sides
 from bot.domain.rules.records import RuleHistory
+from bot.domain.text import count
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
@@ -37,6 +39,7 @@ VERBS = {
     DecisionKind.AMEND: "amended it to",
     DecisionKind.WITHDRAW: "withdrew",
 }
+PUT_FORWARD = (DecisionKind.PROPOSE, DecisionKind.AMEND)
 
 
 def rule_text(rule: Rule) -> Mrkdwn:
@@ -60,28 +63,35 @@ def pages(rules: list[Rule]) -> int:
     return max(1, -(-len(rules) // PAGE_SIZE))
 
 
-def rulebook_page(p: Partnership, rules: list[Rule], page: int = 0) -> dict[str, Any]:
-    """One page of the rulebook in force, for one person, with buttons for more and sharing."""
+def title(names: Sides) -> str:
+    """The rulebook belongs to both: its title names them jointly (``Sides.joint``)."""
+    return f"Rules of engagement · {names.joint}"
+
+
+def rulebook_page(
+    p: Partnership, names: Sides, rules: list[Rule], page: int = 0, side: Side = Side.VENDOR
+) -> dict[str, Any]:
+    """One page of the rulebook in force, for one person (of ``side``: a partner's people
+    can't run /roe, so they are pointed to the button), with buttons for more and sharing."""
     total = pages(rules)
     page = min(max(page, 0), total - 1)
     shown = rules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    blocks: list[Block] = [header(f"Rulebook: {p.partner_name}")]
+    blocks: list[Block] = [header(title(names))]
     if not rules:
-        blocks.append(
-            section(
-                md(
-                    "No rules are in force yet. Propose one with `/roe` or the *Propose a "
-                    "rule* button on the partnership summary."
-                )
-            )
+        how = (
+            md("the *Propose a rule* button on the partnership summary")
+            if side is Side.PARTNER
+            else md("`/roe` or the *Propose a rule* button on the partnership summary")
         )
-        return message(md("Rulebook of {}", p.partner_name), blocks)
+        blocks.append(section(md("No rules are in force yet. Propose one with {}.", how)))
+        return message(md("{}", title(names)), blocks)
     blocks.append(
         note(
             md(
-                "{} rule{} in force, agreed by both sides{}",
-                len(rules),
-                "s" if len(rules) != 1 else "",
+                "{} in force, agreed by {} and {}{}",
+                count(len(rules), "rule"),
+                names.vendor,
+                names.partner,
                 f" · page {page + 1} of {total}" if total > 1 else "",
             )
         )
@@ -107,46 +117,41 @@ def rulebook_page(p: Partnership, rules: list[Rule], page: int = 0) -> dict[str,
         )
     elements.append(button("Share in channel", Action.ROE_SHARE, str(p.id)))
     blocks += [DividerBlock(), ActionsBlock(block_id=B.ROE_RULEBOOK_ACTIONS, elements=elements)]
-    return message(md("Rulebook of {}: {} rules", p.partner_name, len(rules)), blocks)
+    return message(md("{}: {}", title(names), count(len(rules), "rule")), blocks)
 
 
-def shared_rulebook(p: Partnership, rules: list[Rule], shared_by: str) -> list[dict[str, Any]]:
+def shared_rulebook(names: Sides, rules: list[Rule], shared_by: str) -> list[dict[str, Any]]:
     """The rulebook as channel messages, as many as it takes to stay within Slack's limits."""
     chunks = [rules[i : i + SHARED_PER_MESSAGE] for i in range(0, len(rules), SHARED_PER_MESSAGE)]
     messages = []
     for n, chunk in enumerate(chunks or [[]]):
         blocks: list[Block] = []
         if n == 0:
-            blocks.append(header(f"Rulebook: {p.partner_name}"))
+            blocks.append(header(title(names)))
             blocks.append(
                 note(
                     md(
-                        "{} rules in force, agreed by both sides · shared by {}",
-                        len(rules),
+                        "{} in force, agreed by {} and {} · shared by {}",
+                        count(len(rules), "rule"),
+                        names.vendor,
+                        names.partner,
                         user(shared_by),
                     )
                 )
             )
         else:
-            blocks.append(note(md("Rulebook, continued ({} of {})", n + 1, len(chunks))))
+            blocks.append(note(md("Rules of engagement, continued ({} of {})", n + 1, len(chunks))))
         blocks += [section(rule_text(rule)) for rule in chunk]
         if not chunk:
             blocks.append(section(md("No rules are in force yet.")))
         assert len(blocks) <= MAX_MESSAGE_BLOCKS
         messages.append(
             message(
-                md("Rulebook of {} ({} of {})", p.partner_name, n + 1, max(1, len(chunks))),
+                md("{} ({} of {})", title(names), n + 1, max(1, len(chunks))),
                 blocks,
             )
         )
     return messages
-
-
-def _who(h: RuleHistory, user_id: str, side: Side) -> str:
-    """“Dana (Acme Resellers, partner side)”: plain text, escaped where it is shown."""
-    org = h.org_names.get(side)
-    where = f"{org}, {side.value} side" if org else f"{side.value} side"
-    return f"{h.names.get(user_id, user_id)} ({where})"
 
 
 def _sections(lines: list[Mrkdwn]) -> list[Mrkdwn]:
@@ -184,12 +189,14 @@ def history_blocks(h: RuleHistory, tz: str) -> dict[str, Any]:
         for d in record.decisions:
             v = by_version.get(d.version)
             what = md("version {}", d.version)
-            if v:
+            # The title is in the header: a line names it only where a version put forward
+            # a different one.
+            if v and d.kind in PUT_FORWARD and v.title != rule.title:
                 what = md("{} “{}”", what, escape(v.title, 80))
             line = md(
                 "• {} · {} {} {}",
                 local_time(d.decided_at, tz),
-                _who(h, d.user_id, d.side),
+                h.who(d.user_id, d.side),
                 VERBS[d.kind],
                 what,
             )

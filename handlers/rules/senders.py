@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import NotFound
 from bot.domain.outbox import Delivery, Outcome
+from bot.domain.partners.names import sides
 from bot.domain.partners.service import get_partnership
 from bot.domain.rules import nudges as nudges
 from bot.domain.rules import records as rulebook
@@ -143,7 +144,9 @@ def send_rulebook(client: WebClient, session: Session, occurrence: Occurrence) -
     payload = occurrence.payload or {}
     partnership = get_partnership(session, int(occurrence.partnership_id or 0))
     messages = book.shared_rulebook(
-        partnership, rulebook.rulebook(session, partnership.id), str(payload.get("actor"))
+        sides(session, partnership),
+        rulebook.rulebook(session, partnership.id),
+        str(payload.get("actor")),
     )
     first: Delivery = Delivery.skipped("an empty rulebook")
     for n, content in enumerate(messages):
@@ -154,18 +157,6 @@ def send_rulebook(client: WebClient, session: Session, occurrence: Occurrence) -
             return sent
         first = first if first.outcome is Outcome.SENT else sent
     return first
-
-
-def _permalink(client: WebClient, proposal: Proposal) -> str | None:
-    if not proposal.parent_ts:
-        return None
-    try:
-        answer = client.chat_getPermalink(
-            channel=proposal.channel_id, message_ts=proposal.parent_ts
-        )
-        return str(answer.get("permalink")) or None
-    except (SlackApiError, OSError):
-        return None
 
 
 def send_nudge(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
@@ -181,7 +172,7 @@ def send_nudge(client: WebClient, session: Session, occurrence: Occurrence) -> D
     if not awaited:
         return Delivery.skipped("nobody to nudge")
     number = int(payload.get("number") or 1)
-    link = _permalink(client, proposal)
+    link = delivery.permalink(client, proposal.channel_id, proposal.parent_ts)
     sent = delivery.tell_people(
         client,
         occurrence,

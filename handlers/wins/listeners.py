@@ -297,11 +297,23 @@ def win_menu(
         )
         client.views_open(trigger_id=body["trigger_id"], view=modals.win_modal(defaults))
         return
-    if what == "withdraw":
-        wins.withdraw_win(session, win_id, actor)
-        update_posts(session, win, actor, None)
+    if what == "withdraw":  # it can't be undone: a dialog asks first
+        wins.require_changeable(win, actor)
+        channel = partnerships.get_partnership(session, win.partnership_id).channel_id
+        client.views_open(trigger_id=body["trigger_id"], view=modals.withdraw_modal(win, channel))
         return
     raise DomainError(OUT_OF_DATE)
+
+
+@listener
+def submit_withdraw(
+    ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
+) -> None:
+    """The dialog confirmed: the win is withdrawn (who may is checked again here)."""
+    actor = directory.actor_of(body)
+    win = wins.withdraw_win(session, form_id(body, "win_id"), actor)
+    ack()
+    update_posts(session, win, actor, None)
 
 
 @listener
@@ -338,3 +350,4 @@ def register(app: App) -> None:
     app.action(Action.WIN_REPOST)(repost_win)
     app.view(Callback.WIN_LOG)(submit_win)
     app.view(Callback.WIN_EDIT)(submit_edit)
+    app.view(Callback.WIN_WITHDRAW)(submit_withdraw)

@@ -7,16 +7,19 @@ shown, not sent to both companies.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import Block, Option, OverflowMenuElement
 
+from bot.domain.partners.names import Sides
 from bot.domain.text import day
 from bot.domain.wins.money import format_money
+from bot.domain.wins.service import still_changeable
 from handlers.blocks import message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, escape, join, md, user, users
+from handlers.text import Mrkdwn, escape, join, md, of_company, user, users
 from storage.models import Partnership, Side, Win, WinKind
 
 REACTION = "tada"  # added to every celebration
@@ -35,28 +38,32 @@ def _date(win: Win) -> str:
 
 
 def _menu(win: Win) -> OverflowMenuElement:
+    """Edit and withdraw, for the day the win may still be changed (withdrawing asks first)."""
     return OverflowMenuElement(
         action_id=Action.WIN_MENU,
         options=[
             Option(text="Edit", value=f"edit:{win.id}"),
-            Option(text="Withdraw", value=f"withdraw:{win.id}"),
+            Option(text="Withdraw…", value=f"withdraw:{win.id}"),
         ],
     )
 
 
-def fallback_text(win: Win, partnership: Partnership) -> Mrkdwn:
-    """The celebration's notification text."""
+def fallback_text(win: Win, names: Sides) -> Mrkdwn:
+    """The celebration's notification text: a win for both companies."""
     money = md(" — {}", amount_text(win)) if win.amount is not None else Mrkdwn("")
     return md(
-        "🎉 A win with {}: {}{}",
-        escape(partnership.partner_name, NAME_LIMIT),
+        "🎉 A win for {}: {}{}",
+        escape(names.joint, NAME_LIMIT),
         escape(win.headline, HEADLINE_LIMIT),
         money,
     )
 
 
-def celebration(win: Win, partnership: Partnership) -> dict[str, Any]:
-    """The message that celebrates a win in the partnership channel (and the wins channel)."""
+def celebration(win: Win, names: Sides, now: datetime) -> dict[str, Any]:
+    """The message that celebrates a win in the partnership channel (and the wins channel).
+
+    Its ⋯ menu (edit, withdraw) is there only while the win may still be changed: once the
+    day is over the message is updated without it."""
     kind = "Deal closed" if win.kind is WinKind.DEAL else "Milestone"
     fields = [
         md("*Amount*\n{}", amount_text(win)),
@@ -66,18 +73,20 @@ def celebration(win: Win, partnership: Partnership) -> dict[str, Any]:
     if win.product_line is not None:
         fields.append(md("*Product line*\n{}", escape(win.product_line.name, 2000 - 20)))
     thanks = md(
-        "*Thanks to*\n*Partner side:* {}\n*Vendor side:* {}",
+        "*Thanks to*\n*{}:* {}\n*{}:* {}",
+        escape(names.partner, NAME_LIMIT),
         users(win.credited(Side.PARTNER)),
+        escape(names.vendor, NAME_LIMIT),
         users(win.credited(Side.VENDOR)),
     )
     blocks: list[Block] = [
         section(
             md(
-                ":tada: A win with *{}*!\n*{}*",
-                escape(partnership.partner_name, NAME_LIMIT),
+                ":tada: A win for *{}*!\n*{}*",
+                escape(names.joint, NAME_LIMIT),
                 escape(win.headline, HEADLINE_LIMIT),
             ),
-            accessory=_menu(win),
+            accessory=_menu(win) if still_changeable(win, now) else None,
             block_id=B.WIN_HEADER,
         ),
         section(fields=fields),
@@ -85,14 +94,16 @@ def celebration(win: Win, partnership: Partnership) -> dict[str, Any]:
     ]
     if win.story:
         blocks.append(section(escape(win.story)))
-    logged = md("Logged by {} ({} side)", user(win.logged_by), win.logged_by_side.value)
+    logged = md(
+        "Logged by {}", of_company(win.logged_by, names.name(win.logged_by_side)[:NAME_LIMIT])
+    )
     if win.edited_at is not None:
         logged = md("{} · edited", logged)
     blocks.append(note(logged))
-    return message(fallback_text(win, partnership), blocks)
+    return message(fallback_text(win, names), blocks)
 
 
-def withdrawn(win: Win, partnership: Partnership) -> dict[str, Any]:
+def withdrawn(win: Win, names: Sides) -> dict[str, Any]:
     """What a celebration turns into when the person who logged the win withdraws it."""
     blocks: list[Block] = [
         section(
@@ -105,7 +116,7 @@ def withdrawn(win: Win, partnership: Partnership) -> dict[str, Any]:
         ),
         note(md("Withdrawn wins stay on record but no longer count.")),
     ]
-    text = md("A win with {} was withdrawn.", escape(partnership.partner_name, NAME_LIMIT))
+    text = md("A win for {} was withdrawn.", escape(names.joint, NAME_LIMIT))
     return message(text, blocks)
 
 

@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.wins import form as win_form
 from bot.domain.wins.form import WinForm
-from handlers.blocks import button, field_input, note, section
+from handlers.blocks import button, field_input, link_button, note, section
 from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
@@ -194,6 +194,30 @@ def _credits(block_id: str, label: str, initial: list[str]) -> Block:
     )
 
 
+def withdraw_modal(win: Win, channel_id: str) -> dict[str, Any]:
+    """The dialog that asks before a win is withdrawn: it can't be undone."""
+    blocks: list[Block] = [
+        section(md("*{}*", escape(win.headline, 1000))),
+        section(
+            md(
+                "Its message in {} will say it was withdrawn. The win stays on record but no "
+                "longer counts in the KPIs, and this can't be undone: if something was only "
+                "wrong in it, *Edit* it instead.",
+                channel(channel_id),
+            )
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.WIN_WITHDRAW,
+        title="Withdraw this win?",
+        submit="Withdraw",
+        close="Keep it",
+        private_metadata=json.dumps({"win_id": win.id}),
+        blocks=blocks,
+    ).to_dict()
+
+
 @dataclass(frozen=True)
 class PostResult:
     """What happened to the celebration message after a win was stored."""
@@ -201,11 +225,13 @@ class PostResult:
     posted: bool
     error: str | None = None
     channel_id: str = ""
+    permalink: str | None = None  # the celebration, to go and see it
+    ask: Mrkdwn | None = None  # whom to ask for a fix the reader can't make (partner side)
 
 
 def _fix(outcome: PostResult) -> Mrkdwn:
     """What to do about the error: the boundary's advice (Mrkdwn that may link the channel)."""
-    fix = how_to_fix(outcome.error, outcome.channel_id)
+    fix = how_to_fix(outcome.error, outcome.channel_id, ask=outcome.ask)
     return fix if isinstance(fix, Mrkdwn) else ours(fix)
 
 
@@ -256,10 +282,13 @@ def outcome_view(win: Win, outcome: PostResult, *, edited: bool = False) -> dict
                 )
             )
         )
+        go = link_button("Take me there", outcome.permalink) if outcome.permalink else None
+        if go is not None:
+            blocks.append(ActionsBlock(block_id=B.WIN_OUTCOME_ACTIONS, elements=[go]))
     else:
         what = "update its message" if edited else "celebrate it"
         blocks += [
-            section(md(":warning: {}", not_posted_text(outcome, what=what))),
+            section(not_posted_text(outcome, what=what)),
             ActionsBlock(
                 block_id=B.WIN_OUTCOME_ACTIONS,
                 elements=[button("Post it now", Action.WIN_REPOST, str(win.id), style="primary")],

@@ -13,22 +13,25 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.domain.clock import utcnow
 from bot.domain.outbox import Delivery, Outcome
 from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import sides
 from bot.domain.wins import service as wins
 from handlers import delivery
 from handlers.dispatch import Attempt
-from handlers.tell import error_code, show_in_modal, tell
+from handlers.tell import error_code, owners_at_vendor, show_in_modal, tell
 from handlers.text import channel as channel_link
 from handlers.text import md
 from handlers.wins import messages, modals
-from storage.models import Occurrence, Win
+from storage.models import Occurrence, Side, Win
 
 log = logging.getLogger(__name__)
 
 CELEBRATE = "win.celebrate"
 COPY = "win.copy"
 UPDATE = "win.update"
+MENU_CLOSES = wins.MENU_CLOSES
 
 
 def celebration_key(win_id: int) -> str:
@@ -40,10 +43,12 @@ def _win(session: Session, occurrence: Occurrence) -> Win | None:
 
 
 def _content(session: Session, win: Win) -> tuple[str, dict]:
+    """The win's message as it stands now (rendered from the database)."""
     partnership = partnerships.get_partnership(session, win.partnership_id)
+    names = sides(session, partnership)
     if win.deleted_at is not None:
-        return partnership.channel_id, messages.withdrawn(win, partnership)
-    return partnership.channel_id, messages.celebration(win, partnership)
+        return partnership.channel_id, messages.withdrawn(win, names)
+    return partnership.channel_id, messages.celebration(win, names, utcnow())
 
 
 def send_celebration(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
@@ -58,6 +63,7 @@ def send_celebration(client: WebClient, session: Session, occurrence: Occurrence
     if sent.outcome is not Outcome.SENT:
         return sent
     wins.record_posts(session, win, sent.channel or channel, sent.ts)
+    wins.close_menu_later(session, win)
     try:
         client.reactions_add(channel=channel, timestamp=str(sent.ts), name=messages.REACTION)
     except (SlackApiError, OSError) as exc:
@@ -72,8 +78,8 @@ def send_copy(client: WebClient, session: Session, occurrence: Occurrence) -> De
     copy_to = str((occurrence.payload or {}).get("where") or "")
     if win is None or win.deleted_at is not None or not copy_to:
         return Delivery.skipped("the win was withdrawn")
-    partnership = partnerships.get_partnership(session, win.partnership_id)
-    sent = delivery.post(client, occurrence, copy_to, messages.celebration(win, partnership))
+    _channel, content = _content(session, win)
+    sent = delivery.post(client, occurrence, copy_to, content)
     if sent.outcome is Outcome.SENT:
         wins.record_posts(session, win, None, None, copy_to, sent.ts)
     elif sent.outcome is Outcome.PERMANENT:
@@ -107,10 +113,27 @@ def send_update(client: WebClient, session: Session, occurrence: Occurrence) -> 
     return Delivery.sent(win.channel_id or channel, win.message_ts)
 
 
-def _outcome(delivery_: Delivery, channel: str) -> modals.PostResult:
+def send_menu_closes(client: WebClient, session: Session, occurrence: Occurrence) -> Delivery:
+    """The change window closed: the celebration is updated without its ⋯ menu, which would
+    only refuse now."""
+    win = _win(session, occurrence)
+    if win is None or win.deleted_at is not None:
+        return Delivery.skipped("the win was withdrawn")
+    if wins.still_changeable(win, utcnow()):  # a clock a little early: try again at the hour
+        return Delivery.retry("the window is still open", after_seconds=60)
+    return send_update(client, session, occurrence)
+
+
+def _outcome(
+    client: WebClient, session: Session, win: Win, delivery_: Delivery, channel: str
+) -> modals.PostResult:
     if delivery_.outcome is Outcome.SENT:
-        return modals.PostResult(posted=True, channel_id=channel)
-    return modals.PostResult(posted=False, error=delivery_.reason, channel_id=channel)
+        link = delivery.permalink(client, win.channel_id or channel, win.message_ts)
+        return modals.PostResult(posted=True, channel_id=channel, permalink=link)
+    # Someone at the partner can't invite partnerbot or fix the link: they ask the owners.
+    partnership = partnerships.get_partnership(session, win.partnership_id)
+    ask = owners_at_vendor(session, partnership) if win.logged_by_side is Side.PARTNER else None
+    return modals.PostResult(posted=False, error=delivery_.reason, channel_id=channel, ask=ask)
 
 
 def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -> None:
@@ -120,9 +143,9 @@ def _show(client: WebClient, session: Session, attempt: Attempt, edited: bool) -
         return
     payload = attempt.occurrence.payload or {}
     channel = partnerships.get_partnership(session, win.partnership_id).channel_id
-    outcome = _outcome(attempt.delivery, channel)
     if attempt.delivery.outcome is Outcome.SKIPPED:
         return
+    outcome = _outcome(client, session, win, attempt.delivery, channel)
     if attempt.delivery.outcome is Outcome.RETRY and not attempt.first:
         return  # the person heard about the delay the first time
     view_id = payload.get("view_id") if attempt.first else None

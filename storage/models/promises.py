@@ -35,10 +35,13 @@ class PromiseEventKind(StrEnum):
     RENEGOTIATION_ACCEPTED = "renegotiation_accepted"
     RENEGOTIATION_DECLINED = "renegotiation_declined"
     RELEASED = "released"
+    ACKNOWLEDGED = "acknowledged"  # the partner saw the promise and takes it as made
+    DISPUTED = "disputed"  # the partner says it isn't what was agreed (with a note)
 
 
 class Promise(Base):
-    """A make-good promise: "take this raw deal now and I'll make it up to you by <date>".
+    """A make-good promise: "accept this now (``raw_deal``: what the partner gives up) and I'll
+    make it up to you by <date>".
 
     ``due_date`` is a calendar date in the maker's time zone (``time_zone``); ``due_at`` is the
     end of that day there, i.e. the first instant of the next local day, in UTC. A promise is

@@ -15,7 +15,7 @@ from tests.authorization import reviews, rules
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import CHANNEL, Person, Seen, World
 
-NOT_VENDOR = "Only the vendor team can {}."
+NOT_VENDOR = "Only people at Vendor Inc can {}."
 
 
 def shared_channel(world: World) -> str:
@@ -109,7 +109,10 @@ ACTIONS = [
         setup=shared_channel,
         act=run("/partner", "kpis"),
         effect=report_shown,
-        refusal=says("The KPIs are internal to the vendor team."),
+        refusal=says(
+            "The KPIs are Vendor Inc's own scorecard. Ask one of its owners",
+            outsider=NOT_IN_PARTNERSHIP,
+        ),
     ),
     Action(
         "/partner export",
@@ -144,6 +147,6 @@ ACTIONS = [
         setup=shared_channel,
         act=run("/promise"),
         effect=modal_opened(Callback.PROMISE_MAKE),
-        refusal=says(NOT_VENDOR.format("make promises to the partner")),
+        refusal=says(NOT_VENDOR.format("make promises to their partner")),
     ),
 ]

@@ -14,15 +14,16 @@ from handlers.ids import Block as B
 from handlers.ids import Callback
 from sandbox import requests as rq
 from storage.models import Member, Partnership, PartnershipStatus, Side
-from tests.authorization.spec import Action, says
-from tests.authorization.world import CHANNEL, PARTNER_NAME, Person, Seen, World
+from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
+from tests.authorization.world import CHANNEL, OWNER, PARTNER_NAME, Person, Seen, World
 from tests.bench.harness import block_texts
 
-INTERNAL = "The KPIs are internal to the vendor team."
+INTERNAL = "The KPIs are Vendor Inc's own scorecard. Ask one of its owners"
 OWNERS = "(<@U_TM>, <@U_CAM>)"
 NO_ROLE = f"You have no role in the partnership with {PARTNER_NAME} to step back from."
-NOT_VENDOR_LEAVE = "Only the vendor team can leave the partnership."
+NOT_VENDOR_LEAVE = "Only people at Vendor Inc can leave the partnership."
 ONLY_OWNERS_HAND_OVER = "Only an owner hands over to a successor"
+ONLY_OWNERS_SHARE = "Only the partnership's owners decide to share"
 SUCCESSOR = "U_VAL"  # Val Vendor, in the vendor's workspace, named nowhere until handed over
 
 
@@ -71,6 +72,11 @@ def members(world: World, pid: int) -> dict[str, Member]:
     return {m.user_id: m for m in world.rows(select(Member).where(Member.partnership_id == pid))}
 
 
+def share_preview_open(world: World) -> dict[str, Any]:
+    """The dialog that shows the owner what sharing will post."""
+    return world.click(A.SHARE_KPIS, str(world.partnership_id), OWNER).view(Callback.KPI_SHARE)
+
+
 # -- effects -------------------------------------------------------------------------------------
 def report_shown(world: World, pid: int, who: Person, seen: Seen) -> None:
     [reply] = seen.replies
@@ -114,14 +120,29 @@ ACTIONS = [
         setup=lambda world: world.partnership_id,
         act=lambda world, pid, who: world.click(A.SHOW_KPIS, str(pid), who),
         effect=report_shown,
-        refusal=says(INTERNAL),
+        refusal=says(INTERNAL, outsider=NOT_IN_PARTNERSHIP),
     ),
     Action(
-        "kpis: Share in channel",
+        "kpis: Share in channel (button)",
         setup=lambda world: world.partnership_id,
         act=lambda world, pid, who: world.click(A.SHARE_KPIS, str(pid), who),
+        effect=modal_opened(Callback.KPI_SHARE),
+        refusal=says(
+            INTERNAL,
+            vendor_member=ONLY_OWNERS_SHARE,
+            outsider=NOT_IN_PARTNERSHIP,
+        ),
+    ),
+    Action(
+        "kpis: share in channel (modal)",
+        setup=share_preview_open,
+        act=lambda world, view, who: world.submit(view, {}, who),
         effect=shared,
-        refusal=says(INTERNAL, vendor_member="Only the partnership's owners decide to share"),
+        refusal=says(
+            INTERNAL,
+            vendor_member=ONLY_OWNERS_SHARE,
+            outsider=NOT_IN_PARTNERSHIP,
+        ),
     ),
     Action(
         "exit: end the partnership (modal)",
@@ -129,7 +150,7 @@ ACTIONS = [
         act=lambda world, view, who: world.submit(view, exit_values("end"), who),
         effect=ended,
         refusal=says(
-            "Only the vendor team can end the partnership.",
+            "Only people at Vendor Inc can end the partnership.",
             vendor_member=f"Only the partnership's owners {OWNERS} or a workspace admin can end it",
         ),
     ),
@@ -138,7 +159,7 @@ ACTIONS = [
         setup=exit_modal,
         act=end_as_admin,
         effect=ended,
-        refusal=says("Only the vendor team can end the partnership."),
+        refusal=says("Only people at Vendor Inc can end the partnership."),
     ),
     Action(
         "exit: step back (modal)",
@@ -174,7 +195,7 @@ ACTIONS = [
         act=lambda world, pid, who: world.click(A.RESUME_PARTNERSHIP, str(pid), who),
         effect=resumed,
         refusal=says(
-            "Only the vendor team can resume the partnership.",
+            "Only people at Vendor Inc can resume the partnership.",
             vendor_member=f"Only the partnership's owners {OWNERS} can resume it.",
         ),
     ),

@@ -21,7 +21,7 @@ from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, s
 from tests.authorization.world import CONTACT, MEMBER, OWNER, PARTNER_NAME, Person, Seen, World
 from tests.bench.harness import block_texts
 
-NOT_VENDOR = "Only the vendor team can make promises to the partner."
+NOT_VENDOR = "Only people at Vendor Inc can make promises to their partner."
 NOT_OWED = f"Only <@U_DANA>, <@U_PAT> at {PARTNER_NAME}, to whom this promise was made"
 
 
@@ -171,6 +171,18 @@ def date_answered(accepted: bool):
     return check
 
 
+def answered(kind: str, told: str):
+    """The partner's first answer is recorded and the maker hears of it by DM."""
+
+    def check(world: World, target: Made, who: Person, seen: Seen) -> None:
+        promise = stored(world, target)
+        assert promise.state is PromiseState.OPEN
+        assert [e.kind.value for e in promise.events][-1] == kind
+        assert told in dm_to(seen, promise.maker_id)
+
+    return check
+
+
 MAKER_OR_OWNER = says(not_maker("U_TM"), outsider=NOT_IN_PARTNERSHIP)
 OWED_OR_APPROVER = says(NOT_OWED, outsider=NOT_IN_PARTNERSHIP)
 
@@ -278,6 +290,31 @@ ACTIONS = [
             world, A.PROMISE_DECLINE_DATE, f"{target.promise.id}:{target.seq}", who
         ),
         effect=date_answered(accepted=False),
+        refusal=OWED_OR_APPROVER,
+    ),
+    Action(
+        "promises: Acknowledge",
+        setup=open_by_owner,
+        act=lambda world, target, who: click(
+            world, A.PROMISE_ACKNOWLEDGE, str(target.promise.id), who
+        ),
+        effect=answered("acknowledged", "acknowledged your promise"),
+        refusal=OWED_OR_APPROVER,
+    ),
+    Action(
+        "promises: That's not what we agreed (button)",
+        setup=open_by_owner,
+        act=lambda world, target, who: click(world, A.PROMISE_DISPUTE, str(target.promise.id), who),
+        effect=modal_opened(Callback.PROMISE_DISPUTE),
+        refusal=OWED_OR_APPROVER,
+    ),
+    Action(
+        "promises: that's not what we agreed (modal)",
+        setup=with_modal(open_by_owner, A.PROMISE_DISPUTE, Callback.PROMISE_DISPUTE, CONTACT),
+        act=lambda world, target, who: world.submit(
+            target.view, {B.PROMISE_COMMENT: rq.text("We agreed on five, not three.")}, who
+        ),
+        effect=answered("disputed", "We agreed on five, not three."),
         refusal=OWED_OR_APPROVER,
     ),
     Action(

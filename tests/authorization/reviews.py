@@ -215,13 +215,13 @@ ACTIONS = [
         setup=new_partnership_cadence_modal,
         act=lambda world, view, who: world.submit(view, cadence_values(world), who),
         effect=cadence_saved,
-        refusal=says("Only the vendor team can set the review cadence."),
+        refusal=says("Only people at Vendor Inc can set the review cadence."),
     ),
     Action(
         "reviews: move the next review (modal)",
         setup=move_modal,
         act=lambda world, view, who: world.submit(view, move_values(world), who),
         effect=moved,
-        refusal=says("Only the vendor team can move the next review."),
+        refusal=says("Only people at Vendor Inc can move the next review."),
     ),
 ]

@@ -27,10 +27,10 @@ from storage.models import (
 )
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import APPROVER, CHANNEL, OWNER, PARTNER_NAME, Person, Seen, World
-from tests.bench.harness import VENDOR, block_texts
+from tests.bench.harness import VENDOR
 
 NOT_NAMED = f"Only the named rule approvers of {PARTNER_NAME} can decide on rules for your side"
-NOT_NAMED_VENDOR = "Only the named rule approvers of the vendor can decide on rules"
+NOT_NAMED_VENDOR = "Only the named rule approvers of Vendor Inc can decide on rules"
 PROPOSER = "You proposed this rule: use Amend to change it, or Withdraw to take it back."
 
 
@@ -134,8 +134,11 @@ def decisions(world: World, target: Open, who: Person) -> list[DecisionKind]:
 
 
 def in_thread(target: Open, seen: Seen, who: Person) -> None:
+    """The decision is posted in the proposal's thread, naming who made it (and, when that
+    wasn't the proposer, mentioning the proposer first, so they hear of it)."""
     said = [m.text or "" for m in seen.posts if m.thread_ts == target.proposal.parent_ts]
-    assert any(text.startswith(who.name) for text in said), said
+    proposer = f"<@{target.proposal.proposed_by}>: "
+    assert any(text.removeprefix(proposer).startswith(who.name) for text in said), said
 
 
 def proposed(world: World, view: dict[str, Any], who: Person, seen: Seen) -> None:
@@ -186,7 +189,7 @@ def retirement_proposed(world: World, target: Any, who: Person, seen: Seen) -> N
 
 def shared(world: World, pid: int, who: Person, seen: Seen) -> None:
     [post] = [m for m in seen.posts if m.channel == CHANNEL]
-    assert "Rulebook" in block_texts(post.blocks) or "Rulebook" in (post.text or "")
+    assert (post.text or "").startswith("Rules of engagement")
 
 
 APPROVE_REFUSAL = says(NOT_NAMED, outsider=NOT_IN_PARTNERSHIP)

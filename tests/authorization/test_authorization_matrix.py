@@ -59,6 +59,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "wins: Edit from the win's menu":                    (Y,    N,     N,      N,       N),
     "wins: edit a win (modal)":                          (Y,    N,     N,      N,       N),
     "wins: Withdraw from the win's menu":                (Y,    N,     N,      N,       N),
+    "wins: withdraw a win (modal)":                      (Y,    N,     N,      N,       N),
     "wins: Withdraw a win U_DANA logged":                (N,    N,     Y,      N,       N),
     "wins: Edit a win logged 25 h ago":                  (N,    N,     N,      N,       N),
     "wins: Withdraw a win logged 25 h ago":              (N,    N,     N,      N,       N),
@@ -106,9 +107,13 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "promises: Accept the new date":                     (N,    N,     Y,      Y,       N),
     "promises: Decline the new date":                    (N,    N,     Y,      Y,       N),
     "promises: Release":                                 (N,    N,     Y,      Y,       N),
+    "promises: Acknowledge":                             (N,    N,     Y,      Y,       N),
+    "promises: That's not what we agreed (button)":      (N,    N,     Y,      Y,       N),
+    "promises: that's not what we agreed (modal)":       (N,    N,     Y,      Y,       N),
     # KPIs are the vendor side's; owners share them, end or resume the partnership
     "kpis: KPIs (button)":                               (Y,    Y,     N,      N,       N),
-    "kpis: Share in channel":                            (Y,    N,     N,      N,       N),
+    "kpis: Share in channel (button)":                   (Y,    N,     N,      N,       N),
+    "kpis: share in channel (modal)":                    (Y,    N,     N,      N,       N),
     "exit: end the partnership (modal)":                 (Y,    N,     N,      N,       N),
     "exit: end the partnership, each a workspace admin (modal)":
                                                          (Y,    Y,     N,      N,       N),
@@ -193,6 +198,7 @@ READ_ONLY = {
     A.DEAL_HISTORY: "a deal's history, for either side (checks the side)",
     A.DEAL_FUNNEL: "the partnership's open registrations, for either side (checks the side)",
     A.DEAL_FUNNEL_PAGE: "the whole funnel's next page",
+    A.OPEN_LINK: "a URL button (a permalink): the click is only acked",
 }
 # Ids defined in handlers/ids.py that no button or listener uses (/partner cadence opens it).
 UNUSED = {A.REVIEW_CADENCE}

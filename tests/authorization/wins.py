@@ -77,6 +77,13 @@ def edit_modal_open(world: World) -> Logged:
     return Logged(win, seen.view(Callback.WIN_EDIT))
 
 
+def withdraw_dialog_open(world: World) -> Logged:
+    """The dialog that confirms withdrawing, opened by the win's logger."""
+    win = log_win(world)
+    seen = open_menu(world, Logged(win), OWNER, "withdraw")
+    return Logged(win, seen.view(Callback.WIN_WITHDRAW))
+
+
 def not_posted(world: World) -> Logged:
     """A win whose celebration Slack refused (the bot was not in the channel yet)."""
     partnership_id, channel = world.new_partnership()
@@ -165,6 +172,13 @@ ACTIONS = [
         "wins: Withdraw from the win's menu",
         setup=logged,
         act=lambda world, target, who: open_menu(world, target, who, "withdraw"),
+        effect=modal_opened(Callback.WIN_WITHDRAW),
+        refusal=says(NOT_THE_LOGGER),
+    ),
+    Action(
+        "wins: withdraw a win (modal)",
+        setup=withdraw_dialog_open,
+        act=lambda world, target, who: world.submit(target.view, {}, who),
         effect=win_withdrawn,
         refusal=says(NOT_THE_LOGGER),
     ),
@@ -172,7 +186,7 @@ ACTIONS = [
         "wins: Withdraw a win U_DANA logged",
         setup=logged_by_partner,
         act=lambda world, target, who: open_menu(world, target, who, "withdraw"),
-        effect=win_withdrawn,
+        effect=modal_opened(Callback.WIN_WITHDRAW),
         refusal=says("Only <@U_DANA>, who logged this win, can change it."),
     ),
     Action(
@@ -186,7 +200,7 @@ ACTIONS = [
         "wins: Withdraw a win logged 25 h ago",
         setup=logged_yesterday,
         act=lambda world, target, who: open_menu(world, target, who, "withdraw"),
-        effect=win_withdrawn,
+        effect=modal_opened(Callback.WIN_WITHDRAW),
         refusal=says(NOT_THE_LOGGER, owner="A win can be changed for 24 hours"),
     ),
     Action(

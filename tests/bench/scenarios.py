@@ -22,7 +22,7 @@ def setup_values(**overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
         B.CONTACTS_OPERATIONS: rq.users("U_PAT"),
         B.VENDOR_APPROVERS: rq.users(),
         B.PARTNER_APPROVERS: rq.users(),
-        B.TIME_ZONE: rq.text("America/New_York"),
+        B.TIME_ZONE: rq.option("America/New_York"),
         B.HOLIDAY_COUNTRY: rq.text("US"),
     }
     values.update({str(k): v for k, v in overrides.items()})

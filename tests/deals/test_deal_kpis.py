@@ -192,6 +192,9 @@ def test_the_scorecard_the_shared_summary_and_the_app_home_show_them(bench) -> N
     assert "No deal registered yet: <@U_ERIK>" in text
 
     bench.click(Action.SHARE_KPIS, str(acme.id), user="U_TM")
+    preview = bench.last_view()
+    assert "*Deal registration*" in block_texts(preview["blocks"])  # shown before it's posted
+    assert bench.submit({}, user="U_TM", view=preview).status == 200
     shared = block_texts(bench.fake.last_post(CHANNEL).blocks)
     assert "*Deal registration*\n• 7 registered · approved 5 of 6 decided (83%)" in shared
     assert "Partner-sourced revenue (wins from registrations): 2 wins" in shared

@@ -11,6 +11,7 @@ from bot.domain.deals.kpis import DealFigures, OpenDeals, RepStart
 from bot.domain.home.dashboard import Dashboard, PartnershipLine
 from bot.domain.kpis.quarters import Quarter
 from bot.domain.kpis.service import KpiReport, QuarterFigures
+from bot.domain.partners.names import Sides
 from handlers.home.tab import home_view
 from handlers.kpis.messages import report_blocks, shared_summary
 from storage.models import Side
@@ -53,7 +54,7 @@ def test_the_scorecards_deal_section_is_inert(h: str) -> None:
     assert "EUR 90,000; USD 1,250,000.50" in text
     assert "<@U_REP0> 0 days · 2 registrations" in text
     assert "…and 5 more reps." in text  # ten shown
-    shared = shared_summary(report, "U_TM")
+    shared = shared_summary(report, Sides("Vendor Inc", "Acme Resellers"), "U_TM")
     assert_inert(shared)
     assert "conflict" not in shown(shared) and "U_REP" not in shown(shared)
 

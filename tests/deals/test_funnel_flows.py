@@ -130,7 +130,7 @@ def test_the_history_lists_every_change_in_the_readers_time_zone(bench, fake_sla
     assert len(lines) == 3  # newest first: the update, the approval, the registration
     assert "<@U_TM> (vendor side) updated stage Discovery → *Proposal*" in lines[0]
     assert lines[0].startswith("• Tue 1 Dec 2026, 18:")  # 17:00 UTC is 18:00 in Berlin
-    assert "CET" in lines[0]
+    assert "Berlin time" in lines[0]
     assert "approved it (the default terms)" in lines[1]
     assert "<@U_DANA> (partner side) registered it" in lines[2]
     # the vendor reads the same history in New York time

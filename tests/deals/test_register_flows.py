@@ -165,12 +165,19 @@ def test_a_won_account_and_one_registered_here_are_named_on_the_card(bench, fake
 def test_the_review_prompt_carries_register_a_deal_and_it_opens_the_modal(bench, fake_slack):
     from datetime import UTC, date, datetime
 
+    from bot.domain.partners.names import Sides
     from handlers.reviews.messages import prompt_message
     from storage.models import Review
 
     partnership = link_partnership(bench)
     review = Review(id=1, partnership_id=partnership.id, nominal_on=date(2026, 12, 1))
-    prompt = prompt_message(partnership, review, [], datetime(2026, 11, 17, tzinfo=UTC))
+    prompt = prompt_message(
+        partnership,
+        Sides("Vendor Inc", "Acme Resellers"),
+        review,
+        [],
+        datetime(2026, 11, 17, tzinfo=UTC),
+    )
     [button] = [
         e
         for b in prompt["blocks"]
@@ -223,7 +230,7 @@ def test_a_card_slack_refuses_is_kept_and_posted_again_once_the_channel_is_fixed
     assert registration.message_ts is None
     told = block_texts(bench.last_view()["blocks"])
     assert "Your registration D-1 is saved, but I couldn't show it in" in told
-    assert "Invite me there" in told
+    assert "invite me there" in told
     [retry] = [
         e for b in bench.last_view()["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]

@@ -57,8 +57,9 @@ def test_home_shows_the_persons_partnerships_and_what_waits_for_them(bench, froz
 
     view = open_home(bench, "U_TM")
     text = block_texts(view["blocks"])
-    assert "*Acme Resellers* · <#C0SHARED>" in text
-    assert "Next review: Tue 1 Dec 2026, 10:00 EST" in text  # U_TM is in New York
+    assert "*Vendor Inc \N{MULTIPLICATION SIGN} Acme Resellers* · <#C0SHARED>" in text
+    assert "Times are New York time, your time zone." in text
+    assert "Next review: Tue 1 Dec 2026, 10:00 New York time" in text  # U_TM is in New York
     assert "Reviews held: 2 of 3 due this past year" in text
     assert "Wins this quarter: 2" in text
     assert "*Leads within 24 hours* (Acme Resellers, version 1) proposed by <@U_DANA>" in text
@@ -72,7 +73,7 @@ def test_home_shows_the_persons_partnerships_and_what_waits_for_them(bench, froz
     )
 
     # Each reader sees the next review in their own time zone.
-    assert "Next review: Tue 1 Dec 2026, 09:00 CST" in block_texts(
+    assert "Next review: Tue 1 Dec 2026, 09:00 Chicago time" in block_texts(
         open_home(bench, "U_CAM")["blocks"]
     )
 
@@ -82,8 +83,12 @@ def test_partner_side_home_has_no_internal_figures(bench, frozen):
     seed(bench, partnership.id)
     view = open_home(bench, "U_DANA")
     text = block_texts(view["blocks"])
-    assert "Acme Resellers" in text and "Next review: Tue 1 Dec 2026, 16:00 CET" in text
+    assert "Acme Resellers" in text and "Next review: Tue 1 Dec 2026, 16:00 Berlin time" in text
     assert "Reviews held" not in text
+    # No commands they can't run, nothing they can't do: they make no promises of their own.
+    assert "`/" not in text and "Your open promises" not in text
+    # What they are waited on for instead: the promises made to them.
+    assert "Promises made to you" in text and "Joint webinar" in text
     assert Action.SHOW_KPIS not in str(view)
     # Their own proposal waits for the vendor side, not for them.
     assert "Leads within 24 hours" not in text
@@ -98,9 +103,12 @@ def test_refresh_button_publishes_again(bench):
     assert [c.args["user_id"] for c in bench.fake.calls_to("views.publish")] == ["U_TM"]
 
 
-def test_someone_with_no_partnership_gets_a_pointer(bench):
-    text = block_texts(open_home(bench, "U_OUT")["blocks"])
+def test_someone_with_no_partnership_gets_a_pointer_they_can_follow(bench):
+    text = block_texts(open_home(bench, "U_CAM")["blocks"])  # the vendor's: they can link
     assert "run `/partner` to link it" in text
+    text = block_texts(open_home(bench, "U_OUT")["blocks"])  # another company's: they can't
+    assert "`/partner`" not in text
+    assert "When a company you work with names you as a contact in partnerbot" in text
 
 
 def test_the_busiest_home_stays_within_slack_limits(bench, frozen):
@@ -119,7 +127,7 @@ def test_the_busiest_home_stays_within_slack_limits(bench, frozen):
     assert len(view["blocks"]) <= 100
     text = block_texts(view["blocks"])
     assert "…and 5 more." in text  # 20 partnerships, 15 shown
-    assert "…and more: see `/roe list`" in text
+    assert "…and more, each waiting in its thread in the partnership's channel." in text
 
 
 def test_home_queries_do_not_grow_with_the_data(bench, engine, frozen):

@@ -49,9 +49,12 @@ def owners_of(bench, partnership_id) -> list[str]:
 
 
 def exit_as(bench, user: str, choice: str | None, *, successor=None, note: str | None = None):
+    """/partner exit, the choice made (the modal follows it), then submitted."""
     assert bench.command("/partner", "exit", user=user).status == 200
     view = bench.last_view()
     assert view["callback_id"] == "partnership_exit"
+    if choice is not None:
+        view = pick(bench, view, choice, user=user)
     values = {
         B.EXIT_CHOICE: rq.option(choice),
         B.EXIT_SUCCESSOR: rq.user(successor),
@@ -249,7 +252,7 @@ def test_a_partner_approver_cannot_step_back_with_a_hand_made_submission(bench):
     bench.fake.reset_calls()
 
     refused = crafted_exit(bench, partnership.id, "U_PAT", PARTNER, successor="U_NEW")
-    assert "Only the vendor team can leave the partnership" in str(response_json(refused))
+    assert "Only people at Vendor Inc can leave the partnership" in str(response_json(refused))
     assert owners_of(bench, partnership.id) == ["U_CAM", "U_TM"]
     assert members_of(bench, partnership.id)["U_PAT"].is_approver
     assert not bench.fake.calls_to("users.info")  # refused before anyone is looked up
@@ -263,3 +266,60 @@ def test_an_outsider_is_refused_without_learning_the_partnership(bench):
     assert response_json(exit_as(bench, "U_TM", "end")) == {}
     ended = str(response_json(crafted_exit(bench, partnership.id, "U_OUT", OTHER, None)))
     assert "Only" in ended and "Acme Resellers" not in ended
+
+
+def pick(bench, view, choice: str, user: str = "U_TM", **typed: dict) -> dict:
+    """Choose in the exit modal: Slack sends the change (the radio dispatches it)."""
+    values = {B.EXIT_CHOICE: rq.option(choice), **typed}
+    bench.send(
+        rq.action_body(
+            "value",
+            "",
+            user=user,
+            user_team=VENDOR,
+            app_team=VENDOR,
+            channel=None,
+            message=None,
+            response_url=None,
+            view={**view, "state": {"values": {k: {"value": v} for k, v in values.items()}}},
+            block_id=B.EXIT_CHOICE,
+        )
+    )
+    return bench.fake.views[view["id"]]
+
+
+def test_the_exit_modal_follows_the_choice_and_says_what_it_will_do(bench):
+    partnership = link_partnership(bench)
+    bench.command("/partner", "exit")
+    view = bench.last_view()
+    choice = next(b for b in view["blocks"] if b.get("block_id") == B.EXIT_CHOICE)
+    assert choice["dispatch_action"] is True
+    # each choice's description fits Slack's 75 characters whole, cut at no word
+    described = {o["value"]: o["description"]["text"] for o in choice["element"]["options"]}
+    assert described == {
+        "step_back": "You stop being an owner; the partnership goes on with the other owners.",
+        "end": "Reviews and reminders stop; the records stay. Owners or admins only.",
+    }
+    assert not any(text.endswith("…") for text in described.values())
+    # nothing chosen yet: no button that claims to confirm either
+    assert view["submit"]["text"] == "Continue"
+    assert {b.get("block_id") for b in view["blocks"]} & {B.EXIT_SUCCESSOR, B.EXIT_NOTE} == set()
+
+    ending = pick(bench, view, "end")
+    assert ending["submit"]["text"] == "End the partnership"
+    fields = {b.get("block_id"): b for b in ending["blocks"]}
+    assert B.EXIT_NOTE in fields and B.EXIT_SUCCESSOR not in fields
+    assert "each owner gets the export by DM" in json.dumps(ending["blocks"])
+    assert fields[B.EXIT_NOTE]["element"]["initial_value"].startswith("Thank you")
+
+    # back to stepping back: its own field and button; a note typed meanwhile is kept
+    stepping = pick(
+        bench, ending, "step_back", **{B.EXIT_NOTE: rq.text("Thanks, Acme, for it all.")}
+    )
+    assert stepping["submit"]["text"] == "Step back"
+    fields = {b.get("block_id"): b for b in stepping["blocks"]}
+    assert B.EXIT_SUCCESSOR in fields and B.EXIT_NOTE not in fields
+    again = pick(bench, stepping, "end", **{B.EXIT_NOTE: rq.text("Thanks, Acme, for it all.")})
+    note = next(b for b in again["blocks"] if b.get("block_id") == B.EXIT_NOTE)
+    assert note["element"]["initial_value"] == "Thanks, Acme, for it all."
+    assert stored(bench, partnership.id).status is PartnershipStatus.ACTIVE  # nothing ended

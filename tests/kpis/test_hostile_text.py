@@ -15,7 +15,8 @@ from bot.domain.kpis.export import cell, neutralized
 from bot.domain.kpis.focus import CreditedSum, rank_all
 from bot.domain.kpis.quarters import last_quarters
 from bot.domain.kpis.service import KpiReport, QuarterFigures
-from handlers.kpis.messages import report_blocks, shared_summary
+from bot.domain.partners.names import Sides
+from handlers.kpis.messages import report_blocks, share_preview, shared_summary
 from tests.bench.harness import response_json
 from tests.bench.hostile import HOSTILE
 from tests.bench.scenarios import link_partnership
@@ -47,9 +48,10 @@ def test_kpi_report_shows_hostile_product_lines_and_names_as_text(h):
     blocks = report_blocks(r, chart_note=h)  # a plain str note is escaped
     assert_inert(blocks, h)
     assert "<@U_DANA>" in shown(blocks)  # the mention we mean stays live
-    summary = shared_summary(r, "U_TM")
+    summary = shared_summary(r, Sides(h, h), "U_TM")
     assert_inert(summary, h)
     assert "Shared by <@U_TM>." in shown(summary)
+    assert_inert(share_preview(r, Sides(h, h), "U_TM", "C0SHARED"), h)
 
 
 @pytest.mark.parametrize(

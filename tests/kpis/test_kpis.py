@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
 
-from handlers.ids import Action
+from bot.domain.partners.names import TIMES
+from handlers.ids import Action, Callback
 from storage.models import Partnership
 from storage.models.promises import PromiseState
 from storage.models.reviews import ReviewStatus
@@ -125,7 +127,11 @@ def test_the_kpis_button_refuses_the_partner_side(bench, frozen):
     seed(bench, partnership)
     bench.click(Action.SHOW_KPIS, str(partnership.id), user="U_DANA", user_team=PARTNER)
     (answer,) = bench.fake.responses
-    assert "internal to the vendor team" in answer["text"]
+    # the partner is told whose scorecard it is and whom to ask for a shared summary
+    assert answer["text"] == (
+        "The KPIs are Vendor Inc's own scorecard. Ask one of its owners (<@U_TM>, <@U_CAM>) "
+        "to share a summary in the channel."
+    )
     assert not bench.fake.files
     assert not bench.fake.calls_to("files.getUploadURLExternal")
 
@@ -148,10 +154,27 @@ def test_an_owner_shares_a_summary_both_sides_see(bench, frozen):
     assert "Only the partnership's owners" in bench.fake.responses[-1]["text"]
     before = len(bench.fake.posts(CHANNEL))
 
+    # the button shows what the partner will read, and posts nothing until confirmed
     bench.click(Action.SHARE_KPIS, str(partnership.id), user="U_TM")
+    preview = bench.last_view()
+    assert preview["callback_id"] == Callback.KPI_SHARE
+    assert preview["submit"]["text"] == "Post it" and preview["close"]["text"] == "Cancel"
+    previewed = block_texts(preview["blocks"])
+    assert "This is what I'll post in <#C0SHARED>, where the people of Acme Resellers" in (
+        previewed
+    )
+    assert len(bench.fake.posts(CHANNEL)) == before
+    # someone else can't confirm it with a hand-made submission
+    refused = bench.submit({}, user="U_VAL", view=preview)
+    assert "Only the partnership's owners" in json.dumps(response_json(refused))
+    assert len(bench.fake.posts(CHANNEL)) == before
+
+    assert bench.submit({}, user="U_TM", view=preview).status == 200
     assert len(bench.fake.posts(CHANNEL)) == before + 1
     shared = block_texts(bench.fake.last_post(CHANNEL).blocks)
-    assert "Partnership scorecard with Acme Resellers" in shared
+    # the preview was what was posted
+    assert shared in previewed
+    assert f"Partnership scorecard · Vendor Inc {TIMES} Acme Resellers" in shared
     assert "4 wins · EUR 10,000; USD 12,000" in shared
     assert "reviews held 1/2" in shared
     assert "U_DANA" not in shared  # who earned what stays internal

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 from bot.domain.kpis.focus import CreditedSum, rank_all
 from bot.domain.kpis.quarters import last_quarters
 from bot.domain.kpis.service import KpiReport, QuarterFigures
+from bot.domain.partners.names import Sides
 from handlers.kpis.chart import render_chart
-from handlers.kpis.messages import report_blocks, shared_summary
+from handlers.kpis.messages import report_blocks, share_preview, shared_summary
 
 
 def busiest_report() -> KpiReport:
@@ -43,5 +44,7 @@ def test_the_busiest_report_fits_one_message():
     for block in blocks:
         assert len((block.get("text") or {}).get("text", "")) <= 3000
     assert "Also revenue in C03" in str(blocks)
-    assert len(shared_summary(report, "U_TM")["blocks"]) <= 50
+    assert len(shared_summary(report, Sides("V" * 200, "P" * 200), "U_TM")["blocks"]) <= 50
+    preview = share_preview(report, Sides("V" * 200, "P" * 200), "U_TM", "C0SHARED")
+    assert len(preview["blocks"]) <= 100
     assert render_chart(report).startswith(b"\x89PNG")

@@ -123,7 +123,7 @@ def test_the_vendors_own_owner_on_grid_is_the_vendor_side(bench, on_grid):
 
     # A click where Slack names the owner by the organization's id and sends no team.
     grid_click(bench, Action.SHOW_SUMMARY, str(partnership.id), user="U_TM", user_team="E_VENDOR")
-    assert "Partnership with Acme Resellers" in last_answer(bench)
+    assert "At Acme Resellers (partner side)" in last_answer(bench)  # the vendor's card
     assert stored(bench).vendor_enterprise_id == "E_VENDOR"
 
     # A colleague's workspace of the vendor's organization: the KPIs are theirs to see.
@@ -151,7 +151,7 @@ def test_the_partner_on_a_grid_install_is_never_the_vendor_side(bench, on_grid):
     # contact is still the partner side, named by workspace or by their own organization.
     for team in ("T_PARTNER", "E_PARTNER"):
         grid_click(bench, Action.SHOW_SUMMARY, str(partnership.id), user="U_DANA", user_team=team)
-        assert "Partnership with Acme Resellers" in last_answer(bench)
+        assert "What you can do here" in last_answer(bench)  # the partner's card
 
     bench.command("/partner", "exit")  # the owner opens the modal; the partner submits it
     values = {
@@ -160,7 +160,7 @@ def test_the_partner_on_a_grid_install_is_never_the_vendor_side(bench, on_grid):
         B.EXIT_NOTE: rq.text(""),
     }
     response = grid_submit(bench, values, user="U_DANA", user_team="E_PARTNER")
-    assert "Only the vendor team can" in (response.body or "")
+    assert "Only people at Vendor Inc can" in (response.body or "")
     assert stored(bench).status is PartnershipStatus.ACTIVE
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.exit.service import ExitChoice, ExitForm, leave
+from bot.domain.partners.names import Sides
 from bot.domain.people import Actor
 from handlers.commands import help_entries, help_text
 from handlers.exit import messages as exit_messages
@@ -18,7 +19,7 @@ from handlers.exit import modals as exit_modals
 from handlers.partners import messages, modals
 from handlers.text import Mrkdwn, escape, md, plain
 from sandbox import requests as rq
-from storage.models import Partnership, PartnershipStatus
+from storage.models import Partnership, PartnershipStatus, Side
 from tests.bench.harness import CHANNEL, VENDOR
 from tests.bench.hostile import HOSTILE
 from tests.bench.scenarios import link_partnership
@@ -28,12 +29,15 @@ from tests.rules.test_hostile_text import assert_inert, partnership, shown
 @pytest.mark.parametrize("h", HOSTILE)
 def test_partnership_views_show_a_hostile_partner_name_as_text(h):
     p = partnership(h)
-    summary = messages.summary_blocks(p)
-    assert_inert(summary)
-    assert summary[0]["text"]["text"] == plain(f"Partnership with {h}", 150)  # plain_text
-    extras = messages.SummaryExtras(lines=[h, md("*Next review:* {}", h)])
-    assert_inert(messages.summary_blocks(p, extras), h)  # a plain str line is escaped
-    notice = messages.linked_message(p, "U_TM")
+    names = Sides(h, h)
+    for side in Side:
+        reader = messages.Reader("U_TM", side)
+        summary = messages.summary_blocks(p, names, reader)
+        assert_inert(summary)
+        assert summary[0]["text"]["text"] == plain(names.joint, 150)  # plain_text
+        extras = messages.SummaryExtras(lines=[h, md("*Next review:* {}", h)])
+        assert_inert(messages.summary_blocks(p, names, reader, extras), h)  # str is escaped
+    notice = messages.linked_message(p, names, "U_TM")
     assert_inert(notice, h)
     assert isinstance(notice["text"], Mrkdwn)
     assert notice["text"].startswith("<@U_TM> linked this channel")

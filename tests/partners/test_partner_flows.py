@@ -30,8 +30,17 @@ def test_partner_in_unlinked_channel_opens_setup_prefilled(bench, fake_slack):
     blocks = {b["block_id"]: b for b in view["blocks"]}
     assert blocks[B.CHANNEL]["element"]["initial_conversation"] == CHANNEL
     assert blocks[B.OWNERS]["element"]["initial_users"] == ["U_TM"]
-    # the TM's own time zone is the default
-    assert blocks[B.TIME_ZONE]["element"]["initial_value"] == "America/New_York"
+    # the time zone is a select: the TM's own zone first, and chosen
+    zone = blocks[B.TIME_ZONE]["element"]
+    assert zone["type"] == "static_select"
+    assert zone["initial_option"]["value"] == "America/New_York"
+    first = zone["option_groups"][0]
+    assert first["label"]["text"] == "Your time zone"
+    assert [o["value"] for o in first["options"]] == ["America/New_York"]
+    assert first["options"][0]["text"]["text"].startswith("New York time (UTC-0")
+    offered = [o["value"] for g in zone["option_groups"] for o in g["options"]]
+    assert len(offered) <= 100 and len(set(offered)) == len(offered)
+    assert {"Europe/Berlin", "Asia/Kolkata", "UTC"} <= set(offered)
 
 
 def test_setup_submission_stores_partnership_and_posts_in_channel(bench, fake_slack):
@@ -50,7 +59,13 @@ def test_setup_submission_stores_partnership_and_posts_in_channel(bench, fake_sl
     assert members["U_DANA"].side is Side.PARTNER
     assert members["U_PAT"].contact_role is ContactRole.OPERATIONS
     notice = fake_slack.last_post(CHANNEL)
-    assert "linked this channel to the partnership with *Acme Resellers*" in notice.text
+    assert (
+        "<@U_TM> linked this channel to the partnership between *Vendor Inc* and "
+        "*Acme Resellers*. Owners at Vendor Inc: <@U_TM>, <@U_CAM>." in notice.text
+    )
+    shown = block_texts(notice.blocks)
+    assert "What will appear here: the wins either company logs, rules of engagement" in shown
+    assert "Everyone here, at Vendor Inc or Acme Resellers: *Partnership summary*" in shown
     assert Action.SHOW_SUMMARY in json.dumps(notice.blocks)
 
 
@@ -61,7 +76,7 @@ def test_second_partner_command_shows_the_summary(bench, fake_slack):
     body = response_json(response)
     assert body["response_type"] == "ephemeral"
     text = block_texts(body["blocks"])
-    assert "Partnership with Acme Resellers" in text
+    assert "Vendor Inc \N{MULTIPLICATION SIGN} Acme Resellers" in text
     assert "<@U_DANA>" in text and "<@U_TM>" in text
     assert not fake_slack.calls_to("views.open")
 
@@ -75,7 +90,7 @@ def test_partner_side_user_opens_summary_from_button(bench, fake_slack):
     [reply] = fake_slack.responses
     assert reply["response_type"] == "ephemeral"
     assert reply["replace_original"] is False
-    assert "Partnership with Acme Resellers" in block_texts(reply["blocks"])
+    assert "Vendor Inc \N{MULTIPLICATION SIGN} Acme Resellers" in block_texts(reply["blocks"])
 
 
 def test_outsider_is_refused_the_summary(bench, fake_slack):
@@ -103,7 +118,7 @@ def test_vendor_edits_the_setup(bench, fake_slack):
     values = setup_values(
         **{
             B.PARTNER_NAME: rq.text("Acme Global"),
-            B.TIME_ZONE: rq.text("Europe/Berlin"),
+            B.TIME_ZONE: rq.option("Europe/Berlin"),
             B.PARTNER_APPROVERS: rq.users("U_DANA"),
         }
     )
@@ -125,7 +140,7 @@ def test_bad_setup_gets_field_errors_and_stores_nothing(bench, fake_slack):
         setup_values(
             **{
                 B.PARTNER_NAME: rq.text("   "),
-                B.TIME_ZONE: rq.text("Mars/Olympus"),
+                B.TIME_ZONE: rq.option("Mars/Olympus"),
                 B.CHANNEL: rq.conversation("D0DIRECT"),
                 B.HOLIDAY_COUNTRY: rq.text("XX"),
             }

@@ -7,11 +7,12 @@ live ``<!channel>``, mention or disguised link, and the escaped text must still 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from freezegun import freeze_time
 
+from bot.domain.partners.names import Sides
 from bot.domain.promises import plan as plan
 from bot.domain.promises.records import PromiseList
 from handlers.ids import Action
@@ -68,10 +69,10 @@ def test_every_promise_message_shows_hostile_text_as_text(h):
     for message in (
         messages.maker_card(p, MADE_AT),
         messages.maker_card(p, MADE_AT, md("I couldn't reach {} ({}).", Mrkdwn("<@U_DANA>"), h)),
-        messages.reminder_message(p, 1, MADE_AT),
-        messages.reminder_message(p, 9, MADE_AT),
-        messages.partner_note(p, False),
-        messages.partner_note(p, True),
+        messages.reminder_message(p, MADE_AT),
+        messages.reminder_message(p, MADE_AT + timedelta(days=14)),
+        messages.partner_note(p, Sides(h, h), False),
+        messages.partner_note(p, Sides(h, h), True),
         messages.made_good_request(p, False),
         messages.made_good_request(p, True),
         messages.renegotiation_request(p, 2, True),
@@ -86,10 +87,15 @@ def test_every_promise_message_shows_hostile_text_as_text(h):
         assert isinstance(message["text"], Mrkdwn)
     assert_inert(messages.thread_root(p))
     assert "<@U_TM> made a promise to <@U_DANA>" in messages.thread_root(p)["text"]
-    partner = messages.partner_note(p, True)
-    assert partner["text"].startswith("<@U_DANA> <@U_TM> promised")
-    release = partner["blocks"][-1]["elements"][0]["confirm"]["text"]
-    assert release == {"type": "mrkdwn", "text": "<@U_TM> will no longer owe you this."}
+    partner = messages.partner_note(p, Sides("Vendor Inc", h), True)
+    assert partner["text"].startswith("<@U_DANA> <@U_TM> (Vendor Inc) promises")
+    release = partner["blocks"][-1]["elements"][-1]["confirm"]["text"]
+    assert release == {
+        "type": "mrkdwn",
+        "text": "<@U_TM> will no longer owe you this, and I'll stop following it up. This "
+        "can't be undone.",
+    }
+    assert_inert(modals.dispute_modal(p), h)
 
 
 @pytest.mark.parametrize("h", ["<!channel> made good", "<https://evil.example|a link>"])
@@ -127,7 +133,7 @@ def test_a_hostile_promise_made_through_slack_reaches_both_sides_as_text(
     [note] = dms(bench, "U_DANA")
     for message in (card, note):
         assert_inert({"text": message.text, "blocks": message.blocks}, made.promise)
-    assert "<@U_TM> promised to make it up to you" in note.text
+    assert "<@U_TM> (Vendor Inc) promises to make it up to you" in note.text
 
     made_good(bench, made.id, note=f"Done: {h}")
     assert "\u202e" not in (stored(bench, made.id).made_good_note or "")

@@ -42,7 +42,7 @@ def test_made_reminded_made_good_confirmed(bench, fake_slack, partnership, clock
     assert "You promised <@U_DANA> at Acme Resellers" in card.text
     assert "Register your next three Globex opportunities first" in texts(card)
     [note] = dms(bench, "U_DANA")
-    assert "<@U_TM> promised to make it up to you by Fri 4 Dec 2026" in note.text
+    assert "<@U_TM> (Vendor Inc) promises to make it up to you by Fri 4 Dec 2026." in note.text
     assert action_value(note, Action.PROMISE_RELEASE) == str(promise.id)
 
     tick = ticker(bench)
@@ -60,8 +60,12 @@ def test_made_reminded_made_good_confirmed(bench, fake_slack, partnership, clock
     )
     tick.tick()
     first = dms(bench, "U_TM")[-1]
-    assert "A friendly heads-up about your promise" in first.text
-    assert "due in 3 days" in first.text
+    assert ":wave: Due in 3 days — your promise to <@U_DANA>" in first.text
+    assert "It is due on Fri 4 Dec 2026. If that date won't hold" in texts(first)
+    assert "Next reminder Fri 4 Dec 2026, unless you mark it made good or snooze it." in texts(
+        first
+    )
+    assert "Reminder 1" not in texts(first)
     # the next one is on the day, at 09:00 local
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]
     clock.move_to(
@@ -73,18 +77,26 @@ def test_made_reminded_made_good_confirmed(bench, fake_slack, partnership, clock
     )
     tick.tick()
     second = dms(bench, "U_TM")[-1]
-    assert "A reminder: your promise is due" in second.text and "due today" in second.text
+    assert ":alarm_clock: Due today — your promise" in second.text
+    assert "It is due today, Fri 4 Dec 2026." in texts(second)
+    assert "Next reminder Tue 8 Dec 2026, unless you mark it made good" in texts(second)
     # overdue: two business days after Friday is Tuesday
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(8, 14)]
     clock.move_to(at(8, 14, 0))
     tick.tick()
     third = dms(bench, "U_TM")[-1]
-    assert "Time to make good on your promise" in third.text and "overdue by 4 days" in third.text
+    assert ":warning: Overdue by 4 days — your promise" in third.text
+    assert "It was due on Fri 4 Dec 2026 and <@U_DANA> is still waiting." in texts(third)
+    assert "Next reminder Thu 10 Dec 2026" in texts(third)
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(10, 14)]
     clock.move_to(at(10, 14, 0))
     tick.tick()
     fourth = dms(bench, "U_TM")[-1]
-    assert "overdue, and the partner's trust is on the line" in fourth.text
+    assert ":rotating_light: Overdue by 6 days — your promise" in fourth.text
+    assert "<@U_DANA> has been waiting 6 days. Make good on it today" in texts(fourth)
+    # the state is said once: no sentence says "overdue" twice
+    assert all(line.lower().count("overdue") <= 1 for line in texts(fourth).splitlines())
+    assert "Next reminder Mon 14 Dec 2026" in texts(fourth)
     # Thursday + 2 business days skips the weekend: Monday 14 Dec
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(14, 14)]
 
@@ -265,7 +277,7 @@ def test_snooze_moves_the_next_reminder(bench, fake_slack, partnership, clock):
     # next week: Monday 7 Dec, 09:00 New York
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(7, 14)]
     assert (
-        "I'll remind you about this promise on Mon 7 Dec 2026, 09:00 EST"
+        "I'll remind you about this promise on Mon 7 Dec 2026, 09:00 New York time"
         in (last_reply(bench)["text"])
     )
     # the same choice clicked again changes nothing
@@ -278,7 +290,7 @@ def test_snooze_moves_the_next_reminder(bench, fake_slack, partnership, clock):
     clock.move_to(at(2, 14))
     ticker(bench).tick()
     after = dms(bench, "U_TM")[-1]
-    assert "A reminder: your promise is due" in after.text and "due in 2 days" in after.text
+    assert ":wave: Due in 2 days — your promise" in after.text  # the state, not the count
     # then back on the plan: on the day
     assert [o.due_at for o in pending_reminders(bench, promise.id)] == [at(4, 14)]
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from bot.domain.partners.names import Sides
 from bot.domain.promises import plan as plan
 from bot.domain.promises.records import open_promises_for, promise_keeping
 from bot.domain.promises.service import promises_open_and_overdue
@@ -167,11 +168,16 @@ def test_snooze_choices():
     )
 
 
-def test_reminder_tone_gets_firmer_with_the_number():
-    openings = [messages.tone(n)[1] for n in range(1, 7)]
-    assert openings[0].startswith("A friendly heads-up")
-    assert openings[3] == openings[4] == openings[5]
-    assert len(set(openings)) == 4
+def test_reminder_tone_follows_the_state_and_gets_firmer_as_days_pass():
+    headlines = {left: messages.tone(left) for left in (3, 1, 0, -1, -4, -5, -9)}
+    assert headlines[3] == (":wave:", "Due in 3 days")
+    assert headlines[1] == (":alarm_clock:", "Due tomorrow")
+    assert headlines[0] == (":alarm_clock:", "Due today")
+    assert headlines[-1] == (":warning:", "Overdue by 1 day")
+    assert headlines[-4] == (":warning:", "Overdue by 4 days")
+    # from the fifth day late on, the firmest emoji
+    assert headlines[-5] == (":rotating_light:", "Overdue by 5 days")
+    assert headlines[-9] == (":rotating_light:", "Overdue by 9 days")
 
 
 @freeze_time(MADE_AT)
@@ -196,8 +202,8 @@ def test_worst_case_messages_fit_slacks_limits():
     promise.partnership = Partnership(id=1, partner_name="P" * 200, channel_id="C1")
     for message in (
         messages.maker_card(promise, MADE_AT, "note"),
-        messages.reminder_message(promise, 9, MADE_AT),
-        messages.partner_note(promise, True),
+        messages.reminder_message(promise, MADE_AT),
+        messages.partner_note(promise, Sides("V" * 200, "P" * 200), True),
         messages.made_good_request(promise, True),
         messages.renegotiation_request(promise, 3, True),
         messages.to_maker(promise, long, True),

@@ -167,5 +167,5 @@ def test_bad_promises_get_field_errors_and_nothing_is_stored(bench, fake_slack, 
 def test_partner_side_and_outsiders_cannot_run_promise(bench, fake_slack, partnership):
     opened = len(fake_slack.views)
     response = bench.command("/promise", user="U_OUT", team=OTHER)
-    assert "Only the vendor team can make promises" in response_json(response)["text"]
+    assert "Only people at Vendor Inc can make promises" in response_json(response)["text"]
     assert len(fake_slack.views) == opened

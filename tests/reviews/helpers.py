@@ -34,7 +34,7 @@ def linked(
         return link_partnership(
             bench,
             channel=channel,
-            **{B.TIME_ZONE: rq.text(tz), B.HOLIDAY_COUNTRY: rq.text(country or "")},
+            **{B.TIME_ZONE: rq.option(tz), B.HOLIDAY_COUNTRY: rq.text(country or "")},
         )
 
 

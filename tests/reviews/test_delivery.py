@@ -118,9 +118,16 @@ def test_a_crash_between_slacks_answer_and_our_commit_does_not_double_post(
     assert fake_slack.calls_to("conversations.history")
 
 
-@pytest.mark.parametrize("error", ["is_archived", "channel_not_found", "not_in_channel"])
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        ("is_archived", "<#C0SHARED> is archived. Ask someone to unarchive it"),
+        ("channel_not_found", "I can't see the partnership's channel any more"),
+        ("not_in_channel", "I'm not a member of <#C0SHARED>. Invite me there"),
+    ],
+)
 def test_a_permanent_error_pauses_the_cadence_and_tells_the_owners(
-    bench, fake_slack, weekly, error
+    bench, fake_slack, weekly, error, cause
 ):
     fake_slack.channel_errors[CHANNEL] = error
     report = tick(bench, utc(2026, 11, 30, 15, 0, 5))
@@ -132,7 +139,9 @@ def test_a_permanent_error_pauses_the_cadence_and_tells_the_owners(
     assert paused.paused and error in paused.paused_reason
     for owner in ("U_TM", "U_CAM"):
         [dm] = fake_slack.posts("D" + owner)
-        assert error in dm.text and "/partner cadence resume" in dm.text
+        # the cause in plain words, with its fix, never Slack's code
+        assert cause in dm.text and "/partner cadence resume" in dm.text
+        assert error not in dm.text
     # Paused: nothing more goes out, however long we wait.
     del fake_slack.channel_errors[CHANNEL]
     assert not tick(bench, utc(2026, 12, 14, 15, 0, 5)).deliveries
@@ -146,9 +155,14 @@ def test_owners_get_a_dm_when_the_review_is_not_held_within_two_business_days(
     assert not tick(bench, utc(2026, 12, 2, 15, 0, 4)).deliveries
     report = tick(bench, utc(2026, 12, 2, 15, 0, 10))  # Wednesday, two business days later
     assert {d.kind for d in report.deliveries} == {"review_overdue"}
+    [prompt] = prompts(fake_slack)
     for owner in ("U_TM", "U_CAM"):
         [dm] = fake_slack.posts("D" + owner)
         assert "hasn't been marked held" in dm.text
+        # a button takes them to the prompt, where its buttons are
+        [go] = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
+        assert go["text"]["text"] == "Open the review prompt"
+        assert go["url"] == f"https://slack.test/archives/{CHANNEL}/p{prompt.ts}"
     assert not fake_slack.posts("DU_DANA")
 
 

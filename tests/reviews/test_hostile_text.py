@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from freezegun import freeze_time
 
+from bot.domain.partners.names import Sides
 from bot.domain.reviews.agenda import AgendaSection, PromiseItem, RuleItem, WinItem
 from bot.domain.reviews.cadence import Cadence
 from handlers.ids import Action
@@ -25,6 +26,7 @@ from storage.models import (
     Review,
     ReviewSchedule,
     ReviewStatus,
+    Side,
 )
 from tests.bench.harness import CHANNEL, PARTNER
 from tests.bench.hostile import HOSTILE
@@ -101,7 +103,9 @@ def agenda(text: str) -> list[AgendaSection]:
 @pytest.mark.parametrize("h", HOSTILE)
 def test_the_prompt_shows_a_hostile_agenda_as_text(h):
     p = partnership(h)
-    prompt = messages.prompt_message(p, review(status=ReviewStatus.DUE), agenda(h), NOW)
+    prompt = messages.prompt_message(
+        p, Sides(h, h), review(status=ReviewStatus.DUE), agenda(h), NOW
+    )
     assert_inert(prompt, h)
     assert isinstance(prompt["text"], Mrkdwn)
     text = shown(prompt)
@@ -112,6 +116,7 @@ def test_the_prompt_shows_a_hostile_agenda_as_text(h):
         line = messages.closed_line(closed)
         assert isinstance(line, Mrkdwn)
         assert_inert(messages.closed_blocks(prompt["blocks"], line), h)
+        assert_inert(messages.prompt_message(p, Sides(h, h), closed, agenda(h), NOW), h)
     held = messages.closed_blocks(prompt["blocks"], messages.closed_line(review()))
     assert "Held on Mon 30 Nov 2026, recorded by <@U_DANA>." in shown(held)
 
@@ -124,13 +129,24 @@ def test_review_replies_and_dms_show_hostile_text_as_text(h):
     assert "*Attended:* <@U_TM>, <@U_DANA>" in shown(summary)
     assert_inert(messages.snoozed_note("U_DANA", review(), "UTC", NOW))
     assert messages.snoozed_note("U_DANA", review(), "UTC", NOW).startswith(":zzz: <@U_DANA>")
-    assert_inert(messages.snoozed_reminder(p, "U_DANA"), h)
+    assert_inert(messages.snoozed_reminder(Sides(h, h), "U_DANA"), h)
     assert_inert(messages.overdue_dm(p, review(status=ReviewStatus.DUE), "UTC"), h)
+    linked = messages.overdue_dm(p, review(), "UTC", "https://slack.test/archives/C1/p1")
+    assert_inert(linked, h)
+    assert_inert(messages.overdue_dm(p, review(), "UTC", h), h)  # not a link: no button
     assert "<#C0SHARED>" in messages.overdue_dm(p, review(), "UTC")["text"]
     assert_inert(messages.paused_dm(p, h), h)
     cadence = Cadence(2, 0, time(10), "America/New_York", "US", date(2026, 11, 30))
     assert_inert(messages.cadence_saved(schedule(), cadence, "UTC"))
-    assert_inert(messages.schedule_line(schedule(f"Slack said {h}"), cadence, "UTC"), h)
+    # a reason that reads like Slack's error code is told as its cause, never the code
+    assert_inert(messages.schedule_line(schedule(f"Slack said {h}"), cadence, "UTC"))
+    for side in Side:
+        for reason in (f"Slack said {h}", "Slack said is_archived", h):
+            line = messages.schedule_line(
+                schedule(reason), cadence, "UTC", side=side, owners=["U_TM"], channel_id="C1"
+            )
+            assert_inert(line)
+            assert "is_archived" not in line
     paused_by = messages.schedule_line(schedule("paused by <@U_TM>"), cadence, "UTC")
     assert "paused (paused by <@U_TM>)" in paused_by  # the bot's own mention stays live
     assert_inert(messages.schedule_line(None, None, "UTC"))

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from freezegun import freeze_time
 
+from bot.domain.partners.names import TIMES
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from sandbox import requests as rq
@@ -54,7 +55,11 @@ def click(bench, action, message, *, user="U_DANA", team=PARTNER):
 
 def test_the_prompt_carries_the_agenda_buttons_and_its_key(bench, fake_slack, prompt):
     text = block_texts(prompt.blocks)
-    assert "funnel and account review with Acme Resellers" in text
+    # the review belongs to both companies; it is due
+    assert text.startswith(
+        f":calendar: Time for the funnel and account review · Vendor Inc {TIMES} Acme Resellers"
+    )
+    assert "This cycle's review (Mon 30 Nov 2026) is due." in text
     assert "Since the last review" in text
     ids = json.dumps(prompt.blocks)
     for action in (Action.REVIEW_HELD, Action.REVIEW_SNOOZE, Action.REVIEW_SKIP):
@@ -87,7 +92,12 @@ def test_a_partner_contact_records_the_review_held(bench, fake_slack, prompt):
     assert "Globex" in block_texts(summary.blocks)
     updated = fake_slack.message(CHANNEL, prompt.ts)
     assert Action.REVIEW_HELD not in json.dumps(updated.blocks)
-    assert "recorded by <@U_DANA>" in block_texts(updated.blocks)
+    shown = block_texts(updated.blocks)
+    assert "recorded by <@U_DANA>" in shown
+    # the prompt no longer says the review is due: its header follows its state
+    assert shown.startswith(f":white_check_mark: Review held · Vendor Inc {TIMES} Acme Resellers")
+    assert "This cycle's review (Mon 30 Nov 2026) was held on Mon 30 Nov 2026." in shown
+    assert "is due" not in shown and "Time for" not in shown
     # Held: no overdue DM two business days later.
     tick(bench, datetime(2026, 12, 2, 15, 1, tzinfo=UTC))
     assert not fake_slack.posts("DU_TM")
@@ -138,10 +148,15 @@ def test_snooze_a_day_reminds_the_thread_tomorrow_and_delays_the_overdue_dm(
     click(bench, Action.REVIEW_SNOOZE, prompt, user="U_PAT")
     [note] = [m for m in fake_slack.posts(CHANNEL) if m.thread_ts == prompt.ts]
     assert "snoozed the review a day" in note.text
+    # both companies read the thread: each reader sees the time in their own zone
+    assert "I'll remind this thread <!date^1796140800^{date_short_pretty} {time}|" in note.text
+    assert "Tue 1 Dec 2026, 11:00 New York time>" in note.text
     assert reviews(bench)[0].snoozes == 1
     tick(bench, datetime(2026, 12, 1, 16, 1, tzinfo=UTC))  # a day after the snooze
     replies = [m for m in fake_slack.posts(CHANNEL) if m.thread_ts == prompt.ts]
-    assert "Reminder: the review with Acme Resellers is still due" in replies[-1].text
+    assert f"Reminder: the Vendor Inc {TIMES} Acme Resellers review is still due" in (
+        replies[-1].text
+    )
     # Overdue counts from the snooze: not on Wednesday, but on Thursday.
     tick(bench, datetime(2026, 12, 2, 15, 1, tzinfo=UTC))
     assert not fake_slack.posts("DU_TM")
@@ -154,7 +169,11 @@ def test_skip_this_cycle_closes_the_review_but_not_the_cadence(bench, fake_slack
     [review] = reviews(bench)
     assert review.status is ReviewStatus.SKIPPED
     updated = fake_slack.message(CHANNEL, prompt.ts)
-    assert "skipped this cycle" in block_texts(updated.blocks)
+    shown = block_texts(updated.blocks)
+    assert "skipped this cycle" in shown
+    assert shown.startswith(f":fast_forward: Review skipped · Vendor Inc {TIMES} Acme Resellers")
+    assert "This cycle's review (Mon 30 Nov 2026) was skipped." in shown
+    assert "is due" not in shown and "Time for" not in shown
     assert Action.REVIEW_SKIP not in json.dumps(updated.blocks)
     assert {o.status.value for o in occurrences(bench, "review_overdue")} == {"skipped"}
     tick(bench, datetime(2026, 12, 7, 15, 0, 5, tzinfo=UTC))
@@ -182,10 +201,8 @@ def test_partner_cadence_sets_shows_moves_pauses_and_resumes(bench, fake_slack):
         assert saved.next_due_at == datetime(2026, 11, 24, 15, tzinfo=UTC)
         # The summary shows the next review in the reader's own zone (Casey is in Chicago).
         summary = response_json(bench.command("/partner", user="U_CAM"))
-        assert "Next review:* Tue 24 Nov 2026, 09:00 CST" in block_texts(summary["blocks"])
-        assert "every 2 weeks on Tuesday at 10:00 (America/New_York)" in block_texts(
-            summary["blocks"]
-        )
+        assert "Next review:* Tue 24 Nov 2026, 09:00 Chicago time" in block_texts(summary["blocks"])
+        assert "every 2 weeks on Tuesday at 10:00 New York time" in block_texts(summary["blocks"])
         # Move just the next review to Wednesday 15:30.
         bench.command("/partner", "cadence move")
         bench.submit({B.REVIEW_MOVE_ON: rq.date("2026-11-25"), B.REVIEW_MOVE_AT: at_time("15:30")})
@@ -219,7 +236,9 @@ def test_cadence_modal_errors_and_partner_side_refusal(bench, fake_slack):
         errors = response_json(response)["errors"]
         assert set(errors) == {B.REVIEW_EVERY_WEEKS, B.REVIEW_WEEKDAY, B.REVIEW_AT}
         refused = bench.command("/partner", "cadence", user="U_DANA", team=PARTNER)
-        assert "Only the vendor team" in json.dumps(response_json(refused))
+        assert "Only people at Vendor Inc can set the review cadence" in json.dumps(
+            response_json(refused)
+        )
         moved = bench.command("/partner", "cadence move")
         assert "no upcoming review" in json.dumps(response_json(moved))
 
@@ -246,3 +265,25 @@ def test_skip_rebuilds_the_prompt_from_the_database_not_the_blocks_slack_sent(
     shown = json.dumps(updated.blocks)
     assert "&amp;amp;" not in shown and "Acme Resellers" in shown
     assert "skipped this cycle" in block_texts(updated.blocks)
+
+
+def test_the_summary_line_names_the_owners_for_the_partner_instead_of_a_command(bench):
+    from handlers.reviews.listeners import summary_line
+    from storage.models import Partnership, Side
+
+    p = linked(bench, tz="America/New_York", country="US", at=datetime(2026, 11, 20, tzinfo=UTC))
+    with bench.session() as session:
+        partnership = session.get(Partnership, p.id)
+        vendor = summary_line(session, partnership, "Europe/Berlin")
+        partner = summary_line(session, partnership, "Europe/Berlin", side=Side.PARTNER)
+    assert vendor == "*Reviews:* no cadence yet. Set one with `/partner cadence`."
+    assert partner == "*Reviews:* no rhythm set yet; <@U_TM>, <@U_CAM> set it."
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    set_cadence(bench, p, every=1, weekday=0, at=time(10), starting=date(2026, 11, 30), now=start)
+    with freeze_time(start):
+        bench.command("/partner", "cadence pause")
+    with bench.session() as session:
+        partnership = session.get(Partnership, p.id)
+        partner = summary_line(session, partnership, "Europe/Berlin", side=Side.PARTNER)
+    assert partner == ("*Reviews:* paused (paused by <@U_TM>); <@U_TM>, <@U_CAM> can resume them.")
+    assert "/partner" not in partner

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.partners.names import Sides
 from bot.domain.rules.records import Approver, ProposalRecord, ProposalState, RuleHistory
 from handlers.rules import messages, modals
 from handlers.rules import rulebook as book
@@ -199,7 +200,7 @@ def state(
         approved_by={Side.VENDOR: ["U_TM"], Side.PARTNER: []},
         waiting_for=waiting,
         decisions=decisions,
-        org_names={Side.VENDOR: h, Side.PARTNER: h},
+        sides=Sides(h, h),
         names={"U_TM": h, "U_DANA": h},
     )
 
@@ -255,20 +256,20 @@ def test_superseded_buttons_nudges_and_modals_show_hostile_text_as_text(h):
 def test_rulebook_and_history_show_hostile_rules_and_comments_as_text(h):
     p = partnership(h)
     rules = [rule(h, number=n) for n in range(1, 20)]
-    assert_inert(book.rulebook_page(p, rules), h)
-    assert_inert(book.rulebook_page(p, rules, 1), h)
-    assert_inert(book.rulebook_page(p, []), h)
-    for message in book.shared_rulebook(p, rules, "U_TM"):
+    assert_inert(book.rulebook_page(p, Sides(h, h), rules), h)
+    assert_inert(book.rulebook_page(p, Sides(h, h), rules, 1), h)
+    assert_inert(book.rulebook_page(p, Sides(h, h), []), h)
+    for message in book.shared_rulebook(Sides(h, h), rules, "U_TM"):
         assert_inert(message, h)
     s = state(h, ProposalStatus.AGREED, agreed=True)
     history = RuleHistory(
         rule(h),
         [ProposalRecord(s.proposal, [s.version], s.decisions)],
-        {Side.VENDOR: h, Side.PARTNER: h},
+        Sides(h, h),
         {"U_TM": h, "U_DANA": h},
     )
     assert_inert(book.history_blocks(history, "America/New_York"), h)
-    retired = RuleHistory(rule(h, status=RuleStatus.RETIRED), [], {}, {})
+    retired = RuleHistory(rule(h, status=RuleStatus.RETIRED), [], Sides(h, h), {})
     assert_inert(book.history_blocks(retired, "UTC"), h)
 
 

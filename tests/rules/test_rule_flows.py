@@ -43,13 +43,25 @@ def test_vendor_proposes_partner_approves_and_the_rule_is_agreed(bench, fake_sla
     text = block_texts(message.blocks)
     assert "Proposed rule: Deal registration window" in text
     assert "A registered deal is protected for 90 days." in text
-    assert "proposed by Terry TM (vendor side)" in text
-    assert "vendor side ✅ Terry TM" in text  # the proposer is an eligible approver
-    assert "partner side ⏳ waiting for anyone at Acme Resellers" in text
+    # both companies are named alike
+    assert "proposed by Terry TM (Vendor Inc)" in text
+    assert "Vendor Inc ✅ Terry TM" in text  # the proposer is an eligible approver
+    assert "Acme Resellers ⏳ waiting for anyone there" in text
+    assert "Approve, request changes or reject in this message's thread." in text
     buttons = fake_slack.message(CHANNEL, proposal.buttons_ts)
     assert buttons.thread_ts == proposal.parent_ts
-    ids = [e["action_id"] for b in buttons.blocks if b["type"] == "actions" for e in b["elements"]]
+    elements = [e for b in buttons.blocks if b["type"] == "actions" for e in b["elements"]]
+    ids = [e["action_id"] for e in elements]
     assert ids[:3] == [Action.ROE_APPROVE, Action.ROE_REQUEST_CHANGES, Action.ROE_REJECT]
+    # approving can put the rule in force for both companies: Slack asks before it counts
+    confirm = elements[0]["confirm"]
+    assert confirm["title"]["text"] == "Approve this version?"
+    assert confirm["confirm"]["text"] == "Approve" and confirm["deny"]["text"] == "Not yet"
+    assert confirm["text"]["text"] == (
+        "You approve version 1 of *Deal registration window* for your company. Once Vendor Inc "
+        "and Acme Resellers have both approved it, it is in force for both and can only be "
+        "changed by a new proposal."
+    )
 
     approve(bench, proposal.id, "U_DANA")
 
@@ -58,7 +70,8 @@ def test_vendor_proposes_partner_approves_and_the_rule_is_agreed(bench, fake_sla
     assert (rule.number, rule.version, rule.status) == (1, 1, RuleStatus.IN_FORCE)
     assert rule.title == "Deal registration window"
     [note] = thread(bench, proposal.id)
-    assert "Dana (Acme Resellers, partner side) approved version 1." in note
+    # the proposer is mentioned, so Slack notifies them (an edited status line doesn't)
+    assert note.startswith("<@U_TM>: Dana (Acme Resellers) approved version 1.")
     assert "*R-1* is in force" in note
     assert "agreed by both sides: in force as *R-1*" in status_of(bench, proposal.id)
     # the buttons are gone once it is decided
@@ -87,14 +100,17 @@ def test_partner_proposes_from_the_summary_and_vendor_approves(bench, fake_slack
     )
     assert proposal.proposer_side is Side.PARTNER
     assert bench.last_view()["callback_id"] == Callback.ROE_PROPOSE
-    assert "proposed by Dana (Acme Resellers, partner side)" in status_of(bench, proposal.id)
-    assert "partner side ✅ Dana" in status_of(bench, proposal.id)
+    assert "proposed by Dana (Acme Resellers)" in status_of(bench, proposal.id)
+    assert "Acme Resellers ✅ Dana" in status_of(bench, proposal.id)
 
     approve(bench, proposal.id, "U_CAM")
 
     [rule] = rules_in(bench)
     assert rule.label == "R-1" and rule.title == "Lead sharing"
-    assert "Casey CAM (vendor side) approved version 1." in thread(bench, proposal.id)[0]
+    # the partner proposer hears back too, by a mention in the thread
+    assert thread(bench, proposal.id)[0].startswith(
+        "<@U_DANA>: Casey CAM (Vendor Inc) approved version 1."
+    )
 
 
 def test_second_agreed_rule_is_r2(bench):
@@ -118,7 +134,11 @@ def test_outsider_and_non_approver_are_refused_and_nothing_changes(bench, fake_s
     approve(bench, proposal.id, "U_PAT")  # on the partner side, but not a named approver
     refusal = fake_slack.responses[-1]["text"]
     assert "Only the named rule approvers of Acme Resellers" in refusal
-    assert "<@U_DANA>" in refusal and "/partner edit" in refusal
+    # the partner is pointed to people by name, not to a command they can't run
+    assert "<@U_DANA>" in refusal and "/partner" not in refusal
+    assert "ask an owner of the partnership (<@U_TM>, <@U_CAM>) to name you an approver" in (
+        refusal
+    )
 
     views_before = len(fake_slack.views)
     decide(bench, Action.ROE_REJECT, proposal.id, "U_PAT")
@@ -135,7 +155,7 @@ def test_outsider_and_non_approver_are_refused_and_nothing_changes(bench, fake_s
 def test_vendor_proposer_who_is_not_a_named_approver_does_not_count(bench):
     link_partnership(bench, **{B.VENDOR_APPROVERS: rq.users("U_CAM")})
     proposal = propose(bench, "U_TM")
-    assert "vendor side ⏳ waiting for <@U_CAM>" in status_of(bench, proposal.id)
+    assert "Vendor Inc ⏳ waiting for <@U_CAM>" in status_of(bench, proposal.id)
     approve(bench, proposal.id, "U_DANA")
     assert rules_in(bench) == []
     approve(bench, proposal.id, "U_CAM")
@@ -174,11 +194,12 @@ def test_reject_with_a_reason_ends_the_proposal(bench, fake_slack):
     comment_decision(bench, Action.ROE_REJECT, proposal.id, "U_DANA", "90 days is too long")
 
     assert refreshed(bench, proposal.id).status is ProposalStatus.REJECTED
-    assert (
-        "Dana (Acme Resellers, partner side) rejected the proposal: “90 days is too long”"
-        in (thread(bench, proposal.id)[-1])
+    assert thread(bench, proposal.id)[-1] == (
+        "<@U_TM>: Dana (Acme Resellers) rejected the proposal: “90 days is too long”"
     )
     assert "rejected by Dana" in status_of(bench, proposal.id)
+    # decided: the parent gives no instructions any more
+    assert "in this message's thread" not in status_of(bench, proposal.id)
     approve(bench, proposal.id, "U_PAT")
     assert "was rejected" in fake_slack.responses[-1]["text"]
     assert rules_in(bench) == []
@@ -190,8 +211,14 @@ def test_request_changes_then_amend_restarts_approval_on_the_new_version(bench, 
     old_buttons = proposal.buttons_ts
     comment_decision(bench, Action.ROE_REQUEST_CHANGES, proposal.id, "U_DANA", "Make it 60 days")
     assert refreshed(bench, proposal.id).status is ProposalStatus.CHANGES_REQUESTED
-    assert "requested changes to version 1: “Make it 60 days”" in thread(bench, proposal.id)[-1]
+    asked = thread(bench, proposal.id)[-1]
+    assert asked.startswith("<@U_TM>: Dana (Acme Resellers) requested changes to version 1")
+    assert "“Make it 60 days”" in asked and "Press *Amend*" in asked
     assert "asked for changes" in status_of(bench, proposal.id)
+    # the parent's instructions follow: only the proposer's amendment moves it on now
+    parent_text = status_of(bench, proposal.id)
+    assert "Approve, request changes or reject" not in parent_text
+    assert "Changes were requested: <@U_TM> can amend it in this message's thread" in parent_text
     buttons = fake_slack.message(CHANNEL, old_buttons)
     assert Action.ROE_AMEND in json.dumps(buttons.blocks)
     # approving is paused; only the proposer may amend
@@ -212,7 +239,8 @@ def test_request_changes_then_amend_restarts_approval_on_the_new_version(bench, 
     assert amended.buttons_ts != old_buttons
     assert "version 2 is up for approval" in thread(bench, proposal.id)[-1]
     text = status_of(bench, proposal.id)
-    assert "60 days" in text and "version 2" in text and "vendor side ✅ Terry TM" in text
+    assert "60 days" in text and "version 2" in text and "Vendor Inc ✅ Terry TM" in text
+    assert "Approve, request changes or reject in this message's thread." in text
     assert Action.ROE_APPROVE not in json.dumps(fake_slack.message(CHANNEL, old_buttons).blocks)
 
     # a click on the old version's buttons does not count
@@ -360,4 +388,5 @@ def test_withdraw_is_for_the_proposer(bench, fake_slack):
     assert "Only <@U_TM>" in fake_slack.responses[-1]["text"]
     decide(bench, Action.ROE_WITHDRAW, proposal.id, "U_TM")
     assert refreshed(bench, proposal.id).status is ProposalStatus.WITHDRAWN
-    assert "Terry TM (vendor side) withdrew the proposal." in thread(bench, proposal.id)[-1]
+    # the proposer's own step mentions nobody
+    assert thread(bench, proposal.id)[-1] == "Terry TM (Vendor Inc) withdrew the proposal."

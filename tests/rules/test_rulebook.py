@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 
+from bot.domain.partners.names import TIMES
 from bot.domain.rules import records as rulebook
 from handlers.ids import Action
 from storage.models import Rule, RuleCategory, RuleStatus
@@ -50,7 +51,9 @@ def test_sixty_rules_page_through_within_block_kit_limits(bench, fake_slack):
     first = response_json(bench.command("/roe", "list"))
     within_limits(first["blocks"])
     seen = block_texts(first["blocks"])
-    assert "60 rules in force" in seen and "page 1 of 4" in seen
+    assert f"Rules of engagement · Vendor Inc {TIMES} Acme Resellers" in seen
+    assert "60 rules in force, agreed by Vendor Inc and Acme Resellers" in seen
+    assert "page 1 of 4" in seen
     more = next(
         e
         for b in first["blocks"]
@@ -82,7 +85,7 @@ def test_sixty_rules_page_through_within_block_kit_limits(bench, fake_slack):
 
     # shared in the channel: as many messages as it takes, each within the limits
     bench.click(Action.ROE_SHARE, str(partnership.id), user="U_DANA", user_team=PARTNER)
-    posts = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rulebook of")]
+    posts = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rules of")]
     assert len(posts) == 2
     shared = ""
     for post in posts:
@@ -112,19 +115,35 @@ def test_show_gives_the_history_in_the_readers_time_zone(bench, fake_slack):
         comment_decision(bench, Action.ROE_REQUEST_CHANGES, proposal.id, "U_DANA", "60 days")
         clock.tick(timedelta(hours=1))
         decide(bench, Action.ROE_AMEND, proposal.id, "U_TM")
-        bench.submit(rule_values(text="Protected for 60 days."))
+        bench.submit(rule_values(title="Deal protection", text="Protected for 60 days."))
         clock.tick(timedelta(hours=1))
         approve(bench, proposal.id, "U_DANA")
 
         body = response_json(bench.command("/roe", "show R-1"))  # Terry is in New York
     text = block_texts(body["blocks"])
-    assert "R-1 · Deal registration window" in text
-    assert "in force, version 2" in text and "times in America/New_York" in text
-    assert "Tue 1 Dec 2026, 10:00 EST · Terry TM (vendor side) proposed version 1" in text
-    assert "11:00 EST · Dana (Acme Resellers, partner side) requested changes to version 1" in text
-    assert "“60 days”" in text
-    assert "12:00 EST · Terry TM (vendor side) amended it to version 2" in text
-    assert "13:00 EST · Dana (Acme Resellers, partner side) approved version 2" in text
+    assert "R-1 · Deal protection" in text
+    assert "in force, version 2" in text
+    lines = [line for line in text.splitlines() if line.startswith("• ")]
+    assert lines == [
+        "• Tue 1 Dec 2026, 10:00 New York time · Terry TM (Vendor Inc) proposed version 1 "
+        "“Deal registration window”",
+        "• Tue 1 Dec 2026, 10:00 New York time · Terry TM (Vendor Inc) approved version 1",
+        "• Tue 1 Dec 2026, 11:00 New York time · Dana (Acme Resellers) requested changes to "
+        "version 1: “60 days”",
+        "• Tue 1 Dec 2026, 12:00 New York time · Terry TM (Vendor Inc) amended it to version 2",
+        "• Tue 1 Dec 2026, 12:00 New York time · Terry TM (Vendor Inc) approved version 2",
+        "• Tue 1 Dec 2026, 13:00 New York time · Dana (Acme Resellers) approved version 2",
+    ]
+    # the title is in the header; a line names one only where a version put forward another
+
+
+def test_show_names_the_title_once_when_it_never_changed(bench, fake_slack):
+    link_partnership(bench)
+    proposal = propose(bench, "U_TM")
+    approve(bench, proposal.id, "U_DANA")
+    text = block_texts(response_json(bench.command("/roe", "show R-1"))["blocks"])
+    assert text.count("Deal registration window") == 2  # the header and the rule itself
+    assert "“Deal registration window”" not in text
 
     assert "not a rule number" in response_json(bench.command("/roe", "show banana"))["text"]
     assert "There is no R-7" in response_json(bench.command("/roe", "show R-7"))["text"]
@@ -162,5 +181,15 @@ def test_sharing_in_an_archived_channel_says_what_to_do(bench, fake_slack):
     [button] = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
     for _ in range(2):
         bench.click(button["action_id"], button["value"], user="U_DANA", user_team=PARTNER)
-    shared = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rulebook of")]
+    shared = [m for m in fake_slack.posts(CHANNEL) if (m.text or "").startswith("Rules of")]
     assert len(shared) == 1
+
+
+def test_an_empty_rulebook_points_each_side_to_what_it_can_use(bench, fake_slack):
+    partnership = link_partnership(bench)
+    bench.click(Action.ROE_RULEBOOK, str(partnership.id), user="U_DANA", user_team=PARTNER)
+    partner = block_texts(fake_slack.responses[-1]["blocks"])
+    assert "No rules are in force yet. Propose one with the *Propose a rule* button" in partner
+    assert "/roe" not in partner  # a partner's people can't run it
+    vendor = block_texts(response_json(bench.command("/roe", "list"))["blocks"])
+    assert "Propose one with `/roe` or the *Propose a rule* button" in vendor

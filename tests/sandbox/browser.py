@@ -180,6 +180,10 @@ class SlackPage:
     def click(self, button: str, within: Any = None) -> None:
         (within or self.page).get_by_role("button", name=button).last.click()
 
+    def confirm(self) -> None:
+        """Answer the confirmation dialog a button asks with (its confirm object) with yes."""
+        self.page.locator("#confirm-card [data-confirm]").click()
+
     def shot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(path))

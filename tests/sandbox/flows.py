@@ -18,4 +18,4 @@ def link_partnership(slack: SlackPage) -> None:
     slack.add(B.CONTACTS_OPERATIONS, "U_PAT")
     slack.submit()
     slack.closed()
-    slack.message("linked this channel to the partnership with")
+    slack.message("linked this channel to the partnership between")

@@ -16,6 +16,16 @@ from tests.sandbox.browser import CHROMIUM, CHROMIUM_ARGS, Sandbox, SlackPage
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def card_shot(slack: SlackPage, card: object, path: Path) -> None:
+    """The whole summary card as its reader sees it, in a page tall enough to hold it."""
+    size = slack.page.viewport_size
+    slack.page.set_viewport_size({"width": 1280, "height": 1100})
+    card.evaluate("card => card.scrollIntoView({block: 'end'})")  # type: ignore[attr-defined]
+    slack.page.wait_for_timeout(300)
+    slack.shot(path)
+    slack.page.set_viewport_size(size)
+
+
 def take(slack: SlackPage, folder: Path) -> None:
     slack.open("U_TM", "C0ACME")
     slack.message("Proposed rule: Leads shared within 48 hours")
@@ -27,17 +37,35 @@ def take(slack: SlackPage, folder: Path) -> None:
     slack.click_thread("Proposed rule: Leads shared within 48 hours")
     slack.sees("Approve", where="#thread-body")
     slack.shot(folder / "thread.png")
+    # approving puts the rule in force for both companies: Slack asks first
+    slack.click("Approve", within=slack.page.locator("#thread-body"))
+    slack.page.locator("#confirm-card").wait_for()
+    slack.shot(folder / "rule-approve.png")
+    slack.page.locator("#confirm-card [data-deny]").click()
 
     slack.be("U_DANA")
     slack.type("/win 10k Contoso")
     slack.message("is not a valid command")
     slack.click("Partnership summary", within=slack.message("linked this channel"))
-    card = slack.message("Partnership with Acme Resellers", only_me=True)
+    card = slack.message("What you can do here", only_me=True)
     card.evaluate("card => card.scrollIntoView({block: 'end'})")  # the click scrolled up
     slack.page.wait_for_timeout(300)
     slack.shot(folder / "partner.png")
+    card_shot(slack, card, folder / "summary-partner.png")
+
+    # the promise made to Dana, as she reads it in her DM with partnerbot
+    slack.go("Messages")
+    card = slack.message("promises to make it up to you")
+    card.evaluate("card => card.scrollIntoView({block: 'end'})")
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "promise-partner.png")
+    slack.open("U_DANA", "C0ACME")
 
     slack.be("U_TM")
+    slack.type("/partner")
+    card = slack.message("At Acme Resellers (partner side)", only_me=True)
+    card_shot(slack, card, folder / "summary-vendor.png")
+
     slack.type("/win 12.345k Tailspin upsell")
     slack.modal("Log a win")
     slack.fill(B.WIN_STORY, "Found by Dana at the *Berlin* roadshow.")

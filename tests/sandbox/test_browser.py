@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def test_a_tm_links_the_channel_and_the_partner_cant_run_commands(slack: SlackPage) -> None:
     link_partnership(slack)
-    notice = slack.message("linked this channel to the partnership with")
+    notice = slack.message("linked this channel to the partnership between")
     assert "Acme Resellers" in notice.inner_text()
     assert "@Casey Chen" in notice.inner_text()  # mentions show as names
 
@@ -26,7 +26,8 @@ def test_a_tm_links_the_channel_and_the_partner_cant_run_commands(slack: SlackPa
     assert "Slackbot" in refusal.inner_text()
 
     slack.click("Partnership summary", within=notice)
-    card = slack.message("Partnership with Acme Resellers", only_me=True)
+    card = slack.message("What you can do here", only_me=True)
+    assert "Northwind Software" in card.inner_text() and "Edit setup" not in card.inner_text()
     assert "Only visible to you" in card.inner_text()
     slack.be("U_TM")  # an ephemeral card is only its reader's
     slack.message("linked this channel")
@@ -71,7 +72,7 @@ def test_a_rule_proposed_by_the_partner_is_approved_by_both_sides(slack: SlackPa
     link_partnership(slack)
     slack.be("U_DANA")  # a partner can't run /roe: the summary card has the button
     slack.click("Partnership summary", within=slack.message("linked this channel"))
-    slack.click("Propose a rule", within=slack.message("Partnership with", only_me=True))
+    slack.click("Propose a rule", within=slack.message("What you can do here", only_me=True))
     slack.modal("Propose a rule")
     slack.fill(B.RULE_TITLE, "Deal registration window")
     slack.fill(B.RULE_TEXT, "A deal registered by the partner is theirs for 90 days.")
@@ -83,6 +84,7 @@ def test_a_rule_proposed_by_the_partner_is_approved_by_both_sides(slack: SlackPa
     slack.be("U_TM")
     slack.click_thread(proposal_text="Deal registration window")
     slack.click("Approve", within=slack.page.locator("#thread-body"))
+    slack.confirm()  # approving puts it in force for both: the button asks first
     slack.sees("approved version 1", where="#thread-body")
     slack.message("R-1")  # agreed: numbered in the channel's status line
 

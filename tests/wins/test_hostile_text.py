@@ -8,12 +8,13 @@ Every string in ``HOSTILE`` goes through every win view: none may turn into a li
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from bot.domain.partners.names import Sides
 from bot.domain.wins.form import WinForm
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn
@@ -73,17 +74,19 @@ def win(text: str, *, edited: bool = True) -> Win:
 
 @pytest.mark.parametrize("h", HOSTILE)
 def test_every_win_message_shows_hostile_text_as_text(h):
-    p, w = partnership(h), win(h)
-    celebration = messages.celebration(w, p)
+    p, w, names = partnership(h), win(h), Sides(h, h)
+    celebration = messages.celebration(w, names, w.created_at)
     assert_inert(celebration, h)
     assert isinstance(celebration["text"], Mrkdwn)
     text = shown(celebration)
-    assert "<@U_DANA>" in text and "Logged by <@U_TM> (vendor side) · edited" in text
-    assert_inert(messages.withdrawn(w, p), h)
-    assert "was withdrawn by <@U_TM>" in shown(messages.withdrawn(w, p))
+    assert "<@U_DANA>" in text and "Logged by <@U_TM> (" in text and ") · edited" in text
+    assert_inert(messages.celebration(w, names, w.created_at + timedelta(days=2)), h)
+    assert_inert(messages.withdrawn(w, names), h)
+    assert "was withdrawn by <@U_TM>" in shown(messages.withdrawn(w, names))
     assert_inert(messages.recent_list(p, [w, win(h, edited=False)], f"2 wins ({h})"), h)
     assert_inert(messages.recent_list(p, [], "0 wins"), h)
-    assert_inert(messages.fallback_text(w, p), h)
+    assert_inert(messages.fallback_text(w, names), h)
+    assert_inert(modals.withdraw_modal(w, CHANNEL), h)
 
 
 @pytest.mark.parametrize("h", HOSTILE)
@@ -118,6 +121,8 @@ def test_the_win_modals_show_hostile_text_as_text(h):
     w = win(h)
     assert_inert(modals.saving_view(w), h)
     assert_inert(modals.outcome_view(w, modals.PostResult(posted=True, channel_id=CHANNEL)), h)
+    linked = modals.PostResult(posted=True, channel_id=CHANNEL, permalink=h)
+    assert_inert(modals.outcome_view(w, linked), h)  # a link we can't vouch for: no button
     for error in ("not_in_channel", "is_archived", "channel_not_found", h):
         failed = modals.PostResult(posted=False, error=error, channel_id=CHANNEL)
         assert_inert(modals.outcome_view(w, failed, edited=True))

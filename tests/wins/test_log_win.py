@@ -6,6 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from bot.domain.partners.names import TIMES
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from sandbox import requests as rq
@@ -48,15 +49,23 @@ def test_vendor_logs_a_win_and_it_is_celebrated_in_the_channel(bench, fake_slack
     post = fake_slack.last_post(CHANNEL)
     assert win.message_ts == post.ts and win.channel_id == CHANNEL
     text = block_texts(post.blocks)
-    assert "Acme renewal" in text and "Acme Resellers" in text
+    assert "Acme renewal" in text
+    # posted where both companies read it: a win for both, named alike
+    assert f"A win for *Vendor Inc {TIMES} Acme Resellers*!" in text
+    assert "*Acme Resellers:* <@U_DANA>" in text and "*Vendor Inc:* <@U_TM>, <@U_CAM>" in text
     assert "USD 125,000" in text and "Cloud Backup" in text
-    assert "<@U_DANA>" in text and "<@U_TM>" in text and "<@U_CAM>" in text
-    assert "Logged by <@U_TM> (vendor side)" in text
+    assert "Logged by <@U_TM> (Vendor Inc)" in text
+    assert post.text.startswith(f"🎉 A win for Vendor Inc {TIMES} Acme Resellers: Acme renewal")
     assert "Dana brought us in early" in text
     assert post.reactions == ["tada"]
     assert Action.WIN_MENU in json.dumps(post.blocks)
-    # the modal now says where the win was celebrated
-    assert "celebrated it in <#C0SHARED>" in block_texts(fake_slack.views[view["id"]]["blocks"])
+    # the modal now says where the win was celebrated, with a button that goes there
+    saved = fake_slack.views[view["id"]]
+    assert "celebrated it in <#C0SHARED>" in block_texts(saved["blocks"])
+    [go] = [e for b in saved["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert go["text"]["text"] == "Take me there" and go["action_id"] == Action.OPEN_LINK
+    assert go["url"] == f"https://slack.test/archives/{CHANNEL}/p{post.ts}"
+    assert bench.click(Action.OPEN_LINK, channel=None, view=saved).status == 200  # only acked
 
 
 def test_partner_side_user_logs_a_win_from_the_summary_button(bench, fake_slack):
@@ -90,7 +99,7 @@ def test_partner_side_user_logs_a_win_from_the_summary_button(bench, fake_slack)
     post = fake_slack.last_post(CHANNEL)
     text = block_texts(post.blocks)
     assert "Globex: first Cloud Backup order" in text
-    assert "Logged by <@U_DANA> (partner side)" in text
+    assert "Logged by <@U_DANA> (Acme Resellers)" in text
     assert "<@U_PAT>" in text and "<@U_CAM>" in text
     assert post.reactions == ["tada"]
 

@@ -68,7 +68,10 @@ def test_partner_user_is_told_too(bench, fake_slack):
     bench.click(Action.LOG_WIN, str(partnership.id), user="U_DANA", user_team=PARTNER)
     bench.submit(win_values(), user="U_DANA", user_team=PARTNER)
     assert len(wins(bench)) == 1
-    assert "/invite @partnerbot" in outcome_texts(fake_slack)
+    said = outcome_texts(fake_slack)
+    # Dana can't invite partnerbot into the vendor's channel set-up: she is told whom to ask
+    assert "Ask <@U_TM> or <@U_CAM> at Vendor Inc to invite me there" in said
+    assert ":warning:" not in said
 
 
 def test_when_the_modal_is_gone_the_logger_gets_a_dm(bench, fake_slack):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from bot.app import make_client
+from bot.scheduler import Ticker
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from sandbox import requests as rq
@@ -71,12 +74,29 @@ def test_logger_edits_within_a_day_and_the_message_follows(wins_bench, fake_slac
     assert "updated the message in" in block_texts(fake_slack.views[view["id"]]["blocks"])
 
 
-def test_logger_withdraws_and_the_message_says_so(wins_bench, fake_slack):
+def test_logger_withdraws_after_confirming_and_the_message_says_so(wins_bench, fake_slack):
     bench = wins_bench
     link_partnership(bench)
     win = log_win(bench)
+    # withdrawing can't be undone: the menu opens a dialog that asks first, and nothing
+    # changes until it is confirmed
     open_menu(bench, win, "withdraw")
-    open_menu(bench, win, "withdraw")  # a double click withdraws once
+    dialog = bench.last_view()
+    assert dialog["callback_id"] == Callback.WIN_WITHDRAW
+    assert dialog["title"]["text"] == "Withdraw this win?"
+    assert dialog["submit"]["text"] == "Withdraw" and dialog["close"]["text"] == "Keep it"
+    said = block_texts(dialog["blocks"])
+    assert "*Acme renewal*" in said and "can't be undone" in said and "*Edit* it instead" in said
+    [stored] = wins(bench)
+    assert stored.deleted_at is None and changes(bench) == []
+
+    # someone else can't confirm it with a crafted submission
+    refused = bench.submit({}, user="U_CAM", view=dialog)
+    assert "Only <@U_TM>, who logged this win" in json.dumps(response_json(refused))
+    assert wins(bench)[0].deleted_at is None
+
+    bench.submit({}, view=dialog)
+    bench.submit({}, view=dialog)  # delivered twice: withdrawn once
     [stored] = wins(bench)
     assert stored.deleted_at is not None
     assert [c.change for c in changes(bench)] == [WinChangeKind.WITHDRAWN]
@@ -84,9 +104,42 @@ def test_logger_withdraws_and_the_message_says_so(wins_bench, fake_slack):
         message = fake_slack.message(channel, ts)
         assert "was withdrawn by <@U_TM>" in block_texts(message.blocks)
         assert Action.WIN_MENU not in str(message.blocks)
+    open_menu(bench, win, "withdraw")
     assert "already withdrawn" in fake_slack.responses[-1]["text"]
     # withdrawn wins no longer count
     assert "No wins logged" in block_texts(response_json(bench.command("/win", "list"))["blocks"])
+
+
+def test_the_menu_leaves_the_celebration_when_the_day_is_over(wins_bench, fake_slack, clock):
+    bench = wins_bench
+    link_partnership(bench)
+    win = log_win(bench)
+    for channel, ts in ((CHANNEL, win.message_ts), (WINS_CHANNEL, win.copy_ts)):
+        assert Action.WIN_MENU in str(fake_slack.message(channel, ts).blocks)
+    tick = Ticker(bench.sessions, make_client(bench.settings), name="t", materializers=[])
+    clock.move_to("2026-12-02 14:59:00")  # a minute before the day is over: still there
+    tick.tick()
+    assert Action.WIN_MENU in str(fake_slack.message(CHANNEL, win.message_ts).blocks)
+    clock.move_to("2026-12-02 15:00:30")
+    tick.tick()
+    for channel, ts in ((CHANNEL, win.message_ts), (WINS_CHANNEL, win.copy_ts)):
+        message = fake_slack.message(channel, ts)
+        assert Action.WIN_MENU not in str(message.blocks)  # it would only refuse now
+        assert "Acme renewal" in block_texts(message.blocks)  # the celebration stays
+    tick.tick()
+    updates = [c for c in fake_slack.calls_to("chat.update") if c.args.get("ts") == win.message_ts]
+    assert len(updates) == 1  # once
+
+
+def test_a_withdrawn_win_is_not_touched_when_the_day_is_over(bench, fake_slack, clock):
+    link_partnership(bench)
+    win = log_win(bench)
+    open_menu(bench, win, "withdraw")
+    bench.submit({})
+    before = len(fake_slack.calls_to("chat.update"))
+    clock.move_to("2026-12-02 15:01:00")
+    Ticker(bench.sessions, make_client(bench.settings), name="t", materializers=[]).tick()
+    assert len(fake_slack.calls_to("chat.update")) == before
 
 
 def test_changes_are_refused_after_a_day(bench, fake_slack, clock):
@@ -126,3 +179,12 @@ def test_only_the_logger_may_change_a_win(bench, fake_slack):
     assert "Only <@U_TM>" in fake_slack.responses[-1]["text"]
     [stored] = wins(bench)
     assert stored.deleted_at is None and changes(bench) == []
+
+
+def test_someone_else_is_pointed_to_a_button_not_a_command(bench, fake_slack):
+    link_partnership(bench)
+    win = log_win(bench)
+    open_menu(bench, win, "edit", user="U_DANA", team=PARTNER)
+    refusal = fake_slack.responses[-1]["text"]
+    assert "Only <@U_TM>, who logged this win, can change it." in refusal
+    assert "log another win with the *Log a win* button" in refusal and "/win" not in refusal

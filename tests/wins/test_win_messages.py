@@ -8,6 +8,7 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.domain.partners.names import Sides
 from bot.domain.wins import form as win_form
 from bot.domain.wins.form import WinForm
 from handlers.blocks import MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS
@@ -23,6 +24,10 @@ from storage.models import (
 )
 
 LONG_ID = "U" + "X" * 31  # Slack ids fit in 32 characters
+
+
+def names_of(partnership: Partnership) -> Sides:
+    return Sides("V" * 200, partnership.partner_name)
 
 
 def longest_partnership(pid: int = 1) -> Partnership:
@@ -72,7 +77,8 @@ def assert_within_limits(blocks: list[dict], most: int) -> None:
 
 
 def test_the_longest_celebration_fits():
-    message = messages.celebration(longest_win(), longest_partnership())
+    win = longest_win()
+    message = messages.celebration(win, names_of(longest_partnership()), win.created_at)
     assert_within_limits(message["blocks"], MAX_MESSAGE_BLOCKS)
     assert len(message["blocks"]) <= 6
     assert len(message["text"]) <= 3000
@@ -85,7 +91,8 @@ def test_the_longest_celebration_fits():
 
 def test_the_withdrawn_message_and_the_list_fit():
     win, partnership = longest_win(), longest_partnership()
-    assert_within_limits(messages.withdrawn(win, partnership)["blocks"], MAX_MESSAGE_BLOCKS)
+    withdrawn = messages.withdrawn(win, names_of(partnership))
+    assert_within_limits(withdrawn["blocks"], MAX_MESSAGE_BLOCKS)
     recent = messages.recent_list(partnership, [win] * 10, "10 wins (XCG 9,999,999,999,999.90)")
     assert_within_limits(recent, MAX_MESSAGE_BLOCKS)
 

@@ -109,7 +109,8 @@ def require_may_leave(partnership: Partnership, form: ExitForm, actor: Actor) ->
         raise NotAllowed(
             "Only an owner hands over to a successor. You're a rule approver, not an owner: "
             "stepping back just stops your approving, so leave this empty. To add an owner, "
-            f"ask one of the owners ({mentions(owners(partnership))}) to use /partner edit.",
+            f"ask one of the owners ({mentions(owners(partnership))}) to add them in the "
+            "setup (*Edit setup* on the partnership summary).",
             field=ExitField.SUCCESSOR,
         )
 

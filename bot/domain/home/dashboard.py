@@ -17,9 +17,11 @@ from bot.domain.clock import utcnow
 from bot.domain.deals.kpis import OpenDeals, open_deals
 from bot.domain.kpis.quarters import last_quarters, local_today, quarter_of
 from bot.domain.kpis.service import cents, from_cents
+from bot.domain.partners.names import UNKNOWN_VENDOR, Sides
 from bot.domain.partners.service import may_approve, partnerships_of, side_of
 from bot.domain.people import Actor, known
-from storage.models import Partnership, Side
+from bot.domain.promises.records import OwedToYou, owed_to
+from storage.models import Partnership, Side, Workspace
 from storage.models.promises import OPEN_STATES, Promise, PromiseState
 from storage.models.reviews import Review, ReviewSchedule, ReviewStatus
 from storage.models.rules import Decision, DecisionKind, Proposal, ProposalStatus, RuleVersion
@@ -40,6 +42,7 @@ class PartnershipLine:
     reviews_due: int = 0
     reviews_held: int = 0
     wins_this_quarter: int = 0
+    names: Sides | None = None  # both companies' names
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,35 @@ class Dashboard:
     recent_wins: list[WinLine] = field(default_factory=list)
     deals: dict[int, OpenDeals] = field(default_factory=dict)  # by partnership, open ones
     sections: set[str] = field(default_factory=set)
+    # The person is in a workspace that installed partnerbot: they can link a channel.
+    can_link: bool = False
+    owed_to_you: OwedToYou | None = None  # promises made to them (at the partner)
+    as_of: datetime | None = None
+
+
+def _names(session: Session, board: Dashboard, lines: dict[int, PartnershipLine]) -> None:
+    """Both companies' names for each partnership, and whether the person's own workspace
+    installed partnerbot: one query over every workspace concerned."""
+    teams = {line.partnership.vendor_team_id for line in lines.values()}
+    if board.team_id:
+        teams.add(board.team_id)
+    if not teams:
+        return
+    named = dict(
+        session.execute(
+            select(Workspace.team_id, Workspace.name).where(
+                Workspace.team_id.in_(teams), Workspace.active.is_(True)
+            )
+        ).all()
+    )
+    board.can_link = board.team_id in named
+    for line in lines.values():
+        vendor = named.get(line.partnership.vendor_team_id)
+        line.names = Sides(
+            vendor=vendor or UNKNOWN_VENDOR,
+            partner=line.partnership.partner_name,
+            vendor_known=bool(vendor),
+        )
 
 
 def _next_reviews(session: Session, lines: dict[int, PartnershipLine]) -> None:
@@ -265,6 +297,7 @@ def dashboard(session: Session, user_id: str, now: datetime | None = None) -> Da
         partnerships=list(lines.values()),
         more_partnerships=max(0, len(mine) - MAX_PARTNERSHIPS),
     )
+    _names(session, board, lines)
     if lines:
         _next_reviews(session, lines)
         _adherence(session, lines, now)
@@ -273,4 +306,6 @@ def dashboard(session: Session, user_id: str, now: datetime | None = None) -> Da
         _approvals(session, board, lines)
         _deals(session, board, lines)
     _promises(session, board, now)
+    board.owed_to_you = owed_to(session, user_id)
+    board.as_of = now
     return board

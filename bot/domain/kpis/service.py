@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed
@@ -30,7 +30,8 @@ from bot.domain.kpis.quarters import (
     start_instant,
     within,
 )
-from bot.domain.partners.service import actor_side, is_owner, mentions, owners
+from bot.domain.partners.names import vendor_name
+from bot.domain.partners.service import is_owner, mentions, owners, require_side
 from bot.domain.people import Actor
 from storage.models import Partnership, Side
 from storage.models.promises import OPEN_STATES, Promise, PromiseState
@@ -84,11 +85,15 @@ class KpiReport:
 
 
 def require_internal(partnership: Partnership, actor: Actor) -> None:
-    """KPIs are the vendor's own scorecard; the partner sees what an owner shares."""
-    if actor_side(partnership, actor) is not Side.VENDOR:
+    """KPIs are the vendor's own scorecard; the partner sees what an owner shares (an
+    outsider is told nothing of the partnership)."""
+    if require_side(partnership, actor) is not Side.VENDOR:
+        session = object_session(partnership)
+        vendor = vendor_name(session, partnership.vendor_team_id) if session else None
         raise NotAllowed(
-            "The KPIs are internal to the vendor team. Ask an owner "
-            f"({mentions(owners(partnership))}) to share a summary in the channel."
+            "The KPIs are {}'s own scorecard. Ask one of its owners "
+            f"({mentions(owners(partnership))}) to share a summary in the channel.",
+            quoting=(vendor or "the vendor",),
         )
 
 

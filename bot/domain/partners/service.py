@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import SetupField
+from bot.domain.partners.names import vendor_name
 from bot.domain.people import Actor, display_name, ensure_workspace, known
 from bot.domain.text import clean_line
 from storage.models import (
@@ -146,6 +147,15 @@ def side_of(
     return None
 
 
+def person_side(session: Session, partnership: Partnership, user_id: str | None) -> Side | None:
+    """A person's side, from what we know of them (for someone not behind the request, such
+    as the author of an effect told later how it went)."""
+    person = session.get(Person, user_id) if user_id else None
+    if person is None:
+        return None
+    return side_of(partnership, person.team_id, person.enterprise_id)
+
+
 def actor_side(partnership: Partnership, actor: Actor) -> Side | None:
     """The actor's side, from their workspace and (on Enterprise Grid) their organization."""
     return side_of(partnership, actor.team_id, actor.enterprise_id)
@@ -207,10 +217,19 @@ def _ask_owners(partnership: Partnership, actor: Actor, ask: str) -> str:
 
 
 def require_vendor(partnership: Partnership, actor: Actor, doing: str) -> None:
+    """Only the vendor's people may do this; the refusal names the vendor and, to people of
+    either side, the owners to ask."""
     if actor_side(partnership, actor) is not Side.VENDOR:
+        session = object_session(partnership)
+        vendor = (
+            vendor_name(session, partnership.vendor_team_id) if session is not None else None
+        ) or "the vendor"
         raise NotAllowed(
-            f"Only the vendor team can {doing}."
-            + _ask_owners(partnership, actor, "Ask one of the owners:")
+            "Only people at {} can "
+            + doing
+            + "."
+            + _ask_owners(partnership, actor, "Ask one of the owners:"),
+            quoting=(vendor,),
         )
 
 
@@ -297,10 +316,11 @@ def _validate(
                     "there and use Edit to change it, or pick another channel."
                 )
 
-    if not valid_time_zone(form.time_zone):
+    if not form.time_zone:
+        errors[SetupField.TIME_ZONE] = "Pick the time zone the reviews are scheduled in."
+    elif not valid_time_zone(form.time_zone):
         errors[SetupField.TIME_ZONE] = (
-            f"“{form.time_zone}” is not a time zone we know. Use an IANA name such as "
-            "America/New_York, Europe/Berlin or Asia/Kolkata."
+            f"“{form.time_zone}” is not a time zone we know. Pick one from the list."
         )
     country = (form.holiday_country or "").strip().upper()
     if country and country not in supported_countries():

@@ -25,13 +25,14 @@ from bot.domain.promises.service import (
     REMINDER_KIND,
     calendar_of,
     clean_text,
+    closed_message,
     record_event,
     replan,
     require_maker_or_owner,
     require_owed_to,
     transition,
 )
-from storage.models import OPEN_STATES, Promise, PromiseEventKind, PromiseState
+from storage.models import OPEN_STATES, Promise, PromiseEvent, PromiseEventKind, PromiseState
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,56 @@ def accept_date(session: Session, promise: Promise, seq: int, actor: Actor) -> d
 def decline_date(session: Session, promise: Promise, seq: int, actor: Actor) -> date:
     """The partner declines: the agreed date stays."""
     return _answer_proposal(session, promise, seq, False, actor)
+
+
+def answered_by_partner(promise: Promise) -> PromiseEvent | None:
+    """The partner's first answer to the promise as made (acknowledged, or "that's not what
+    we agreed"), if they gave one."""
+    first = (PromiseEventKind.ACKNOWLEDGED, PromiseEventKind.DISPUTED)
+    return next((e for e in promise.events if e.kind in first), None)
+
+
+def acknowledge(session: Session, promise: Promise, actor: Actor) -> bool:
+    """The partner takes the promise as made; the maker is told. False if they (or another
+    approver) already answered it: a double click changes nothing."""
+    require_owed_to(promise, actor, "acknowledge it")
+    return _first_answer(session, promise, actor, PromiseEventKind.ACKNOWLEDGED, None)
+
+
+def dispute(session: Session, promise: Promise, actor: Actor, note: str) -> bool:
+    """The partner says the promise isn't what was agreed, with a note for the maker; it
+    stays open (the maker can talk it through, ask for a new date; the partner can still
+    release it). False if it was already answered."""
+    require_owed_to(promise, actor, "answer it")
+    errors: dict[str, str] = {}
+    note = clean_text(note, MAX_NOTE, PromiseField.COMMENT, "what you agreed instead", errors)
+    collect(errors)
+    return _first_answer(session, promise, actor, PromiseEventKind.DISPUTED, note)
+
+
+def _first_answer(
+    session: Session,
+    promise: Promise,
+    actor: Actor,
+    kind: PromiseEventKind,
+    note: str | None,
+) -> bool:
+    # Lock the promise row while deciding (PostgreSQL), so two answers at once record one.
+    session.execute(
+        update(Promise)
+        .where(Promise.id == promise.id)
+        .values(reminder_plan=Promise.reminder_plan)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(promise, ["state", "events"])
+    if promise.state not in OPEN_STATES:
+        raise Conflict(closed_message(promise))
+    if answered_by_partner(promise) is not None:
+        return False
+    record_event(session, promise, kind, actor.user_id, note=note)
+    session.flush()
+    session.refresh(promise, ["events"])
+    return True
 
 
 def release(session: Session, promise: Promise, actor: Actor) -> Promise:

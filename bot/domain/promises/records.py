@@ -52,6 +52,42 @@ def open_promises_for(session: Session, user_id: str) -> PromiseList:
     )
 
 
+MAX_OWED_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class OwedToYou:
+    """Promises made to a person (at the partner) and not closed yet, soonest due first:
+    those made good wait for their confirmation."""
+
+    promises: list[Promise]
+    more: int
+
+    @property
+    def waiting_for_you(self) -> list[Promise]:
+        return [p for p in self.promises if p.state is PromiseState.MADE_GOOD]
+
+
+def owed_to(session: Session, user_id: str) -> OwedToYou:
+    """The open promises owed to ``user_id``, in two queries whatever their number."""
+    owed = and_(Promise.owed_to_id == user_id, Promise.state.in_(OPEN_STATES))
+    rows = list(
+        session.scalars(
+            select(Promise)
+            .where(owed)
+            # made good first: the maker waits for this person's answer
+            .order_by(
+                case((Promise.state == PromiseState.MADE_GOOD, 0), else_=1),
+                Promise.due_at,
+                Promise.id,
+            )
+            .limit(MAX_OWED_SHOWN)
+        )
+    )
+    total = session.scalar(select(func.count()).select_from(Promise).where(owed)) or 0
+    return OwedToYou(rows, max(0, int(total) - len(rows)))
+
+
 @dataclass(frozen=True)
 class Keeping:
     """How promises were kept, for one maker or one partnership.

@@ -219,13 +219,13 @@ def make_promise(
     submission_key: str,
 ) -> tuple[Promise, bool]:
     """Record a promise; returns it and whether it is new (a resubmitted view is not)."""
-    require_vendor(partnership, actor, "make promises to the partner")
+    require_vendor(partnership, actor, "make promises to their partner")
     existing = session.scalar(select(Promise).where(Promise.submission_key == submission_key))
     if existing is not None:
         return existing, False
     errors: dict[str, str] = {}
     raw_deal = clean_text(
-        form.raw_deal, MAX_TEXT, PromiseField.RAW_DEAL, "what the raw deal was", errors
+        form.raw_deal, MAX_TEXT, PromiseField.RAW_DEAL, "what they accepted", errors
     )
     text = clean_text(form.promise, MAX_TEXT, PromiseField.TEXT, "what you promise", errors)
     calendar = plan.Calendar(maker_time_zone, partnership.holiday_country)

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil.rrule import WEEKLY, rrule, weekday
 
+from bot.domain.text import zone_name
+
 MIN_WEEKS, MAX_WEEKS = 1, 8
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -38,7 +40,7 @@ class Cadence:
 
     def describe(self) -> str:
         every = "every week" if self.every_weeks == 1 else f"every {self.every_weeks} weeks"
-        return f"{every} on {WEEKDAYS[self.weekday]} at {self.at:%H:%M} ({self.time_zone})"
+        return f"{every} on {WEEKDAYS[self.weekday]} at {self.at:%H:%M} {zone_name(self.time_zone)}"
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.domain.clock import utcnow
 from bot.domain.errors import NotAllowed, NotFound, collect
 from bot.domain.fields import RuleField
-from bot.domain.partners.service import may_approve, mentions, named_approvers
+from bot.domain.partners.names import vendor_name
+from bot.domain.partners.service import may_approve, mentions, named_approvers, owners
 from bot.domain.partners.service import require_side as side_in
 from bot.domain.people import Actor
 from storage.models import (
@@ -60,15 +61,20 @@ def require_approver(partnership: Partnership, actor: Actor) -> Side:
         named = named_approvers(partnership, side)
         raise NotAllowed(
             "Only the named rule approvers of {} can decide on "
-            f"rules for your side: {mentions(named)}. Ask one of them, or ask an owner to add "
-            "you as an approver with /partner edit.",
+            f"rules for your side: {mentions(named)}. Ask one of them, or ask an owner of the "
+            f"partnership ({mentions(owners(partnership))}) to name you an approver too.",
             quoting=(side_label(partnership, side),),
         )
     return side
 
 
 def side_label(partnership: Partnership, side: Side) -> str:
-    return partnership.partner_name if side is Side.PARTNER else "the vendor"
+    """A side's company by name (the vendor's workspace, once partnerbot knows it)."""
+    if side is Side.PARTNER:
+        return partnership.partner_name
+    session = object_session(partnership)
+    vendor = vendor_name(session, partnership.vendor_team_id) if session is not None else None
+    return vendor or "the vendor"
 
 
 def lock(session: Session, proposal_id: int) -> Proposal:

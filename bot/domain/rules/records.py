@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.partners.names import Sides, sides
 from bot.domain.partners.service import get_partnership, named_approvers
 from bot.domain.people import known
 from storage.models import (
@@ -22,7 +23,6 @@ from storage.models import (
     RuleStatus,
     RuleVersion,
     Side,
-    Workspace,
 )
 
 LABEL = re.compile(r"^\s*R\s*-?\s*(\d{1,6})\s*$", re.IGNORECASE)
@@ -48,31 +48,21 @@ class ProposalState:
     approved_by: dict[Side, list[str]]
     waiting_for: list[Approver]
     decisions: list[Decision]
-    org_names: dict[Side, str | None]
+    sides: Sides
     names: dict[str, str] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
         return self.names.get(user_id, user_id)
 
     def who(self, user_id: str, side: Side) -> str:
-        """“Dana (Acme Resellers, partner side)”."""
-        org = self.org_names.get(side)
-        where = f"{org}, {side.value} side" if org else f"{side.value} side"
-        return f"{self.name(user_id)} ({where})"
+        """“Dana (Acme Resellers)”, “Terry TM (Globex)”: both sides named alike."""
+        return self.sides.label(self.name(user_id), side)
 
     @property
     def last_comment(self) -> Decision | None:
         wanted = (DecisionKind.REQUEST_CHANGES, DecisionKind.REJECT)
         found = [d for d in self.decisions if d.kind in wanted]
         return found[-1] if found else None
-
-
-def org_names(session: Session, partnership: Partnership) -> dict[Side, str | None]:
-    workspace = session.get(Workspace, partnership.vendor_team_id)
-    return {
-        Side.VENDOR: workspace.name if workspace is not None else None,
-        Side.PARTNER: partnership.partner_name,
-    }
 
 
 def names_of(session: Session, user_ids: list[str]) -> dict[str, str]:
@@ -122,7 +112,7 @@ def proposal_state(session: Session, proposal_id: int) -> ProposalState:
         approved_by=approved,
         waiting_for=waiting,
         decisions=decisions,
-        org_names=org_names(session, partnership),
+        sides=sides(session, partnership),
         names=names_of(session, people),
     )
 
@@ -171,8 +161,12 @@ class RuleHistory:
 
     rule: Rule
     proposals: list[ProposalRecord]
-    org_names: dict[Side, str | None]
+    sides: Sides
     names: dict[str, str]
+
+    def who(self, user_id: str, side: Side) -> str:
+        """“Dana (Acme Resellers)”, “Terry TM (Globex)”."""
+        return self.sides.label(self.names.get(user_id, user_id), side)
 
 
 def history(session: Session, partnership_id: int, number: int) -> RuleHistory:
@@ -195,7 +189,7 @@ def history(session: Session, partnership_id: int, number: int) -> RuleHistory:
         )
         people += [d.user_id for d in decisions]
         records.append(ProposalRecord(proposal, list(proposal.versions), decisions))
-    return RuleHistory(rule, records, org_names(session, partnership), names_of(session, people))
+    return RuleHistory(rule, records, sides(session, partnership), names_of(session, people))
 
 
 def replaceable(session: Session, partnership_id: int) -> list[Rule]:

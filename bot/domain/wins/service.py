@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain import outbox
 from bot.domain.clock import utcnow
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import WinField
@@ -37,6 +38,30 @@ from storage.models import (
 )
 
 EDITABLE_FOR = timedelta(hours=24)
+# When a win's change window closes, its celebration is updated: the ⋯ menu goes.
+MENU_CLOSES = "win.menu_closes"
+
+
+def changeable_until(win: Win) -> datetime:
+    """The end of the day in which the person who logged a win may change it."""
+    return win.created_at + EDITABLE_FOR
+
+
+def still_changeable(win: Win, now: datetime) -> bool:
+    """Whether the celebration still offers Edit and Withdraw (the window, not who asks)."""
+    return win.deleted_at is None and now < changeable_until(win)
+
+
+def close_menu_later(session: Session, win: Win) -> None:
+    """Plan the celebration's update for the moment its change window closes (once)."""
+    outbox.enqueue(
+        session,
+        MENU_CLOSES,
+        f"win:{win.id}:menu-closes",
+        changeable_until(win),
+        partnership_id=win.partnership_id,
+        subject_id=win.id,
+    )
 
 
 def _product_line(
@@ -162,9 +187,9 @@ def require_changeable(win: Win, actor: Actor) -> None:
     if actor.user_id != win.logged_by:
         raise NotAllowed(
             f"Only <@{win.logged_by}>, who logged this win, can change it. Ask them, or log "
-            "another win with /win."
+            "another win with the *Log a win* button on the partnership summary."
         )
-    if utcnow() - win.created_at > EDITABLE_FOR:
+    if not still_changeable(win, utcnow()):
         raise NotAllowed(
             "A win can be changed for 24 hours after it was logged, and this one is older. "
             "Its record stays as it is; log a new win if something was missed."

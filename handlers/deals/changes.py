@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from bot.domain import people
 from bot.domain.clock import utcnow
-from bot.domain.deals import changes, funnel, outcomes, reminders
+from bot.domain.deals import changes, funnel, outcomes
 from bot.domain.deals.changes import FunnelValues
 from bot.domain.deals.service import get_registration
 from bot.domain.errors import DomainError
 from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import sides
 from bot.domain.people import Actor
 from bot.domain.wins import form as win_form
 from bot.domain.wins import records as win_records
@@ -28,9 +29,10 @@ from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.config import HandlerConfig
 from handlers.deals import funnel as views
+from handlers.deals.funnel_senders import declare_change
 from handlers.deals.history import history_modal
 from handlers.deals.reminders import extended_note
-from handlers.effects import declare, reply
+from handlers.effects import reply
 from handlers.home import refresh_homes
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
@@ -39,30 +41,12 @@ from handlers.wins import listeners as win_listeners
 from handlers.wins import modals as win_modals
 from storage.models import DealChange, Registration
 
-WHAT = {
-    "updated": "Your update",
-    "won": "The win's link to the deal",
-    "lost": "Your note that the deal was lost",
-    "extended": "The extension",
-}
-
 
 def show_change(
     session: Session, registration: Registration, change: DealChange, actor: Actor
 ) -> None:
     """Declare the line in the card's thread that tells both sides (and the card's update)."""
-    declare(
-        session,
-        reminders.CHANGE,
-        reminders.change_key(change),
-        actor=actor.user_id,
-        what=WHAT.get(change.kind.value, "The change"),
-        where=registration.channel_id,
-        partnership_id=registration.partnership_id,
-        subject_id=change.id,
-        reply_in=registration.channel_id,
-        channel_post=True,
-    )
+    declare_change(session, registration, change, actor.user_id)
 
 
 # --- update --------------------------------------------------------------------------------
@@ -119,7 +103,9 @@ def show_history(
     partnership = partnerships.get_partnership(session, registration.partnership_id)
     partnerships.require_side(partnership, actor)
     tz = directory.time_zone(client, session, actor.user_id)
-    view = history_modal(registration, funnel.history(session, registration.id), tz)
+    view = history_modal(
+        registration, funnel.history(session, registration.id), tz, sides(session, partnership)
+    )
     ack()
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -210,31 +196,35 @@ def extend(ack: TrackedAck, body: dict[str, Any], session: Session) -> None:
     """Extend the protection by another window, as the terms allow (from the reminder)."""
     ack()
     actor = directory.actor_of(body)
-    change, _terms, until = changes.extend(session, button_id(body), actor)
+    change, terms, until = changes.extend(session, button_id(body), actor)
     registration = get_registration(session, change.registration_id)
     show_change(session, registration, change, actor)
-    reply(session, body, extended_note(registration, until), replace=False)
+    tz = people.time_zone_of(session, actor.user_id)
+    reply(session, body, extended_note(registration, until, terms, tz), replace=False)
 
 
 # --- the whole funnel ----------------------------------------------------------------------
 
 
-def funnel_view(session: Session, body: dict[str, Any]) -> dict[str, Any]:
-    """The whole funnel's page a button names ("partnership:page"), for either side."""
+def funnel_view(session: Session, client: WebClient, body: dict[str, Any]) -> dict[str, Any]:
+    """The whole funnel's page a button names ("partnership:page"), for either side, with
+    dates in the reader's time zone."""
     value = forms.action_value(body)
     head, _, tail = value.partition(":")
     partnership_id = id_in(head)
     page = int(tail) if tail.isascii() and tail.isdigit() and len(tail) < 6 else 0
     partnership = partnerships.get_partnership(session, partnership_id)
-    partnerships.require_side(partnership, directory.actor_of(body))
+    actor = directory.actor_of(body)
+    partnerships.require_side(partnership, actor)
     found = funnel.funnel_page(session, partnership.id, utcnow(), page)
-    return views.funnel_modal(partnership, found)
+    tz = directory.time_zone(client, session, actor.user_id)
+    return views.funnel_modal(partnership, sides(session, partnership), found, tz)
 
 
 @listener
 def show_funnel(ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session) -> None:
     """See the whole funnel (from the review prompt): a modal, a page at a time."""
-    view = funnel_view(session, body)
+    view = funnel_view(session, client, body)
     ack()
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -243,7 +233,7 @@ def show_funnel(ack: TrackedAck, body: dict[str, Any], client: WebClient, sessio
 def turn_funnel_page(
     ack: TrackedAck, body: dict[str, Any], client: WebClient, session: Session
 ) -> None:
-    view = funnel_view(session, body)
+    view = funnel_view(session, client, body)
     ack()
     client.views_update(view_id=body["view"]["id"], view=view)
 

@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -26,13 +27,14 @@ from slack_sdk.models.views import View
 from bot.domain.deals.changes import CLOSABLE, OPEN, FunnelValues
 from bot.domain.deals.form import MAX_REPLY, STAGE_NAMES
 from bot.domain.deals.funnel import FunnelPage, days_since_update, is_stale
+from bot.domain.partners.names import Sides
 from bot.domain.reviews.agenda import DealItem
-from bot.domain.text import day
+from bot.domain.text import day, zone_name
 from bot.domain.wins.money import format_money
 from handlers.blocks import button, field_input, note, section
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
-from handlers.text import Mrkdwn, escape, fit, join, md, plain, user
+from handlers.text import Mrkdwn, channel, escape, fit, join, md, plain, user
 from storage.models import (
     DealStage,
     Partnership,
@@ -40,9 +42,10 @@ from storage.models import (
     RegistrationStatus,
 )
 
+# A registration's status in a few words both companies read alike.
 STATUS_WORDS = {
-    RegistrationStatus.SUBMITTED: "waiting for the vendor's decision",
-    RegistrationStatus.MORE_INFO: "waiting for the partner's answer",
+    RegistrationStatus.SUBMITTED: "waiting for a decision",
+    RegistrationStatus.MORE_INFO: "waiting for an answer to a question",
     RegistrationStatus.APPROVED: "approved",
     RegistrationStatus.REJECTED: "rejected",
     RegistrationStatus.EXPIRED: "expired",
@@ -145,7 +148,12 @@ def update_modal(registration: Registration, opened: FunnelValues) -> dict[str, 
                 initial_date=opened.close_on.isoformat() if opened.close_on else None
             ),
         ),
-        note(md("Both sides see what you change, in the card and its thread.")),
+        note(
+            md(
+                "Only what you change is recorded. Both companies see it, in the card and its "
+                "thread."
+            )
+        ),
     ]
     metadata = {"registration_id": registration.id, "opened": opened.to_json()}
     return View(
@@ -160,9 +168,16 @@ def update_modal(registration: Registration, opened: FunnelValues) -> dict[str, 
 
 
 def lost_modal(registration: Registration) -> dict[str, Any]:
-    """Why the deal was lost."""
+    """Why the deal was lost. Marking it lost can't be undone, so the modal says so: it is the
+    confirmation (Cancel leaves the deal as it is)."""
     blocks: list[Block] = [
         section(deal_title(registration)),
+        section(
+            md(
+                "A lost deal leaves the funnel and no longer claims its account. This can't be "
+                "undone; if it is only delayed, update its close date instead."
+            )
+        ),
         field_input(
             B.DEAL_LOST_REASON,
             "Why was it lost?",
@@ -172,14 +187,14 @@ def lost_modal(registration: Registration) -> dict[str, Any]:
                 placeholder="e.g. went with a competitor on price; budget frozen until Q3",
             ),
         ),
-        note(md("Both sides see the reason in the card's thread.")),
+        note(md("Both companies read the reason in the card's thread.")),
     ]
     return View(
         type="modal",
         callback_id=Callback.DEAL_LOST,
-        title=plain(f"Mark {registration.label} lost", 24),
+        title=plain(f"Mark {registration.label} lost?", 24),
         submit="Mark lost",
-        close="Cancel",
+        close="Keep it open",
         private_metadata=json.dumps({"registration_id": registration.id}),
         blocks=blocks,
     ).to_dict()
@@ -188,7 +203,7 @@ def lost_modal(registration: Registration) -> dict[str, Any]:
 # --- the whole funnel ----------------------------------------------------------------------
 
 
-def _funnel_line(registration: Registration, now: datetime) -> Mrkdwn:
+def _funnel_line(registration: Registration, now: datetime, tz: str) -> Mrkdwn:
     money = (
         format_money(registration.amount, registration.currency)
         if registration.amount is not None
@@ -196,7 +211,8 @@ def _funnel_line(registration: Registration, now: datetime) -> Mrkdwn:
     )
     status = STATUS_WORDS[registration.status]
     if registration.status is RegistrationStatus.APPROVED and registration.protected_until:
-        status = f"protected until {day(registration.protected_until.date())}"
+        until = registration.protected_until.astimezone(ZoneInfo(tz)).date()
+        status = f"protected until {day(until)}"
     parts = [
         md(
             "{} · closes {} · {} · {}",
@@ -209,30 +225,41 @@ def _funnel_line(registration: Registration, now: datetime) -> Mrkdwn:
     if is_stale(registration, now):
         parts.append(md(":warning: no update in {} days", days_since_update(registration, now)))
     rep = (
-        md(" · partner rep {}", user(registration.partner_rep))
-        if registration.partner_rep
-        else Mrkdwn("")
+        md(" · rep {}", user(registration.partner_rep)) if registration.partner_rep else Mrkdwn("")
     )
     return md("{}\n{}{}", deal_title(registration), join(" · ", parts), rep)
 
 
-def funnel_modal(partnership: Partnership, page: FunnelPage) -> dict[str, Any]:
-    """The partnership's open registrations, what matters most first, a page at a time."""
+def funnel_modal(
+    partnership: Partnership, names: Sides, page: FunnelPage, tz: str
+) -> dict[str, Any]:
+    """The partnership's open registrations, what matters most first, a page at a time, for
+    either company (dates in the reader's time zone ``tz``)."""
     blocks: list[Block] = [
         section(
             md(
-                "Open deal registrations with *{}*: {}{}",
-                escape(partnership.partner_name, 300),
+                "*Open deal registrations* · {}: {}{}",
+                escape(names.joint, 300),
                 page.total,
                 md(", {} with no update in 30 days", page.stale) if page.stale else Mrkdwn(""),
             )
         ),
-        note(md("Largest first, then closing soonest; amounts are compared within a currency.")),
+        note(
+            md(
+                "Largest first, then closing soonest; amounts are compared within a currency. "
+                "Dates are {}, your time zone. Each deal's card in {} has its buttons and "
+                "history.",
+                zone_name(tz),
+                channel(partnership.channel_id),
+            )
+        ),
         DividerBlock(),
     ]
     if not page.registrations:
-        blocks.append(section(md("No open registrations.")))
-    blocks += [section(_funnel_line(r, page.now)) for r in page.registrations]
+        blocks.append(
+            section(md("No open registrations. *Register a deal* puts one forward for both."))
+        )
+    blocks += [section(_funnel_line(r, page.now, tz)) for r in page.registrations]
     if page.pages > 1:
         nav = []
         if page.page > 0:
@@ -246,7 +273,7 @@ def funnel_modal(partnership: Partnership, page: FunnelPage) -> dict[str, Any]:
         blocks.append(ActionsBlock(block_id=B.DEAL_FUNNEL_PAGES, elements=nav))
     return View(
         type="modal",
-        title=plain("The funnel", 24),
+        title=plain("Deal funnel", 24),
         close="Close",
         blocks=blocks,
     ).to_dict()

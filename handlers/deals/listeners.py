@@ -17,6 +17,7 @@ from bot.domain.deals.form import DealForm
 from bot.domain.deals.service import Decision
 from bot.domain.errors import DomainError
 from bot.domain.partners import service as partnerships
+from bot.domain.partners.names import sides
 from bot.domain.people import Actor
 from bot.domain.wins import records as win_records
 from bot.domain.wins.form import parse_date
@@ -78,6 +79,8 @@ def open_register(
         choices=choices,
         lines=win_records.product_lines(session, partnership.id) if partnership else [],
         channel_id=body.get("channel_id") or (body.get("channel") or {}).get("id"),
+        names=sides(session, partnership) if partnership else None,
+        side=partnerships.actor_side(partnership, actor) if partnership else Side.VENDOR,
     )
     ack()
     client.views_open(trigger_id=body["trigger_id"], view=modals.register_modal(defaults))
@@ -140,6 +143,8 @@ def partnership_picked(
         choices=win_records.partnerships_to_choose(session, actor),
         lines=win_records.product_lines(session, partnership.id) if partnership else [],
         channel_id=forms.metadata(body).get("channel_id"),
+        names=sides(session, partnership) if partnership else None,
+        side=partnerships.actor_side(partnership, actor) if partnership else Side.VENDOR,
     )
     client.views_update(
         view_id=view["id"], hash=view.get("hash"), view=modals.register_modal(defaults)
@@ -191,7 +196,10 @@ def announce(
         subject_id=registration.id,
         view_id=view_id,
         channel_post=True,
-        confirm=f"Registered {registration.label}: it is posted for the vendor's decision",
+        confirm=(
+            f"Registered {registration.label}: its card, waiting for a decision from "
+            f"{sides(session, partnership).vendor}, is"
+        ),
     )
     if not conflicted:
         return

@@ -1,4 +1,9 @@
-"""Pure builders for the deal-registration modals: registering a deal, and the decisions."""
+"""Pure builders for the deal-registration modals: registering a deal, and the decisions.
+
+A decision's modal is its confirmation: it says what the decision does (and, for a
+rejection, that it can't be undone) before anything is recorded, and Cancel changes nothing.
+Both companies are named alike; the partner's people are never pointed to a command.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from slack_sdk.models.views import View
 from bot.domain.deals import form as deal_form
 from bot.domain.deals.form import STAGE_NAMES, DealForm
 from bot.domain.deals.records import Card
+from bot.domain.partners.names import Sides
 from bot.domain.wins.form import MAX_PRODUCT_LINE
 from handlers.blocks import field_input, note, section
 from handlers.deals.messages import (
@@ -26,12 +32,17 @@ from handlers.deals.messages import (
     TEXT_LIMIT,
     conflicts_in_modal,
     headline,
+    partner,
+    person,
+    rep_of,
     terms_text,
+    vendor,
+    waiting_for,
 )
 from handlers.ids import Block as B
 from handlers.ids import Callback
-from handlers.text import escape, fit, md, plain
-from storage.models import Partnership, ProductLine
+from handlers.text import channel, escape, fit, md, plain
+from storage.models import Partnership, ProductLine, Side
 
 MAX_CHOICES = 100  # options in a static select
 
@@ -46,6 +57,8 @@ class DealModalDefaults:
     choices: list[Partnership] = field(default_factory=list)
     lines: list[ProductLine] = field(default_factory=list)
     channel_id: str | None = None
+    names: Sides | None = None  # both companies, once the partnership is known
+    side: Side | None = None  # the reader's side in it
 
 
 def _option(text: str, value: str) -> Option:
@@ -84,6 +97,8 @@ def _text(
 def register_modal(d: DealModalDefaults) -> dict[str, Any]:
     """The modal that registers a deal with the vendor."""
     f = d.draft
+    partner_name = d.names.partner if d.names else "the partner"
+    vendor_name = d.names.vendor if d.names else "the vendor"
     blocks: list[Block] = []
     if d.choices:
         options = [_option(p.partner_name, str(p.id)) for p in d.choices[:MAX_CHOICES]]
@@ -99,7 +114,8 @@ def register_modal(d: DealModalDefaults) -> dict[str, Any]:
         picker.dispatch_action = True  # choosing one loads its product lines
         blocks.append(picker)
     elif d.partnership is not None:
-        blocks.append(note(md("Partnership with *{}*", escape(d.partnership.partner_name, 600))))
+        title = d.names.joint if d.names else d.partnership.partner_name
+        blocks.append(note(md("Deal registration · *{}*", escape(title, 600))))
     stages = [_option(name, stage.value) for stage, name in STAGE_NAMES.items()]
     blocks += [
         _text(
@@ -182,21 +198,35 @@ def register_modal(d: DealModalDefaults) -> dict[str, Any]:
         ),
         field_input(
             B.DEAL_PARTNER_REP,
-            "Partner rep",
+            plain(f"Rep at {partner_name}", 150),
             UserSelectElement(placeholder="Who works the deal", initial_user=f.partner_rep),
             optional=True,
-            hint="The partner's person on this deal; they are told of every decision.",
+            hint=plain(
+                f"Who at {partner_name} works the deal; they are mentioned in each decision.",
+                2000,
+            ),
         ),
         _text(
             B.DEAL_NOTE,
-            "Note for the vendor",
+            plain(f"Note for {vendor_name}", 150) if d.side is Side.PARTNER else "Note",
             f.note,
             deal_form.MAX_NOTE,
             multiline=True,
             optional=True,
-            placeholder="What the vendor should know: how you found it, who is involved",
+            placeholder="What they should know: how you found it, who is involved",
         ),
     ]
+    if d.partnership is not None:
+        blocks.append(
+            note(
+                md(
+                    "Its card goes to {}, where both companies follow it; the deal approvers "
+                    "at {} decide.",
+                    channel(d.partnership.channel_id),
+                    escape(vendor_name, NAME_LIMIT),
+                )
+            )
+        )
     metadata = {
         "partnership_id": d.partnership.id if d.partnership else None,
         "channel_id": d.channel_id,
@@ -253,32 +283,60 @@ def _conflicts(card: Card) -> list[Block]:
 
 def approve_modal(card: Card) -> dict[str, Any]:
     """Approving starts the protection window: the modal says for how long, under which terms,
-    and what the conflict check found (only the approver sees this modal)."""
-    terms = card.terms
+    who is told, and what the conflict check found (only the approver sees this modal)."""
+    terms, r, names = card.terms, card.registration, card.names
     intro: list[Block] = [
         *_conflicts(card),
         section(
             md(
-                "Approving protects {} for {} days from now. Terms: {}.",
-                escape(card.partnership.partner_name, NAME_LIMIT),
+                "Approving protects {} on this account for {} days from now. Terms: {}.",
+                partner(names),
                 terms.protection_days,
                 terms_text(terms),
             )
         ),
-        note(md("The decision is posted in the card's thread and the partner rep is told.")),
+        note(
+            md(
+                "Your approval is posted in the card's thread, mentioning {}. Once approved, "
+                "it stays protected until its window ends or it is won or lost.",
+                person(rep_of(r), _side_of_rep(card), names),
+            )
+        ),
     ]
-    return _decision_modal(card, Callback.DEAL_APPROVE, "Approve the deal", "Approve", intro, None)
+    return _decision_modal(
+        card, Callback.DEAL_APPROVE, f"Approve {r.label}", "Approve", intro, None
+    )
+
+
+def _side_of_rep(card: Card) -> Side:
+    r = card.registration
+    return Side.PARTNER if r.partner_rep else r.registered_by_side
 
 
 def reject_modal(card: Card) -> dict[str, Any]:
+    """Rejecting can't be undone, so the modal says so: it is the confirmation."""
+    r, names = card.registration, card.names
     intro: list[Block] = [
         *_conflicts(card),
-        note(md("The reason is posted in the card's thread, for both sides to read.")),
+        section(
+            md(
+                "Rejecting can't be undone: {} stops claiming the account, and {} would "
+                "register it again to have it looked at anew.",
+                r.label,
+                partner(names),
+            )
+        ),
+        note(
+            md(
+                "The reason is posted in the card's thread for both companies, mentioning {}.",
+                person(rep_of(r), _side_of_rep(card), names),
+            )
+        ),
     ]
     return _decision_modal(
         card,
         Callback.DEAL_REJECT,
-        "Reject the deal",
+        f"Reject {r.label}?",
         "Reject",
         intro,
         (B.DEAL_REASON, "Why reject it?", "e.g. Globex is a named account of our direct team"),
@@ -286,19 +344,21 @@ def reject_modal(card: Card) -> dict[str, Any]:
 
 
 def ask_modal(card: Card) -> dict[str, Any]:
+    r, names = card.registration, card.names
     intro: list[Block] = [
         *_conflicts(card),
         note(
             md(
-                "Your question is posted in the card's thread; the partner answers with a "
-                "button there, and the registration waits for your decision again."
+                "Your question is posted in the card's thread, mentioning {}, who answers with "
+                "a button there; the registration then waits for your decision again.",
+                person(rep_of(r), _side_of_rep(card), names),
             )
         ),
     ]
     return _decision_modal(
         card,
         Callback.DEAL_ASK,
-        "Ask for more",
+        f"Ask about {r.label}",
         "Ask",
         intro,
         (B.DEAL_QUESTION, "What do you need to know?", "e.g. Who is the economic buyer?"),
@@ -306,18 +366,27 @@ def ask_modal(card: Card) -> dict[str, Any]:
 
 
 def answer_modal(card: Card) -> dict[str, Any]:
-    question = card.registration.decision_note or ""
+    r, names = card.registration, card.names
+    question = r.decision_note or ""
+    asker = person(card.asked_by, Side.VENDOR, names) if card.asked_by else vendor(names)
     intro: list[Block] = [
-        section(md("*The vendor asked:* “{}”", escape(question, TEXT_LIMIT))),
-        note(md("Your answer is posted in the card's thread for the vendor's deal approvers.")),
+        section(md("*{} asked:* “{}”", asker, escape(question, TEXT_LIMIT))),
+        note(
+            md(
+                "Your answer is posted in the card's thread, mentioning the deal approvers at "
+                "{} ({}), who then decide.",
+                vendor(names),
+                waiting_for(card),
+            )
+        ),
     ]
     return _decision_modal(
         card,
         Callback.DEAL_ANSWER,
-        "Answer the vendor",
+        f"Answer about {r.label}",
         "Send",
         intro,
-        (B.DEAL_ANSWER, "Your answer", "What the vendor asked for"),
+        (B.DEAL_ANSWER, "Your answer", "What they asked for"),
     )
 
 
@@ -330,9 +399,12 @@ def registered_view(card: Card) -> dict[str, Any]:
         blocks=[
             section(
                 md(
-                    ":hourglass_flowing_sand: Registered {}; posting it in the channel for the "
-                    "vendor's decision…",
+                    ":hourglass_flowing_sand: Registered {}. Posting its card in {}, where the "
+                    "deal approvers at {} ({}) decide…",
                     headline(card.registration),
+                    channel(card.partnership.channel_id),
+                    vendor(card.names),
+                    waiting_for(card),
                 )
             )
         ],

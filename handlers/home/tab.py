@@ -44,6 +44,7 @@ def _partnership(line: PartnershipLine, board: Dashboard) -> list[Block]:
     title = line.names.joint if line.names else p.partner_name
     text = md("*{}* · {}\n{}", title, channel(p.channel_id), " · ".join(facts))
     buttons = [button("Log a win", Action.LOG_WIN, str(p.id))]
+    buttons.append(button("Register a deal", Action.DEAL_REGISTER, str(p.id)))
     buttons.append(button("Propose a rule", Action.ROE_PROPOSE, str(p.id)))
     if line.side is Side.VENDOR:
         buttons.append(button("KPIs", Action.SHOW_KPIS, str(p.id)))
@@ -51,7 +52,8 @@ def _partnership(line: PartnershipLine, board: Dashboard) -> list[Block]:
 
 
 def _deals(board: Dashboard) -> list[Block]:
-    """Open deal registrations per partnership: waiting for a decision, approved and their
+    """Open deal registrations per partnership, named for both companies: waiting for a
+    decision (from the vendor, by name, to the partner's people), approved and their
     estimated amounts (the partner-sourced pipeline)."""
     lines = []
     for line in board.partnerships:
@@ -60,15 +62,26 @@ def _deals(board: Dashboard) -> list[Block]:
             continue
         facts = []
         if deals.waiting:
-            facts.append(md("{} waiting for a decision", deals.waiting))
+            decider = (
+                md(" from {}", escape(line.names.vendor, 80))
+                if line.side is Side.PARTNER and line.names
+                else Mrkdwn("")
+            )
+            facts.append(md("{} waiting for a decision{}", deals.waiting, decider))
         if deals.approved:
             pipeline = "; ".join(money(c, a) for c, a in sorted(deals.pipeline.items()))
             facts.append(md("{} approved{}", deals.approved, f": {pipeline}" if pipeline else ""))
-        name = escape(line.partnership.partner_name, 80)  # 15 lines fit one section
+        title = line.names.joint if line.names else line.partnership.partner_name
+        name = escape(title, 80)  # 15 lines fit one section
         lines.append(md("• *{}* · {}", name, join(" · ", facts)))
     if not lines:
         return []
-    return [DividerBlock(), header("Deal registrations"), section(join("\n", lines))]
+    return [
+        DividerBlock(),
+        header("Deal registrations"),
+        section(join("\n", lines)),
+        note(md("Each registration's card in its partnership's channel has its buttons.")),
+    ]
 
 
 def makes_promises(board: Dashboard) -> bool:

@@ -70,6 +70,7 @@ class DealChangeKind(StrEnum):
     EXPIRED = "expired"
     WON = "won"
     LOST = "lost"
+    WIN_WITHDRAWN = "win_withdrawn"  # its win was withdrawn: back to where it was before
 
 
 class ConflictReason(StrEnum):

@@ -25,7 +25,7 @@ from tests.authorization.deals import Registered, press, waiting
 from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, says
 from tests.authorization.world import OWNER, Person, Seen, World
 
-NOT_A_WORKER = "Only the partnership's owners and deal approvers can"
+NOT_A_WORKER = "Only the partnership's owners, its deal approvers and whoever registered the deal"
 REFUSAL = says(NOT_A_WORKER, outsider=NOT_IN_PARTNERSHIP)
 
 

@@ -21,8 +21,11 @@ from tests.authorization.spec import NOT_IN_PARTNERSHIP, Action, modal_opened, s
 from tests.authorization.world import CHANNEL, CONTACT, OWNER, Person, Seen, World
 from tests.deals.registering import deal_values
 
-NOT_AN_APPROVER = "Only the vendor's deal approvers decide on registrations"
-THE_PARTNER_ANSWERS = "The partner answers the vendor's question"
+# Each company is told who decides, by name: the vendor's people whom to ask to be one, the
+# partner's where the decision will come.
+NOT_AN_APPROVER = "Only the deal approvers at Vendor Inc decide on registrations"
+DECIDED_AT_THE_VENDOR = "Deal registrations are decided at Vendor Inc by"
+THE_PARTNER_ANSWERS = "Acme Resellers answers the question"
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,12 @@ def decided(status: RegistrationStatus, kind: DealChangeKind):
     return check
 
 
-DECIDE_REFUSAL = says(NOT_AN_APPROVER, outsider=NOT_IN_PARTNERSHIP)
+DECIDE_REFUSAL = says(
+    NOT_AN_APPROVER,
+    outsider=NOT_IN_PARTNERSHIP,
+    partner_contact=DECIDED_AT_THE_VENDOR,
+    partner_approver=DECIDED_AT_THE_VENDOR,
+)
 ANSWER_REFUSAL = says(THE_PARTNER_ANSWERS, outsider=NOT_IN_PARTNERSHIP)
 
 
@@ -182,7 +190,12 @@ ACTIONS = [
         setup=with_modal(waiting_with_named_approver, A.DEAL_APPROVE, Callback.DEAL_APPROVE, OWNER),
         act=lambda world, target, who: world.submit(target.view, {}, who),
         effect=decided(RegistrationStatus.APPROVED, DealChangeKind.APPROVED),
-        refusal=says(f"{NOT_AN_APPROVER}: <@U_VENDOR2>", outsider=NOT_IN_PARTNERSHIP),
+        refusal=says(
+            f"{NOT_AN_APPROVER}: <@U_VENDOR2>",
+            outsider=NOT_IN_PARTNERSHIP,
+            partner_contact=f"{DECIDED_AT_THE_VENDOR} <@U_VENDOR2>.",
+            partner_approver=f"{DECIDED_AT_THE_VENDOR} <@U_VENDOR2>.",
+        ),
     ),
     Action(
         "deals: Answer (button)",

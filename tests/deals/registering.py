@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.domain.partners.names import TIMES
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from sandbox import requests as rq
@@ -23,6 +24,7 @@ TEAMS = {
     "U_OUT": "T_OTHER",
 }
 SECOND = "C0SECOND"  # the channel of a second partnership of the same vendor
+JOINT = f"Vendor Inc {TIMES} Acme Resellers"  # both companies, as the bench names them
 
 
 def deal_values(**overrides: Any) -> dict[str, dict[str, Any]]:

@@ -28,6 +28,7 @@ from storage.models import (
 from tests.bench.harness import CHANNEL, block_texts, response_json
 from tests.bench.scenarios import link_partnership
 from tests.deals import deal_data as dd
+from tests.deals.registering import JOINT
 from tests.kpis.test_export import unzip
 
 NY = ZoneInfo("America/New_York")
@@ -205,10 +206,11 @@ def test_the_scorecard_the_shared_summary_and_the_app_home_show_them(bench) -> N
     assert response.status == 200
     home = block_texts(bench.fake.calls_to("views.publish")[-1].args["view"]["blocks"])
     assert "Deal registrations" in home
-    assert (
-        "• *Acme Resellers* · 1 waiting for a decision · 3 approved: EUR 30,000; USD 100,000"
-        in home
-    )
+    assert f"• *{JOINT}* · 1 waiting for a decision · 3 approved: EUR 30,000; USD 100,000" in home
+    # the partner's people read whom the decision waits for, by name
+    bench.event({"type": "app_home_opened", "user": "U_DANA", "tab": "home"})
+    home = block_texts(bench.fake.calls_to("views.publish")[-1].args["view"]["blocks"])
+    assert f"• *{JOINT}* · 1 waiting for a decision from Vendor Inc · 3 approved" in home
 
 
 def test_a_scorecard_without_registrations_points_at_the_button(bench) -> None:

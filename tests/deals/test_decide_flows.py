@@ -65,7 +65,10 @@ def test_approval_cites_the_rule_and_starts_the_protection_window(bench, fake_sl
     )
     view = bench.last_view()
     assert view["callback_id"] == Callback.DEAL_APPROVE
-    assert "for 60 days from now" in block_texts(view["blocks"])
+    assert view["title"]["text"] == "Approve D-1"
+    shown = block_texts(view["blocks"])
+    assert "Approving protects Acme Resellers on this account for 60 days from now" in shown
+    assert "mentioning <@U_DANA> (Acme Resellers)" in shown
     bench.submit({}, user="U_CAM")
 
     approved = get(bench, registration.id)
@@ -76,11 +79,19 @@ def test_approval_cites_the_rule_and_starts_the_protection_window(bench, fake_sl
     assert approved.protected_until - timedelta(days=60) == approved.decided_at
     assert approved.protected_until.date() == date(2027, 1, 30)
     [note] = thread_texts(bench, registration)
-    assert "<@U_CAM> approved D-1 under R-1 v1: protected for 60 days until" in note
-    assert "Sat 30 Jan 2027" in note  # the fallback of the date Slack shows each reader
-    assert "<@U_DANA>" in note  # the partner rep is told
+    # addressed to the partner rep (a mention notifies them), the approver with their company
+    assert note.startswith(
+        "<@U_DANA>: :white_check_mark: <@U_CAM> (Vendor Inc) approved D-1 under R-1 v1: it is "
+        "protected for Acme Resellers for 60 days, until <!date^"
+    )
+    assert "|Sat 30 Jan 2027>" in note  # the fallback of the date Slack shows each reader
+    assert "mark it won or lost when it closes" in note
     status = card_text(bench, registration)
-    assert "Approved by <@U_CAM>: protected until" in status and "(R-1 v1)" in status
+    assert (
+        "Approved by <@U_CAM> (Vendor Inc) under R-1 v1: protected for Acme Resellers until "
+        "<!date^" in status
+    )
+    assert "A reminder comes before the protection ends; then the registration expires" in status
     assert Action.DEAL_APPROVE not in str(card(bench, registration).blocks)
     assert [c.kind for c in changes(bench, registration.id)][-1] is DealChangeKind.APPROVED
 
@@ -90,8 +101,8 @@ def test_without_a_rule_the_decision_says_the_defaults_applied(bench, fake_slack
     registration = register(bench, partnership.id, "U_DANA")
     decide(bench, Action.DEAL_APPROVE, registration, "U_TM")
     [note] = thread_texts(bench, registration)
-    assert "under the default terms (no agreed deal-registration rule)" in note
-    assert "protected for 90 days" in note
+    assert "under the default terms (no deal-registration rule agreed by both companies)" in note
+    assert "protected for Acme Resellers for 90 days" in note
     approved = get(bench, registration.id)
     assert approved.rule_number is None and approved.protected_until is not None
     # a second approval (a double click, another tab) decides nothing more
@@ -114,9 +125,14 @@ def test_reject_with_a_reason_both_sides_read(bench, fake_slack):
     assert rejected.status is RegistrationStatus.REJECTED
     assert rejected.decision_note == "Globex is a named account of our direct team."
     [note] = thread_texts(bench, registration)
-    assert "<@U_TM> rejected D-1: “Globex is a named account of our direct team.”" in note
-    assert "<@U_PAT>" in note
-    assert "Rejected by <@U_TM>" in card_text(bench, registration)
+    assert note.startswith(
+        "<@U_PAT>: :x: <@U_TM> (Vendor Inc) rejected D-1: “Globex is a named account of our "
+        "direct team.” It no longer claims the account"
+    )
+    text = card_text(bench, registration)
+    assert "Rejected by <@U_TM> (Vendor Inc): “Globex is a named account" in text
+    assert "Acme Resellers can register it again if something changes." in text
+    assert Action.DEAL_REJECT not in str(card(bench, registration).blocks)
 
 
 def test_ask_for_more_and_the_partner_answers_from_the_thread(bench, fake_slack):
@@ -132,15 +148,24 @@ def test_ask_for_more_and_the_partner_answers_from_the_thread(bench, fake_slack)
     asked = get(bench, registration.id)
     assert asked.status is RegistrationStatus.MORE_INFO
     [question] = thread(bench, registration)
-    assert "asked for more on D-1: “Who is the economic buyer?”" in (question.text or "")
-    assert "<@U_DANA>" in (question.text or "")
+    assert (question.text or "").startswith(
+        "<@U_DANA>: :speech_balloon: <@U_TM> (Vendor Inc) asks about D-1: “Who is the economic "
+        "buyer?” Answer with the button below"
+    )
     answer_button = [e for b in question.blocks if b["type"] == "actions" for e in b["elements"]]
     assert [e["action_id"] for e in answer_button] == [Action.DEAL_ANSWER]
-    assert "Waiting for the partner's answer" in card_text(bench, registration)
+    text = card_text(bench, registration)
+    assert "<@U_TM> (Vendor Inc) asked Acme Resellers for more: “Who is the economic buyer?”" in (
+        text
+    )
+    assert "<@U_DANA> answers with *Answer*; the deal approvers at Vendor Inc then decide" in text
 
     # the vendor can't answer for the partner; the partner answers from the thread's button
     bench.click(Action.DEAL_ANSWER, str(registration.id), user="U_CAM")
-    assert "The partner answers the vendor's question" in fake_slack.responses[-1]["text"]
+    assert (
+        "Acme Resellers answers the question: <@U_DANA>, the deal's rep, with *Answer*."
+        in fake_slack.responses[-1]["text"]
+    )
     bench.click(
         Action.DEAL_ANSWER,
         answer_button[0]["value"],
@@ -149,7 +174,9 @@ def test_ask_for_more_and_the_partner_answers_from_the_thread(bench, fake_slack)
         message={"ts": question.ts, "thread_ts": asked.message_ts, "text": ""},
     )
     view = bench.last_view()
-    assert "Who is the economic buyer?" in block_texts(view["blocks"])
+    shown = block_texts(view["blocks"])
+    assert "*<@U_TM> (Vendor Inc) asked:* “Who is the economic buyer?”" in shown
+    assert "mentioning the deal approvers at Vendor Inc (<@U_TM> or <@U_CAM>)" in shown
     bench.submit(
         {B.DEAL_ANSWER: rq.text("Their CFO, Ana Lima; the CIO sponsors it.")},
         user="U_DANA",
@@ -158,8 +185,13 @@ def test_ask_for_more_and_the_partner_answers_from_the_thread(bench, fake_slack)
     answered = get(bench, registration.id)
     assert answered.status is RegistrationStatus.SUBMITTED
     notes = thread_texts(bench, registration)
-    assert "<@U_DANA> answered: “Their CFO, Ana Lima; the CIO sponsors it.”" in notes[-1]
-    assert "Waiting for the vendor's decision" in card_text(bench, registration)
+    # the answer is addressed to the deal approvers, who are waited for again
+    assert notes[-1].startswith(
+        "<@U_TM>, <@U_CAM>: :leftwards_arrow_with_hook: <@U_DANA> (Acme Resellers) answered: "
+        "“Their CFO, Ana Lima; the CIO sponsors it.” D-1 waits for a decision from Vendor Inc "
+        "again, due by <!date^"
+    )
+    assert "Waiting for a decision from Vendor Inc" in card_text(bench, registration)
     assert [c.kind for c in changes(bench, registration.id)] == [
         DealChangeKind.REGISTERED,
         DealChangeKind.ASKED,
@@ -175,10 +207,17 @@ def test_only_the_vendors_deal_approvers_decide(bench, fake_slack):
     partnership = link_partnership(bench, deal_approvers=rq.users("U_VAL"))
     registration = register(bench, partnership.id, "U_DANA")
     assert "<@U_VAL>" in card_text(bench, registration)  # named: they are the ones waited for
-    for who in ("U_DANA", "U_VIC"):
-        assert decide(bench, Action.DEAL_APPROVE, registration, who) is None
-        told = fake_slack.responses[-1]["text"]
-        assert "Only the vendor's deal approvers decide on registrations: <@U_VAL>" in told
+    # each side is told who decides, by name; the vendor's people whom to ask to be one
+    assert decide(bench, Action.DEAL_APPROVE, registration, "U_DANA") is None
+    told = fake_slack.responses[-1]["text"]
+    assert told.startswith("Deal registrations are decided at Vendor Inc by <@U_VAL>.")
+    assert "write in that thread" in told and "/" not in told
+    assert decide(bench, Action.DEAL_APPROVE, registration, "U_VIC") is None
+    told = fake_slack.responses[-1]["text"]
+    assert told == (
+        "Only the deal approvers at Vendor Inc decide on registrations: <@U_VAL>. Ask one of "
+        "them, or ask an owner (<@U_TM>, <@U_CAM>) to name you a deal approver in the setup."
+    )
     assert get(bench, registration.id).status is RegistrationStatus.SUBMITTED
     decide(bench, Action.DEAL_APPROVE, registration, "U_VAL")
     assert get(bench, registration.id).decided_by == "U_VAL"
@@ -209,7 +248,7 @@ def test_a_new_version_of_the_rule_changes_the_terms_later_decisions_apply(bench
     registration = register(bench, partnership.id, "U_DANA")
     decide(bench, Action.DEAL_APPROVE, registration, "U_TM")
     [note] = thread_texts(bench, registration)
-    assert "under R-1 v2: protected for 30 days" in note
+    assert "under R-1 v2: it is protected for Acme Resellers for 30 days" in note
 
 
 def test_deal_approvers_are_named_in_the_setup_and_must_be_on_the_vendor_side(bench, fake_slack):

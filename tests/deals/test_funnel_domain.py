@@ -149,10 +149,20 @@ def test_who_may_change_the_funnel(db):
     assert not changes.may_work(p, r, VIC)
     assert not changes.may_work(p, r, KIM)
     assert not changes.may_work(p, r, Actor("U_OUT", "T_OTHER"))
-    with pytest.raises(NotAllowed, match=r"Ask <@U_TM>\."):
+    with pytest.raises(NotAllowed) as refused:
         changes.require_worker(p, r, VIC, "update this deal")
-    with pytest.raises(NotAllowed, match=r"partner rep.*Ask <@U_DANA>\."):
+    assert str(refused.value) == (
+        "Only the partnership's owners, its deal approvers and whoever registered the deal can "
+        "update this deal. Ask <@U_TM> to name you a deal approver in the setup."
+    )
+    # the partner's people are pointed to the deal's people and the owners, by name
+    with pytest.raises(NotAllowed) as refused:
         changes.require_worker(p, r, KIM, "update this deal")
+    assert str(refused.value) == (
+        "Only the deal's rep, whoever registered it and the people of Acme Resellers named in "
+        "the partnership can update this deal. Ask <@U_DANA>, or ask one of the owners at the "
+        "vendor (<@U_TM>) to add you to the partnership's contacts."
+    )
     with pytest.raises(NotAllowed, match="two organizations") as refused:
         changes.require_worker(p, r, Actor("U_OUT", "T_OTHER"), "update this deal")
     assert "Acme" not in str(refused.value)

@@ -22,7 +22,7 @@ from tests.deals.funnel_flows import (
     update_values,
     view_text,
 )
-from tests.deals.registering import card_text, changes, get, thread_texts
+from tests.deals.registering import JOINT, card_text, changes, get, thread_texts
 
 
 def test_both_sides_update_the_funnel_and_see_each_change(bench, fake_slack):
@@ -47,7 +47,8 @@ def test_both_sides_update_the_funnel_and_see_each_change(bench, fake_slack):
     assert (last.before, last.after) == ({"stage": "discovery"}, {"stage": "negotiation"})
     assert "Negotiation" in card_text(bench, deal)  # the card in the shared channel follows
     line = thread_texts(bench, deal)[-1]
-    assert "<@U_DANA> (partner side) updated stage Discovery → *Negotiation* (D-1)" in line
+    assert "<@U_DANA> (Acme Resellers) updated stage Discovery → *Negotiation* (D-1)" in line
+    assert "partner side" not in line
 
     # the vendor changes the amount (and its currency) and the close date
     update(
@@ -70,6 +71,7 @@ def test_both_sides_update_the_funnel_and_see_each_change(bench, fake_slack):
     text = card_text(bench, deal)
     assert "USD 150,000" in text and "Fri 26 Feb 2027" in text
     line = thread_texts(bench, deal)[-1]
+    assert line.startswith(":pencil2: <@U_TM> (Vendor Inc) updated")
     assert "amount EUR 120,000 → *USD 150,000*" in line
     assert "close date Wed 31 Mar 2027 → *Fri 26 Feb 2027*" in line
     assert after.updated_at > deal.updated_at
@@ -125,22 +127,29 @@ def test_the_history_lists_every_change_in_the_readers_time_zone(bench, fake_sla
     press(bench, Action.DEAL_HISTORY, deal, "U_PAT")  # Europe/Berlin
     history = bench.last_view()
     text = view_text(history)
-    assert "times in Europe/Berlin" in text
+    # the zone said once, as people say it; both companies named alike
+    assert f"{JOINT} · now approved · times are Berlin time, your time zone" in (text)
+    assert "Europe/Berlin" not in text and "side)" not in text
     lines = [line for line in text.splitlines() if line.startswith("• ")]
     assert len(lines) == 3  # newest first: the update, the approval, the registration
-    assert "<@U_TM> (vendor side) updated stage Discovery → *Proposal*" in lines[0]
+    assert "<@U_TM> (Vendor Inc) updated stage Discovery → *Proposal*" in lines[0]
     assert lines[0].startswith("• Tue 1 Dec 2026, 18:")  # 17:00 UTC is 18:00 in Berlin
-    assert "Berlin time" in lines[0]
-    assert "approved it (the default terms)" in lines[1]
-    assert "<@U_DANA> (partner side) registered it" in lines[2]
+    assert "<@U_TM> (Vendor Inc) approved it (the default terms)" in lines[1]
+    assert "<@U_DANA> (Acme Resellers) registered it" in lines[2]
     # the vendor reads the same history in New York time
     press(bench, Action.DEAL_HISTORY, deal, "U_TM")
-    assert "times in America/New_York" in view_text(bench.last_view())
+    assert "times are New York time, your time zone" in view_text(bench.last_view())
     assert "Tue 1 Dec 2026, 12:" in view_text(bench.last_view())
 
 
 def test_a_deal_marked_lost_says_why_and_leaves_the_funnel(bench, fake_slack):
     _partnership, deal = approved_deal(bench)
+    # it can't be undone: the modal says so, and keeping it open changes nothing
+    press(bench, Action.DEAL_LOST, deal, "U_DANA")
+    modal = bench.last_view()
+    assert modal["title"]["text"] == "Mark D-1 lost?"
+    assert (modal["submit"]["text"], modal["close"]["text"]) == ("Mark lost", "Keep it open")
+    assert "This can't be undone" in view_text(modal)
     answer = mark_lost(bench, deal, "U_DANA", "   ")
     assert "Write the reason" in response_json(answer)["errors"][B.DEAL_LOST_REASON]
     assert get(bench, deal.id).status is RegistrationStatus.APPROVED
@@ -151,7 +160,11 @@ def test_a_deal_marked_lost_says_why_and_leaves_the_funnel(bench, fake_slack):
     assert after.lost_reason == "Went with a competitor on price"
     last = changes(bench, deal.id)[-1]
     assert (last.kind, last.comment) == (DealChangeKind.LOST, "Went with a competitor on price")
-    assert "marked it lost: “Went with a competitor on price”" in thread_texts(bench, deal)[-1]
+    assert (
+        ":heavy_multiplication_x: <@U_DANA> (Acme Resellers) marked it lost: “Went with a "
+        "competitor on price” (D-1)." in thread_texts(bench, deal)[-1]
+    )
+    assert "Lost: “Went with a competitor on price”" in card_text(bench, deal)
     assert card_buttons(bench, deal)[-1:] == [Action.DEAL_HISTORY]  # only History is left
     # nothing more can be done to it
     views = len(fake_slack.views)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bot.domain.deals.funnel import funnel_page
+from bot.domain.partners.names import Sides
 from bot.domain.reviews.agenda import DealItem
 from handlers.deals import funnel as views
 from handlers.ids import Action
@@ -20,7 +21,7 @@ from tests.bench.harness import OTHER, PARTNER, VENDOR, block_texts
 from tests.bench.hostile import HOSTILE, live_markup
 from tests.bench.scenarios import link_partnership
 from tests.deals.funnel_flows import approved_deal, mark_lost, press, update
-from tests.deals.registering import thread
+from tests.deals.registering import JOINT, thread
 from tests.reviews.helpers import linked, prompts, set_cadence, tick
 
 LINKED = datetime(2026, 11, 20, 15, tzinfo=UTC)
@@ -130,10 +131,15 @@ def test_the_review_agenda_lists_the_deals_that_matter_most(bench, fake_slack):
             message={"ts": prompt.ts, "text": ""},
         )
         assert len(fake_slack.views) == views_before + 1
+        assert bench.last_view()["title"]["text"] == "Deal funnel"
         funnel = block_texts(bench.last_view()["blocks"])
+        assert f"*Open deal registrations* · {JOINT}: 5" in funnel
         order = [funnel.index(f"*D-{n}*") for n in (3, 2, 1, 4, 5)]
         assert order == sorted(order)
         assert "no update in 51 days" not in funnel  # the modal counts from today (1 Dec)
+        # dates in the reader's own zone, named as people say it
+        zone = "Berlin time" if user == "U_DANA" else "New York time"
+        assert f"Dates are {zone}, your time zone." in funnel
     views_before = len(fake_slack.views)
     bench.click(Action.DEAL_FUNNEL, deals["accessory"]["value"], user="U_OUT", user_team=OTHER)
     assert len(fake_slack.views) == views_before
@@ -180,7 +186,7 @@ def test_funnel_reads_take_the_same_queries_for_any_size(bench, session):
         event.remove(engine, "before_cursor_execute", listen)
     assert (page.total, len(page.registrations), page.pages) == (30, 10, 2)
     assert len(counted) == 3
-    modal = views.funnel_modal(partnership, page)
+    modal = views.funnel_modal(partnership, Sides("Vendor Inc", "Acme Resellers"), page, "UTC")
     assert "21 to 30 of 30" in block_texts(modal["blocks"])
 
 

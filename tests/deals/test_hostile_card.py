@@ -13,8 +13,11 @@ from bot.domain.deals.conflicts import Found
 from bot.domain.deals.form import DealForm
 from bot.domain.deals.records import Card
 from bot.domain.deals.terms import Terms
+from bot.domain.partners.names import Sides
 from bot.domain.text import clean_line
 from handlers.deals import messages, modals
+from handlers.deals import reminders as reminder_views
+from handlers.deals.history import change_line
 from handlers.ids import Block as B
 from sandbox import requests as rq
 from storage.models import (
@@ -99,7 +102,9 @@ def card_of(h: str, status: RegistrationStatus) -> Card:
         product_line=h,
         approvers=["U_TM"],
         decide_by=NOW + timedelta(days=3),
+        names=Sides(f"Vendor {h}", h),
         conflicts=found,
+        asked_by="U_TM" if status is RegistrationStatus.MORE_INFO else None,
     )
 
 
@@ -120,6 +125,9 @@ def change(h: str, kind: DealChangeKind) -> DealChange:
 def test_the_card_shows_what_was_typed_as_text(h: str, status: RegistrationStatus) -> None:
     c = card_of(h, status)
     typed = [h] if status in (RegistrationStatus.MORE_INFO, RegistrationStatus.REJECTED) else []
+    c.registration.lost_reason = h
+    if status is RegistrationStatus.LOST:
+        typed = [h]
     assert_inert(messages.registration_card(c), h, *typed)
 
 
@@ -139,6 +147,41 @@ def test_the_thread_notes_show_reasons_questions_and_answers_as_text(
     c = card_of(h, RegistrationStatus.SUBMITTED)
     typed = [] if kind is DealChangeKind.APPROVED else [h]
     assert_inert(messages.decision_note(c, change(h, kind)), *typed)
+
+
+@pytest.mark.parametrize("h", HOSTILE)
+@pytest.mark.parametrize("kind", list(DealChangeKind))
+def test_the_funnels_thread_lines_show_names_and_reasons_as_text(
+    h: str, kind: DealChangeKind
+) -> None:
+    c = card_of(h, RegistrationStatus.APPROVED)
+    line = change(h, kind)
+    line.after = {"status": "approved", "amount": "1", "currency": "EUR", "account": h}
+    line.before = {"status": "won", "restores": "approved", "account": "x"}
+    assert_inert(change_line(line, c.registration, c.names))
+
+
+@pytest.mark.parametrize("h", HOSTILE)
+def test_the_reminders_show_names_as_text(h: str) -> None:
+    c = card_of(h, RegistrationStatus.APPROVED)
+    due = NOW + timedelta(days=3)
+    nudge = reminder_views.decision_nudge(
+        c.registration, c.names, 3, "R-2 v1", None, due_at=due, now=due, tz="Europe/Berlin"
+    )
+    assert_inert(nudge, h)
+    for tz, side in (("Europe/Berlin", Side.PARTNER), (None, None)):
+        reminder = reminder_views.protection_reminder(
+            c.registration,
+            c.names,
+            c.terms,
+            True,
+            None,
+            now=NOW,
+            tz=tz,
+            partnership_tz="America/New_York",
+            side=side,
+        )
+        assert_inert(reminder, h)
 
 
 @pytest.mark.parametrize("h", HOSTILE)

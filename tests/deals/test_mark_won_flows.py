@@ -15,7 +15,7 @@ from sandbox import requests as rq
 from storage.models import DealChangeKind, RegistrationStatus, Win
 from tests.bench.harness import CHANNEL, block_texts, response_json
 from tests.deals.funnel_flows import approved_deal, card_buttons, mark_lost, press
-from tests.deals.registering import TEAMS, changes, get, thread_texts
+from tests.deals.registering import TEAMS, card_text, changes, get, thread_texts
 from tests.wins.helpers import wins
 
 
@@ -81,8 +81,12 @@ def test_mark_won_opens_the_win_modal_prefilled_and_links_the_win(bench, fake_sl
     # celebrated in the channel like any win; the card's thread says it is won
     celebration = [m for m in fake_slack.posts(CHANNEL) if "Globex Corporation" in (m.text or "")]
     assert any(m.thread_ts is None and m.ts == win.message_ts for m in celebration)
-    assert "marked it won (EUR 120,000)" in thread_texts(bench, deal)[-1]
-    assert "partner-sourced" in thread_texts(bench, deal)[-1]
+    assert (
+        ":trophy: <@U_DANA> (Acme Resellers) marked it won (EUR 120,000): the win “Globex "
+        "Corporation — 300 seats, EMEA rollout” is linked to it (partner-sourced) (D-1)."
+        in thread_texts(bench, deal)[-1]
+    )
+    assert "Won: its win counts as partner-sourced for Acme Resellers." in card_text(bench, deal)
     assert card_buttons(bench, deal)[-1:] == [Action.DEAL_HISTORY]
 
     # the same submission again logs nothing more; another Mark won is refused

@@ -15,6 +15,7 @@ from storage.models import (
 from tests.bench.harness import CHANNEL, block_texts, response_json
 from tests.bench.scenarios import link_partnership
 from tests.deals.registering import (
+    JOINT,
     SECOND,
     card,
     card_text,
@@ -44,14 +45,24 @@ def test_the_partner_registers_from_the_summary_and_the_card_is_posted(bench, fa
     assert registration.partner_rep == "U_DANA"  # the partner's registrant, none named
     assert (registration.account_key, registration.account_domain) == ("globex", "globex.com")
     text = card_text(bench, registration)
-    assert "Deal registration D-1" in text and "Acme Resellers" in text
+    # both companies read the card: it names both alike, the registrant with their company
+    assert f"*Deal registration D-1* · {JOINT}" in text
+    assert "Registered by <@U_DANA> (Acme Resellers) on <!date^" in text
     assert "Globex Corporation" in text and "300 seats, EMEA rollout" in text
     assert "EUR 120,000" in text and "Cloud Backup" in text and "Wed 31 Mar 2027" in text
-    assert "Waiting for the vendor's decision, due by" in text
+    assert "*Rep at Acme Resellers*\n<@U_DANA>" in text
+    # who decides, by name and company, and by when (a date each reader sees in their zone)
+    assert "Waiting for a decision from Vendor Inc: <@U_TM> or <@U_CAM>, due by <!date^" in text
+    assert "|Fri 4 Dec 2026>" in text
+    # the decisions' buttons say whose they are, and what the partner's rep will hear
+    assert (
+        "*Approve*, *Reject* and *Ask for more* are for the deal approvers at Vendor Inc. Each "
+        "decision is posted in this thread, mentioning <@U_DANA>." in text
+    )
     # no deal-registration rule: the defaults apply, and the card says so
     assert "90 days of protection, a decision within 3 business days, extendable once" in text
-    assert "the default terms" in text
-    assert "Needs review" not in text
+    assert "the default terms: no deal-registration rule agreed by both companies" in text
+    assert "Needs review" not in text and "vendor side" not in text
     actions = [
         e["action_id"]
         for b in card(bench, registration).blocks
@@ -59,8 +70,13 @@ def test_the_partner_registers_from_the_summary_and_the_card_is_posted(bench, fa
         for e in b["elements"]
     ]
     assert actions[:3] == [Action.DEAL_APPROVE, Action.DEAL_REJECT, Action.DEAL_ASK]
-    # the modal says it is registered and posted
-    assert "Registered D-1" in block_texts(bench.last_view()["blocks"])
+    # the modal says it is registered, posted where, and who decides (no command to run)
+    told = block_texts(bench.last_view()["blocks"])
+    assert (
+        "Registered D-1: its card, waiting for a decision from Vendor Inc, is in <#C0SHARED>"
+        in (told)
+    )
+    assert "/deal" not in told
     assert [c.kind for c in changes(bench, registration.id)] == [DealChangeKind.REGISTERED]
 
 
@@ -81,6 +97,13 @@ def test_the_vendor_registers_with_the_deal_command(bench, fake_slack):
 def test_bad_input_is_shown_under_its_field_and_nothing_is_stored(bench, fake_slack):
     partnership = link_partnership(bench)
     bench.click(Action.DEAL_REGISTER, str(partnership.id), user="U_DANA", user_team="T_PARTNER")
+    # the partner's modal names both companies and the rep's field names the partner
+    modal = bench.last_view()
+    shown = block_texts(modal["blocks"])
+    assert f"Deal registration · *{JOINT}*" in shown
+    labels = [b["label"]["text"] for b in modal["blocks"] if b["type"] == "input"]
+    assert "Rep at Acme Resellers" in labels and "Note for Vendor Inc" in labels
+    assert "the deal approvers at Vendor Inc decide" in shown
     response = bench.submit(
         deal_values(
             **{
@@ -103,7 +126,9 @@ def test_bad_input_is_shown_under_its_field_and_nothing_is_stored(bench, fake_sl
         B.DEAL_PARTNER_REP,
     }
     assert "12.345k" in errors[B.DEAL_AMOUNT]
-    assert "not one of the partner's people" in errors[B.DEAL_PARTNER_REP]
+    assert errors[B.DEAL_PARTNER_REP] == (
+        "Terry TM isn't at Acme Resellers: choose someone there who works the deal."
+    )
     assert registrations(bench) == []
     assert fake_slack.posts(CHANNEL)[-1].text.startswith("<@U_TM> linked")
 
@@ -137,7 +162,10 @@ def test_a_conflict_in_another_partnership_is_told_to_the_vendor_not_the_partner
         assert conflict.other_registration_id == theirs.id
         assert conflict.reason is ConflictReason.SAME_ACCOUNT
     shared = card_text(bench, mine)
-    assert "Needs review" in shared
+    assert (
+        ":mag: *Needs review:* this account may already be claimed, so the deal approvers at "
+        "Vendor Inc check it before deciding." in shared
+    )
     # what the partner reads names no other partner and none of their deal
     assert "Initech" not in shared and "In this partnership" not in shared
     # the vendor's approvers (the owners: none named) are told which partnership, by DM
@@ -147,6 +175,10 @@ def test_a_conflict_in_another_partnership_is_told_to_the_vendor_not_the_partner
         assert "Initech Partners" in text and "D-1" in text and "the same account name" in text
         assert "Globex" in text  # this registration's own account
         assert "300 seats" not in text.split("Initech")[1]  # nothing of the other deal's
+        assert "*D-1 from Acme Resellers may clash*" in text
+        assert "the card tells Acme Resellers only that it needs review" in text
+        [opener] = [e for b in note.blocks if b["type"] == "actions" for e in b["elements"]]
+        assert opener["text"]["text"] == "Open the card" and opener["url"].startswith("https://")
     assert dms(bench, "U_DANA") == [] and dms(bench, "U_KIM") == []
     assert not any("Initech" in (m.text or "") for m in fake_slack.posts(CHANNEL))
 

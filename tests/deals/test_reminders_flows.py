@@ -26,7 +26,16 @@ from storage.models import (
 from tests.bench.harness import SlackBench, block_texts
 from tests.bench.scenarios import link_partnership
 from tests.deals.funnel_flows import approved_deal, card_buttons
-from tests.deals.registering import TEAMS, changes, decide, dms, get, register, thread_texts
+from tests.deals.registering import (
+    TEAMS,
+    card_text,
+    changes,
+    decide,
+    dms,
+    get,
+    register,
+    thread_texts,
+)
 
 # Registered and approved at the frozen moment: Tue 1 Dec 2026, 10:00 in New York.
 DECISION_DUE = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # three business days: Fri 10:00
@@ -93,22 +102,51 @@ def test_a_decision_overdue_nudges_the_approvers_once(bench, fake_slack, clock):
     assert near(first.due_at, DECISION_DUE) and first.subject_id == waiting.id
 
     assert tick(bench, clock, DECISION_DUE - MINUTE).deliveries == []
-    assert not [m for m in dms(bench, "U_TM") if "still waiting" in text_of(m)]
+    assert not [m for m in dms(bench, "U_TM") if "Decision due" in text_of(m)]
 
     report = tick(bench, clock, DECISION_DUE + MINUTE)
     outcomes = {d.key: d.outcome.value for d in report.deliveries}
     assert outcomes == {first.key: "sent", second.key: "skipped"}  # D-2 was decided in time
     for approver in ("U_TM", "U_CAM"):  # no deal approvers named: the owners decide
-        [nudge] = [m for m in dms(bench, approver) if "still waiting" in text_of(m)]
+        [nudge] = [m for m in dms(bench, approver) if "Decision due" in text_of(m)]
         text = text_of(nudge)
-        assert "*D-1* Globex Corporation" in text and "<@U_DANA>" in text
-        assert "3 business days under the default terms" in text
-        assert "https://slack.test/archives/" in text  # a link to the card
-    assert not [m for m in dms(bench, "U_DANA") if "still waiting" in text_of(m)]
+        # the tone follows where it stands: due today, calm
+        assert text.startswith(":hourglass: *Decision due today:* *D-1* Globex Corporation")
+        assert (
+            "<@U_DANA> (Acme Resellers) registered it on Tue 1 Dec 2026 and waits for a "
+            "decision from Vendor Inc: 3 business days under the default terms." in text
+        )
+        # what happens next, and the decisions right here (or the card, by its link)
+        assert "This is the only reminder: until someone decides, the card shows" in text
+        assert buttons_of(nudge) == [
+            Action.DEAL_APPROVE,
+            Action.DEAL_REJECT,
+            Action.DEAL_ASK,
+            Action.OPEN_LINK,
+        ]
+        [opener] = [e for b in nudge.blocks if b["type"] == "actions" for e in b["elements"]][3:]
+        assert opener["url"].startswith("https://slack.test/archives/")
+    assert not [m for m in dms(bench, "U_DANA") if "Decision due" in text_of(m)]
 
     # never twice, whatever the ticks
     assert tick(bench, clock, datetime(2026, 12, 9, 15, 0, tzinfo=UTC)).deliveries == []
-    assert len([m for m in dms(bench, "U_TM") if "still waiting" in text_of(m)]) == 1
+    assert len([m for m in dms(bench, "U_TM") if "Decision due" in text_of(m)]) == 1
+
+    # the approver decides from the reminder itself: the modal opens on the card's deal
+    nudge = next(m for m in dms(bench, "U_TM") if "Decision due" in text_of(m))
+    click_in_dm(bench, Action.DEAL_APPROVE, waiting, "U_TM", nudge)
+    assert bench.last_view()["title"]["text"] == "Approve D-1"
+
+
+def test_a_nudge_sent_late_is_firmer(bench, fake_slack, clock):
+    partnership = link_partnership(bench)
+    register(bench, partnership.id, "U_DANA")
+    # partnerbot was down for a week: the nudge goes out six days after its deadline
+    tick(bench, clock, DECISION_DUE + timedelta(days=6))
+    [nudge] = [m for m in dms(bench, "U_TM") if "Overdue" in text_of(m)]
+    text = text_of(nudge)
+    assert text.startswith(":rotating_light: *Overdue by 6 days:*")
+    assert "has waited 6 days past the 3 business days of the default terms. Decide today" in text
 
 
 def test_protection_ending_reminds_once_with_extend_and_extend_follows_the_terms(
@@ -128,11 +166,40 @@ def test_protection_ending_reminds_once_with_extend_and_extend_follows_the_terms
         (reminders.PROTECTION, "sent")
     ]
     for person in ("U_DANA", "U_TM", "U_CAM"):  # the partner rep and the owners
-        [dm] = [m for m in dms(bench, person) if "protection of" in text_of(m)]
-        assert buttons_of(dm) == [Action.DEAL_EXTEND, Action.DEAL_UPDATE]
-        assert "You can extend it for another window (the default terms)" in text_of(dm)
+        [dm] = [m for m in dms(bench, person) if "Protection ends" in text_of(m)]
+        assert buttons_of(dm) == [Action.DEAL_EXTEND, Action.DEAL_UPDATE, Action.OPEN_LINK]
+        text = text_of(dm)
+        assert text.startswith(":shield: *Protection ends in 14 days:* *D-1* Globex Corporation")
+        assert "Extend it for another 90 days (the default terms), or update where it stands." in (
+            text
+        )
+        assert "What happens next: when it ends, the registration expires" in text
+        # extending can't be undone: Slack asks first, with the new end
+        [extend] = [
+            e
+            for b in dm.blocks
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == Action.DEAL_EXTEND
+        ]
+        assert extend["confirm"]["title"]["text"] == "Extend the protection?"
+        assert (
+            "D-1 will be protected until Sun 30 May 2027 instead of Mon 1 Mar 2027"
+            in (extend["confirm"]["text"]["text"])
+        )
+    # each in their own words and clock: the rep's registration, the owners' partner's
+    dana = text_of(next(m for m in dms(bench, "U_DANA") if "Protection ends" in text_of(m)))
+    assert (
+        "Your registration protects Acme Resellers on this account until Mon 1 Mar 2027, " in dana
+    )
+    assert "16:00 Berlin time" in dana
+    terry = text_of(next(m for m in dms(bench, "U_TM") if "Protection ends" in text_of(m)))
+    assert "The registration protects Acme Resellers on this account until Mon 1 Mar 2027, " in (
+        terry
+    )
+    assert "10:00 New York time" in terry
     assert tick(bench, clock, datetime(2027, 2, 16, 15, 0, tzinfo=UTC)).deliveries == []
-    [dana_dm] = [m for m in dms(bench, "U_DANA") if "protection of" in text_of(m)]
+    [dana_dm] = [m for m in dms(bench, "U_DANA") if "Protection ends" in text_of(m)]
 
     # the partner rep extends it from the DM: another 90 days, seen in the card's thread
     click_in_dm(bench, Action.DEAL_EXTEND, deal, "U_DANA", dana_dm)
@@ -141,8 +208,16 @@ def test_protection_ending_reminds_once_with_extend_and_extend_follows_the_terms
     assert extended.extensions == 1
     last = changes(bench, deal.id)[-1]
     assert (last.kind, last.changed_by) == (DealChangeKind.EXTENDED, "U_DANA")
-    assert "extended its protection until" in thread_texts(bench, deal)[-1]
-    assert "protected until" in fake_slack.responses[-1]["text"]
+    assert (
+        ":shield: <@U_DANA> (Acme Resellers) extended its protection until <!date^"
+        in thread_texts(bench, deal)[-1]
+    )
+    told = fake_slack.responses[-1]["text"]
+    assert (
+        "Extended: *D-1* Globex Corporation — 300 seats, EMEA rollout is protected until " in told
+    )
+    assert "Sun 30 May 2027, 17:00 Berlin time" in told  # Dana's clock
+    assert "It can't be extended again under the default terms" in told
 
     # the terms allow one extension: a second press is refused and changes nothing
     click_in_dm(bench, Action.DEAL_EXTEND, deal, "U_TM", dana_dm)
@@ -156,8 +231,8 @@ def test_protection_ending_reminds_once_with_extend_and_extend_follows_the_terms
     _first, again = planned(bench, reminders.PROTECTION)
     assert near(again.due_at, datetime(2027, 5, 16, 15, 0, tzinfo=UTC))
     tick(bench, clock, again.due_at + MINUTE)
-    latest = [m for m in dms(bench, "U_DANA") if "protection of" in text_of(m)][-1]
-    assert buttons_of(latest) == [Action.DEAL_UPDATE]
+    latest = [m for m in dms(bench, "U_DANA") if "Protection ends" in text_of(m)][-1]
+    assert buttons_of(latest) == [Action.DEAL_UPDATE, Action.OPEN_LINK]
     assert "extended already, as far as the terms allow (the default terms)" in text_of(latest)
 
     # protection ended: the registration expires, and the card's thread says so
@@ -166,7 +241,11 @@ def test_protection_ending_reminds_once_with_extend_and_extend_follows_the_terms
     assert report.materialized == 1
     assert get(bench, deal.id).status is RegistrationStatus.EXPIRED
     assert changes(bench, deal.id)[-1].kind is DealChangeKind.EXPIRED
-    assert "D-1: its protection ended: the registration expired." in thread_texts(bench, deal)[-1]
+    assert (
+        ":hourglass: D-1: its protection ended, so the registration expired: it no longer "
+        "claims the account, and can still be marked won or lost." in thread_texts(bench, deal)[-1]
+    )
+    assert "Its protection ended on <!date^" in card_text(bench, deal)
     assert card_buttons(bench, deal)[-3:] == [
         Action.DEAL_WON,
         Action.DEAL_LOST,
@@ -200,8 +279,10 @@ def test_terms_that_allow_no_extension_show_no_extend(bench, fake_slack, clock):
     [reminder] = planned(bench, reminders.PROTECTION)
     assert near(reminder.due_at, datetime(2026, 12, 17, 15, 0, tzinfo=UTC))  # 31 Dec less 14 days
     tick(bench, clock, reminder.due_at + MINUTE)
-    [dm] = [m for m in dms(bench, "U_DANA") if "protection of" in text_of(m)]
-    assert buttons_of(dm) == [Action.DEAL_UPDATE]
+    [dm] = [m for m in dms(bench, "U_DANA") if "Protection ends" in text_of(m)]
+    assert buttons_of(dm) == [Action.DEAL_UPDATE, Action.OPEN_LINK]
+    # the tone follows the days left, whatever the window
+    assert text_of(dm).startswith(":shield: *Protection ends in 14 days:*")
     assert "It can't be extended under R-1 v1" in text_of(dm)
     # a hand-made Extend is refused all the same
     click_in_dm(bench, Action.DEAL_EXTEND, deal, "U_DANA", dm)
@@ -215,11 +296,13 @@ def test_a_partner_rep_slack_wont_let_us_dm_is_reminded_in_the_cards_thread(
     _partnership, deal = approved_deal(bench)
     fake_slack.users["U_DANA"].dm_refused = True
     tick(bench, clock, REMINDER_DUE + MINUTE)
-    [line] = [t for t in thread_texts(bench, deal) if "protection of" in t]
-    assert line.startswith("<@U_DANA>: :shield:")
+    [line] = [t for t in thread_texts(bench, deal) if "Protection ends" in t]
+    assert line.startswith("<@U_DANA>: :shield: *Protection ends in 14 days:*")
+    # both companies read the thread: the end is a date token, each reader's own clock
+    assert "on this account until <!date^" in line and "Berlin time" not in line
     fresh = get(bench, deal.id)
-    [message] = [m for m in fake_slack.posts(fresh.channel_id) if "protection of" in text_of(m)]
+    [message] = [m for m in fake_slack.posts(fresh.channel_id) if "Protection ends" in text_of(m)]
     assert buttons_of(message) == [Action.DEAL_EXTEND, Action.DEAL_UPDATE]
-    assert [m for m in dms(bench, "U_TM") if "protection of" in text_of(m)]  # owners by DM
+    assert [m for m in dms(bench, "U_TM") if "Protection ends" in text_of(m)]  # owners by DM
     [occurrence] = planned(bench, reminders.PROTECTION)
     assert occurrence.status is OccurrenceStatus.SENT

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.domain.clock import utcnow
 from bot.domain.deals import reminders
 from bot.domain.deals.form import close_date_error, read_amount, read_stage
-from bot.domain.deals.service import approvers, get_registration, status_word
+from bot.domain.deals.service import approvers, company, get_registration, status_word
 from bot.domain.deals.terms import Terms, terms_for
 from bot.domain.errors import Conflict, DomainError, NotAllowed, collect
 from bot.domain.fields import DealField
@@ -73,20 +73,25 @@ def require_worker(
     partnership: Partnership, registration: Registration, actor: Actor, doing: str
 ) -> Side:
     """The actor's side, if they may ``doing`` (e.g. "update this deal"); a refusal that
-    says whom to ask otherwise (an outsider is told nothing about the partnership)."""
+    says who may and whom to ask, by name (an outsider is told nothing about the
+    partnership)."""
     side = require_side(partnership, actor)
     if may_work(partnership, registration, actor):
         return side
+    vendor = company(partnership, Side.VENDOR)
     if side is Side.PARTNER:
-        ask = [u for u in (registration.partner_rep, registration.registered_by) if u]
-        who = (
-            "the deal's partner rep, whoever registered it, or the partner's people named in "
-            "the partnership"
+        named = [u for u in (registration.partner_rep, registration.registered_by) if u]
+        ask = f"Ask {mentions(dict.fromkeys(named))}, or ask " if named else "Ask "
+        raise NotAllowed(
+            "Only the deal's rep, whoever registered it and the people of {} named in the "
+            f"partnership can {doing}. {ask}one of the owners at {{}} "
+            f"({mentions(owners(partnership))}) to add you to the partnership's contacts.",
+            quoting=(partnership.partner_name, vendor),
         )
-    else:
-        ask, who = owners(partnership), "the partnership's owners and deal approvers"
     raise NotAllowed(
-        f"Only {who} can {doing}." + (f" Ask {mentions(dict.fromkeys(ask))}." if ask else "")
+        "Only the partnership's owners, its deal approvers and whoever registered the deal "
+        f"can {doing}. Ask {mentions(owners(partnership))} to name you a deal approver in "
+        "the setup."
     )
 
 

@@ -13,6 +13,7 @@ would do.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,6 +52,7 @@ from storage.models import (
 )
 
 MAX_CRM_ID = 64
+log = logging.getLogger(__name__)
 _LABEL = re.compile(r"^D-?(\d{1,9})$", re.IGNORECASE)
 
 S = RegistrationStatus
@@ -225,9 +227,10 @@ class Importer:
                 work()
                 self.session.flush()
         except IntegrityError as exc:
+            log.info("an import row clashed with a concurrent change: %s", exc.orig)
             raise Refused(
-                "the database refused it (another import or a registration in Slack got there "
-                f"first?): {str(exc.orig).splitlines()[0][:120]}"
+                "it clashed with a change made at the same moment (another import, or a "
+                "registration in Slack); import the file again to apply it."
             ) from None
 
     def _create(

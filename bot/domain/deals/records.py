@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.domain.deals.conflicts import Found, conflicts_of
 from bot.domain.deals.service import UNDECIDED, approvers, get_registration
 from bot.domain.deals.terms import Terms, from_json, terms_for
+from bot.domain.partners.names import Sides, sides
 from bot.domain.partners.service import get_partnership
 from storage.models import (
     DealChange,
@@ -25,6 +26,7 @@ from storage.models import (
     Proposal,
     ProposalStatus,
     Registration,
+    RegistrationStatus,
     Rule,
     RuleVersion,
 )
@@ -40,7 +42,9 @@ class Card:
     product_line: str | None
     approvers: list[str]
     decide_by: datetime | None  # while waiting for the vendor
+    names: Sides  # both companies, as the card names them
     conflicts: list[Found] = field(default_factory=list)
+    asked_by: str | None = None  # while the vendor's question waits for an answer
 
     @property
     def here(self) -> list[Found]:
@@ -118,6 +122,10 @@ def card(session: Session, registration_id: int) -> Card:
     due = None
     if registration.status in UNDECIDED:
         due = terms.decide_by(waiting_since(session, registration), partnership)
+    asked = None
+    if registration.status is RegistrationStatus.MORE_INFO:
+        question = last_change(session, registration.id, DealChangeKind.ASKED)
+        asked = question.changed_by if question is not None else None
     return Card(
         registration=registration,
         partnership=partnership,
@@ -125,7 +133,9 @@ def card(session: Session, registration_id: int) -> Card:
         product_line=line.name if line else None,
         approvers=approvers(partnership),
         decide_by=due,
+        names=sides(session, partnership),
         conflicts=conflicts_of(session, registration.id),
+        asked_by=asked,
     )
 
 

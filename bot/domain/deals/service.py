@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.domain.clock import utcnow
 from bot.domain.deals import reminders
@@ -24,6 +24,7 @@ from bot.domain.deals.form import DealForm, ValidDeal, reply_text, validate
 from bot.domain.deals.terms import Terms, terms_for
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import DealField
+from bot.domain.partners.names import vendor_name
 from bot.domain.partners.service import (
     NOT_IN_PARTNERSHIP,
     actor_side,
@@ -33,7 +34,7 @@ from bot.domain.partners.service import (
     owners,
     require_side,
 )
-from bot.domain.people import Actor, known
+from bot.domain.people import Actor, display_name, known
 from bot.domain.text import clean_line
 from bot.domain.wins.records import line_key, product_line_named
 from storage.models import (
@@ -83,15 +84,44 @@ def may_decide(partnership: Partnership, actor: Actor) -> bool:
     return is_owner(partnership, actor.user_id) or actor.user_id in deal_approvers(partnership)
 
 
+def company(partnership: Partnership, side: Side) -> str:
+    """A side's company by name: the partner's, or the vendor's workspace once partnerbot
+    knows it ("the vendor" until then)."""
+    if side is Side.PARTNER:
+        return partnership.partner_name
+    session = object_session(partnership)
+    vendor = vendor_name(session, partnership.vendor_team_id) if session is not None else None
+    return vendor or "the vendor"
+
+
 def require_decider(partnership: Partnership, actor: Actor) -> None:
+    """The vendor's deal approvers decide; anyone else of either company is told who does
+    (and, at the vendor, whom to ask to become one); an outsider learns nothing."""
     if may_decide(partnership, actor):
         return
     side = actor_side(partnership, actor)
     if side is None:
         raise NotAllowed(NOT_IN_PARTNERSHIP)
+    who = mentions(approvers(partnership))
+    if side is Side.PARTNER:
+        raise NotAllowed(
+            "Deal registrations are decided at {} by " + who + ". Their decision is posted "
+            "in the card's thread, mentioning the deal's rep; to tell them more meanwhile, "
+            "write in that thread.",
+            quoting=(company(partnership, Side.VENDOR),),
+        )
+    ask = (
+        "Ask one of them, or ask an owner (" + mentions(owners(partnership)) + ") to name you "
+        if deal_approvers(partnership)
+        else "Ask one of them to name you "
+    )
     raise NotAllowed(
-        "Only the vendor's deal approvers decide on registrations: "
-        f"{mentions(approvers(partnership))}."
+        "Only the deal approvers at {} decide on registrations: "
+        + who
+        + ". "
+        + ask
+        + "a deal approver in the setup.",
+        quoting=(company(partnership, Side.VENDOR),),
     )
 
 
@@ -106,12 +136,16 @@ def require_registrable(session: Session, form: DealForm, actor: Actor) -> tuple
     partnership = get_partnership(session, form.partnership_id)
     side = require_side(partnership, actor)
     if partnership.status is PartnershipStatus.ENDED:
-        raise Conflict("This partnership has ended; deals can't be registered in it.")
+        raise Conflict(
+            "This partnership has ended, so deals can't be registered in it any more; its "
+            "registrations stay on record."
+        )
     return partnership, side
 
 
 def rep_error(session: Session, partnership: Partnership, user_id: str | None) -> str | None:
-    """The partner rep must be one of the partner's people (when we know their workspace)."""
+    """The partner rep must be one of the partner's people (when we know their workspace).
+    A field error shows plain text, so the person is named, not mentioned."""
     if not user_id:
         return None
     person = known(session, [user_id]).get(user_id)
@@ -120,7 +154,10 @@ def rep_error(session: Session, partnership: Partnership, user_id: str | None) -
         return None
     partner = partnership.partner_team_id
     if team == partnership.vendor_team_id or (partner is not None and team != partner):
-        return f"<@{user_id}> is not one of the partner's people."
+        name = display_name(session, user_id)
+        return (
+            f"{name} isn't at {partnership.partner_name}: choose someone there who works the deal."
+        )
     return None
 
 
@@ -320,8 +357,8 @@ def _undecided(
 
 def status_word(status: RegistrationStatus) -> str:
     return {
-        RegistrationStatus.SUBMITTED: "waiting for the vendor's decision",
-        RegistrationStatus.MORE_INFO: "waiting for the partner's answer",
+        RegistrationStatus.SUBMITTED: "waiting for a decision",
+        RegistrationStatus.MORE_INFO: "waiting for an answer to a question",
         RegistrationStatus.APPROVED: "approved",
         RegistrationStatus.REJECTED: "rejected",
         RegistrationStatus.EXPIRED: "expired",
@@ -523,7 +560,10 @@ def require_answerable(session: Session, registration_id: int, actor: Actor) -> 
     if not may_answer(partnership, registration, actor):
         rep = registration.partner_rep
         raise NotAllowed(
-            "The partner answers the vendor's question" + (f": {mentions([rep])}." if rep else ".")
+            "{} answers the question"
+            + (f": {mentions([rep])}, the deal's rep, with *Answer*." if rep else " with *Answer*.")
+            + " To add something of your own, write in the card's thread.",
+            quoting=(partnership.partner_name,),
         )
     if registration.status is not RegistrationStatus.MORE_INFO:
         raise Conflict(

@@ -143,6 +143,32 @@ def cancel(session: Session, kind: str, subject_id: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def reopen(session: Session, key: str, now: datetime) -> bool:
+    """An occurrence ``cancel`` skipped made pending again (what cancelled it was undone: a
+    win withdrawn reopens its deal's reminders); it goes out when it is due, or now if that
+    has passed. False if there is none, or it was sent or skipped for another reason."""
+    found = by_key(session, key)
+    if found is None or found.status is not OccurrenceStatus.SKIPPED:
+        return False
+    result = session.execute(
+        update(Occurrence)
+        .where(
+            Occurrence.id == found.id,
+            Occurrence.status == OccurrenceStatus.SKIPPED,
+            Occurrence.last_error == "cancelled",
+        )
+        .values(
+            status=OccurrenceStatus.PENDING,
+            next_attempt_at=max(found.due_at, now),
+            finished_at=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(found)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def claimable(now: datetime) -> Any:
     """Pending and ready, or claimed by a ticker whose lease ran out (it died mid-send).
 

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.domain import outbox, people
+from bot.domain.deals.outcomes import registration_of_win
 from bot.domain.errors import DomainError
 from bot.domain.partners import service as partnerships
 from bot.domain.people import Actor
@@ -22,6 +23,7 @@ from bot.domain.wins.money import format_plain, split_amount
 from handlers import directory, forms
 from handlers.boundary import TrackedAck, listener
 from handlers.config import HandlerConfig
+from handlers.deals.funnel_senders import declare_change
 from handlers.effects import declare
 from handlers.home import refresh_homes
 from handlers.ids import VALUE, Action, Callback
@@ -300,7 +302,10 @@ def win_menu(
     if what == "withdraw":  # it can't be undone: a dialog asks first
         wins.require_changeable(win, actor)
         channel = partnerships.get_partnership(session, win.partnership_id).channel_id
-        client.views_open(trigger_id=body["trigger_id"], view=modals.withdraw_modal(win, channel))
+        deal = registration_of_win(session, win.id)
+        client.views_open(
+            trigger_id=body["trigger_id"], view=modals.withdraw_modal(win, channel, deal)
+        )
         return
     raise DomainError(OUT_OF_DATE)
 
@@ -311,9 +316,12 @@ def submit_withdraw(
 ) -> None:
     """The dialog confirmed: the win is withdrawn (who may is checked again here)."""
     actor = directory.actor_of(body)
-    win = wins.withdraw_win(session, form_id(body, "win_id"), actor)
+    done = wins.withdraw_win(session, form_id(body, "win_id"), actor)
     ack()
-    update_posts(session, win, actor, None)
+    update_posts(session, done.win, actor, None)
+    if done.registration is not None and done.deal_change is not None:
+        # the deal it closed is open again: its card's thread says so, and the card follows
+        declare_change(session, done.registration, done.deal_change, actor.user_id)
 
 
 @listener

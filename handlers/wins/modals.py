@@ -25,7 +25,7 @@ from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, escape, fit, md, ours, plain
-from storage.models import Partnership, ProductLine, Win, WinKind
+from storage.models import Partnership, ProductLine, Registration, Win, WinKind
 
 KIND_LABELS = {
     WinKind.DEAL: "Deal closed",
@@ -194,8 +194,9 @@ def _credits(block_id: str, label: str, initial: list[str]) -> Block:
     )
 
 
-def withdraw_modal(win: Win, channel_id: str) -> dict[str, Any]:
-    """The dialog that asks before a win is withdrawn: it can't be undone."""
+def withdraw_modal(win: Win, channel_id: str, deal: Registration | None = None) -> dict[str, Any]:
+    """The dialog that asks before a win is withdrawn: it can't be undone. A deal's win says
+    what becomes of the deal."""
     blocks: list[Block] = [
         section(md("*{}*", escape(win.headline, 1000))),
         section(
@@ -207,6 +208,18 @@ def withdraw_modal(win: Win, channel_id: str) -> dict[str, Any]:
             )
         ),
     ]
+    if deal is not None:
+        blocks.append(
+            section(
+                md(
+                    "It was logged for deal registration {} ({}): that deal is no longer won "
+                    "and goes back to where it was before (approved with its protection as it "
+                    "was, or expired if that has ended), and its card's thread says so.",
+                    deal.label,
+                    escape(deal.account_name, 300),
+                )
+            )
+        )
     return View(
         type="modal",
         callback_id=Callback.WIN_WITHDRAW,

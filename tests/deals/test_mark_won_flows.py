@@ -3,19 +3,29 @@ celebrated like any other, and linked to the registration (won, partner-sourced)
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.domain.clock import utcnow
 from bot.domain.deals.outcomes import registration_of_win
+from bot.domain.deals.reminders import DECISION, PROTECTION
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from sandbox import requests as rq
-from storage.models import DealChangeKind, RegistrationStatus, Win
+from storage.models import (
+    DealChangeKind,
+    Occurrence,
+    OccurrenceStatus,
+    RegistrationStatus,
+    Win,
+)
 from tests.bench.harness import CHANNEL, block_texts, response_json
+from tests.bench.scenarios import link_partnership
 from tests.deals.funnel_flows import approved_deal, card_buttons, mark_lost, press
-from tests.deals.registering import TEAMS, card_text, changes, get, thread_texts
+from tests.deals.registering import TEAMS, card_text, changes, get, register, thread_texts
 from tests.wins.helpers import wins
 
 
@@ -110,8 +120,6 @@ def test_the_modal_cannot_move_the_win_to_another_partnership(bench, fake_slack)
     """A hand-made submission that names another partnership in the metadata is refused."""
     import json
 
-    from tests.bench.scenarios import link_partnership
-
     _partnership, deal = approved_deal(bench)
     other = link_partnership(bench, channel="C0OTHER")
     view = open_won(bench, deal, "U_TM")
@@ -125,3 +133,119 @@ def test_the_modal_cannot_move_the_win_to_another_partnership(bench, fake_slack)
     with bench.session() as session:
         assert session.scalars(select(Win)).all() == []
     assert get(bench, deal.id).status is RegistrationStatus.APPROVED
+
+
+def win_through_mark_won(bench, deal) -> Win:
+    """Mark won as the partner rep, celebrating the pre-filled win as it was shown."""
+    view = open_won(bench, deal, "U_DANA")
+    assert view is not None
+    bench.submit(shown_values(view), user="U_DANA", user_team="T_PARTNER", view=view)
+    [win] = wins(bench)
+    assert get(bench, deal.id).status is RegistrationStatus.WON
+    return win
+
+
+def withdraw(bench, win: Win, user: str = "U_DANA", team: str = "T_PARTNER") -> dict[str, Any]:
+    """The win's ⋯ menu, Withdraw…: the confirmation dialog, as the person sees it."""
+    bench.click(
+        Action.WIN_MENU,
+        user=user,
+        user_team=team,
+        message={"ts": win.message_ts, "text": ""},
+        selected_option=f"withdraw:{win.id}",
+    )
+    dialog = bench.last_view()
+    assert dialog["callback_id"] == Callback.WIN_WITHDRAW
+    return dialog
+
+
+def test_withdrawing_the_win_opens_the_deal_again_where_it_was(bench, fake_slack, clock):
+    _partnership, deal = approved_deal(bench)
+    protected = get(bench, deal.id).protected_until
+    with bench.session() as session:  # Mark won cancelled the protection reminder
+        assert session.scalars(select(Occurrence).where(Occurrence.kind == PROTECTION)).all()
+    win = win_through_mark_won(bench, deal)
+
+    # the confirmation says what becomes of the deal; keeping it changes nothing
+    dialog = withdraw(bench, win)
+    said = block_texts(dialog["blocks"])
+    assert "can't be undone" in said
+    assert "It was logged for deal registration D-1 (Globex Corporation): that deal is no " in said
+    assert "goes back to where it was before" in said
+    assert get(bench, deal.id).status is RegistrationStatus.WON
+
+    bench.submit({}, user="U_DANA", user_team="T_PARTNER", view=dialog)
+    bench.submit({}, user="U_DANA", user_team="T_PARTNER", view=dialog)  # delivered twice
+
+    # the registration: approved again, its protection as it was, no win linked
+    after = get(bench, deal.id)
+    assert (after.status, after.win_id) == (RegistrationStatus.APPROVED, None)
+    assert after.protected_until == protected
+    kinds = [c.kind for c in changes(bench, deal.id)]
+    assert kinds[-2:] == [DealChangeKind.WON, DealChangeKind.WIN_WITHDRAWN]  # recorded once
+    last = changes(bench, deal.id)[-1]
+    assert (last.changed_by, last.before["win_id"], last.after) == (
+        "U_DANA",
+        win.id,
+        {"status": "approved"},
+    )
+    # both companies see it in the card's thread, and the card is open again
+    assert thread_texts(bench, deal)[-1] == (
+        ":leftwards_arrow_with_hook: <@U_DANA> (Acme Resellers) withdrew its win “Globex "
+        "Corporation — 300 seats, EMEA rollout”, so it is no longer won: it is approved again "
+        "(D-1).\n"
+    )
+    text = card_text(bench, deal)
+    assert "Approved by <@U_TM> (Vendor Inc)" in text and "Won:" not in text
+    assert card_buttons(bench, deal)[-4:] == [
+        Action.DEAL_UPDATE,
+        Action.DEAL_WON,
+        Action.DEAL_LOST,
+        Action.DEAL_HISTORY,
+    ]
+    # the protection reminder is planned again, and the deal can be won again
+    with bench.session() as session:
+        [reminder] = session.scalars(select(Occurrence).where(Occurrence.kind == PROTECTION))
+        assert reminder.status is OccurrenceStatus.PENDING
+    assert open_won(bench, deal, "U_TM") is not None
+    with bench.session() as session:  # the withdrawn win is no longer the deal's
+        assert registration_of_win(session, win.id) is None
+
+
+def test_a_win_withdrawn_after_the_protection_ended_leaves_the_deal_expired(
+    bench, fake_slack, clock
+):
+    _partnership, deal = approved_deal(bench)
+    with bench.session() as session:  # its protection ends in an hour
+        session.get(type(deal), deal.id).protected_until = utcnow() + timedelta(hours=1)
+        session.commit()
+    win = win_through_mark_won(bench, deal)
+    clock.tick(timedelta(hours=2))
+    bench.submit({}, user="U_DANA", user_team="T_PARTNER", view=withdraw(bench, win))
+    after = get(bench, deal.id)
+    assert (after.status, after.win_id) == (RegistrationStatus.EXPIRED, None)
+    assert (
+        "it is expired again (its protection had ended meanwhile)"
+        in (thread_texts(bench, deal)[-1])
+    )
+    assert card_buttons(bench, deal)[-3:] == [
+        Action.DEAL_WON,
+        Action.DEAL_LOST,
+        Action.DEAL_HISTORY,
+    ]
+
+
+def test_a_deal_won_before_its_decision_waits_for_it_again(bench, fake_slack):
+    partnership = link_partnership(bench)
+    deal = register(bench, partnership.id, "U_DANA")
+    win = win_through_mark_won(bench, deal)
+    with bench.session() as session:
+        [nudge] = session.scalars(select(Occurrence).where(Occurrence.kind == DECISION))
+        assert nudge.status is OccurrenceStatus.SKIPPED  # won: nothing to decide
+    bench.submit({}, user="U_DANA", user_team="T_PARTNER", view=withdraw(bench, win))
+    assert get(bench, deal.id).status is RegistrationStatus.SUBMITTED
+    assert "it is waiting for a decision again" in thread_texts(bench, deal)[-1]
+    assert "Waiting for a decision from Vendor Inc" in card_text(bench, deal)
+    with bench.session() as session:  # the approvers will be nudged on the same deadline
+        [again] = session.scalars(select(Occurrence).where(Occurrence.kind == DECISION))
+        assert (again.id, again.status) == (nudge.id, OccurrenceStatus.PENDING)

@@ -1,10 +1,13 @@
 """A deal's outcome: won, with the win logged for it (partner-sourced), or lost, and why.
 
 The same people who keep the funnel current close it (``changes.require_worker``); a deal
-waiting, approved, or whose protection ended can be closed, once.
+waiting, approved, or whose protection ended can be closed, once. Withdrawing the win of a
+won deal opens it again, where it was before it was won.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +16,8 @@ from bot.domain.clock import utcnow
 from bot.domain.deals import reminders
 from bot.domain.deals.changes import CLOSABLE, claim, seen_submission, workable
 from bot.domain.deals.form import reply_text
+from bot.domain.deals.records import last_change, waiting_since
+from bot.domain.deals.terms import terms_for
 from bot.domain.errors import Conflict
 from bot.domain.fields import DealField
 from bot.domain.partners.service import actor_side, get_partnership
@@ -117,6 +122,67 @@ def mark_won(session: Session, registration_id: int, win: Win, actor: Actor) -> 
 def registration_of_win(session: Session, win_id: int) -> Registration | None:
     """The registration a win was logged for (a partner-sourced win), if any."""
     return session.scalar(select(Registration).where(Registration.win_id == win_id))
+
+
+def win_withdrawn(
+    session: Session, win: Win, actor: Actor, at: datetime
+) -> tuple[Registration, DealChange] | None:
+    """The win of a won deal was withdrawn: the registration is no longer won and goes back
+    to where it was when it was marked won (approved with its protection as it was, or
+    expired if that protection has ended since; waiting for a decision or an answer; or
+    expired), unlinked from the win, with the change kept in its history and its reminders
+    planned again. None when the win was logged for no registration."""
+    registration = registration_of_win(session, win.id)
+    if registration is None or registration.status is not RegistrationStatus.WON:
+        return None
+    won = last_change(session, registration.id, DealChangeKind.WON)
+    try:
+        was = RegistrationStatus(str((won.before or {}).get("status"))) if won else None
+    except ValueError:
+        was = None
+    if was is None or was not in CLOSABLE:
+        was = (
+            RegistrationStatus.APPROVED
+            if registration.protected_until
+            else (RegistrationStatus.SUBMITTED)
+        )
+    now_status = was
+    ended = registration.protected_until is not None and registration.protected_until <= at
+    if was is RegistrationStatus.APPROVED and ended:
+        now_status = RegistrationStatus.EXPIRED
+    partnership = get_partnership(session, registration.partnership_id)
+    claim(
+        session,
+        registration,
+        (RegistrationStatus.WON,),
+        {"status": now_status, "win_id": None},
+        "withdraw its win",
+        Registration.win_id == win.id,
+    )
+    change = DealChange(
+        registration_id=registration.id,
+        kind=DealChangeKind.WIN_WITHDRAWN,
+        changed_by=actor.user_id,
+        side=actor_side(partnership, actor),
+        changed_at=at,
+        before={
+            "status": RegistrationStatus.WON.value,
+            "win_id": win.id,
+            "restores": was.value,
+        },
+        after={"status": now_status.value},
+        comment=win.headline,
+    )
+    session.add(change)
+    session.flush()
+    reminders.reopen(
+        session,
+        registration,
+        partnership,
+        terms_for(session, partnership.id),
+        waiting_since(session, registration),
+    )
+    return registration, change
 
 
 def win_draft(registration: Registration, actor: Actor, side: Side, tz: str) -> WinForm:

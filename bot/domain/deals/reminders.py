@@ -142,6 +142,27 @@ def cancel(session: Session, registration: Registration) -> None:
     outbox.cancel(session, PROTECTION, registration.id)
 
 
+def reopen(
+    session: Session,
+    registration: Registration,
+    partnership: Partnership,
+    terms: Terms,
+    since: datetime,
+) -> None:
+    """Plan again what ``cancel`` dropped, for a registration open again (its win was
+    withdrawn): the decision nudge while it waits (``since``: when the wait began), the
+    protection reminder while it is approved. One sent already isn't sent twice."""
+    now = utcnow()
+    if registration.status is RegistrationStatus.SUBMITTED:
+        if not outbox.reopen(session, decision_key(registration, since), now):
+            plan_decision(session, registration, partnership, terms, since=since)
+        return
+    if registration.status is RegistrationStatus.APPROVED and not outbox.reopen(
+        session, protection_key(registration), now
+    ):
+        plan_protection(session, registration, partnership)
+
+
 def announce(session: Session, change: DealChange, partnership_id: int, at: datetime) -> bool:
     """Plan the line in the card's thread that says what changed (and the card's update)."""
     return outbox.enqueue(

@@ -6,6 +6,7 @@ only for a day. Every change keeps what was there before in the audit trail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import outbox
 from bot.domain.clock import utcnow
+from bot.domain.deals import outcomes
 from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import WinField
 from bot.domain.partners.service import get_partnership, require_side
@@ -27,9 +29,11 @@ from bot.domain.wins.form import (
 )
 from bot.domain.wins.records import line_key, product_line_named
 from storage.models import (
+    DealChange,
     Partnership,
     PartnershipStatus,
     ProductLine,
+    Registration,
     Side,
     Win,
     WinChange,
@@ -254,8 +258,19 @@ def edit_win(
     return win, True
 
 
-def withdraw_win(session: Session, win_id: int, actor: Actor) -> Win:
-    """Withdraw a win (it stays on record, marked withdrawn, and no longer counts)."""
+@dataclass(frozen=True)
+class Withdrawn:
+    """A win just withdrawn, and, when it was a deal's win, the registration it no longer
+    closes and the change that opened it again."""
+
+    win: Win
+    registration: Registration | None = None
+    deal_change: DealChange | None = None
+
+
+def withdraw_win(session: Session, win_id: int, actor: Actor) -> Withdrawn:
+    """Withdraw a win (it stays on record, marked withdrawn, and no longer counts). A deal
+    marked won with it is won no more: it goes back to where it was."""
     win = get_win(session, win_id)
     require_changeable(win, actor)
     before = _snapshot(win)
@@ -277,7 +292,10 @@ def withdraw_win(session: Session, win_id: int, actor: Actor) -> Win:
     )
     session.flush()
     session.refresh(win)
-    return win
+    reopened = outcomes.win_withdrawn(session, win, actor, now)
+    if reopened is None:
+        return Withdrawn(win)
+    return Withdrawn(win, *reopened)
 
 
 def record_posts(

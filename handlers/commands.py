@@ -203,7 +203,7 @@ DEAL = Router(
         Subcommand(
             "",
             "/deal",
-            "Register a partner's deal for the vendor's decision (the partner's people use "
+            "Register a partner's deal for your deal approvers to decide (the partner's people use "
             "*Register a deal* on the partnership summary).",
             deals.register_command,
             aliases=("register",),

@@ -38,6 +38,47 @@ WINS = [
 ]
 
 
+# A deal the partner registers: the modal's fields (it closes so many days after the demo's
+# today, whenever in the story it is registered).
+Deal = dict[str, Any]
+FABRIKAM: Deal = {
+    B.DEAL_ACCOUNT: "Fabrikam, Inc.",
+    B.DEAL_DOMAIN: "fabrikam.com",
+    B.DEAL_OPPORTUNITY: "Endpoint Security for 400 seats",
+    B.DEAL_AMOUNT: "85k",
+    B.DEAL_CURRENCY: "USD",
+    B.DEAL_NEW_PRODUCT_LINE: "Endpoint Security",
+    B.DEAL_STAGE: "proposal",
+    "close_in_days": 40,
+    B.DEAL_NOTE: "Their IT director asked us for a quote after the Fabrikam first order.",
+}
+ALPINE: Deal = {
+    B.DEAL_ACCOUNT: "Alpine Ski House",
+    B.DEAL_DOMAIN: "alpineskihouse.com",
+    B.DEAL_OPPORTUNITY: "Managed Services for 12 stores",
+    B.DEAL_AMOUNT: "140k",
+    B.DEAL_CURRENCY: "USD",
+    B.DEAL_NEW_PRODUCT_LINE: "Managed Services",
+    B.DEAL_STAGE: "discovery",
+    "close_in_days": 75,
+    B.DEAL_NOTE: "",
+}
+# The same customer again, from another of the partner's people: the conflict check flags it.
+CONFLICTING: Deal = {
+    B.DEAL_ACCOUNT: "Fabrikam",
+    B.DEAL_DOMAIN: "",
+    B.DEAL_OPPORTUNITY: "Cloud Backup for the branch offices",
+    B.DEAL_AMOUNT: "36k",
+    B.DEAL_CURRENCY: "USD",
+    B.DEAL_NEW_PRODUCT_LINE: "Cloud Backup",
+    B.DEAL_STAGE: "qualifying",
+    "close_in_days": 60,
+    B.DEAL_NOTE: "Their branch managers asked about backups at our roadshow.",
+}
+# (day of the story, who registers it, the deal)
+DEALS = [(40, "U_DANA", FABRIKAM), (45, "U_DANA", ALPINE)]
+
+
 class Story:
     """What happens in the demo partnership, each step at its moment (UTC)."""
 
@@ -70,6 +111,12 @@ class Story:
         yield self.day(3, 11), self.tm_approves_rule
         for n, who, headline, amount, line, credits in WINS:
             yield self.day(n, 14), self._win(n, who, headline, amount, line, credits)
+        for n, who, deal in DEALS:
+            yield self.day(n, 11), self._register(who, deal)
+        yield self.day(41, 9), self._approve("Fabrikam, Inc.")
+        yield self.day(46, 9), self._approve("Alpine Ski House")
+        yield self.day(70, 11), self.fabrikam_negotiation
+        yield self.now - timedelta(days=1, hours=3), self._register("U_PAT", CONFLICTING)
         yield self.now - timedelta(days=12), self.promise
         yield self.now - timedelta(days=1), self.pending_rule
         for n in range(1, DAYS + 1):
@@ -139,6 +186,9 @@ class Story:
                 B.RULE_TEXT: "A deal the partner registers first is theirs for 90 days; we "
                 "don't quote it directly meanwhile.",
                 B.RULE_CATEGORY: "deal_registration",
+                B.RULE_PROTECTION_DAYS: "90",
+                B.RULE_DECISION_DAYS: "3",
+                B.RULE_EXTENDABLE: "yes",
             },
         )
         return []
@@ -192,6 +242,41 @@ class Story:
 
         win.__name__ = f"win {headline}"
         return win
+
+    def _register(self, who: str, deal: Deal) -> Step:
+        """The partner's person registers a deal from the summary's button."""
+
+        def register() -> list[tuple[datetime, Step]]:
+            self._partner_button(who, A.DEAL_REGISTER)
+            values = {k: v for k, v in deal.items() if k != "close_in_days"}
+            closes = self.now.astimezone(NEW_YORK).date() + timedelta(days=deal["close_in_days"])
+            values[B.DEAL_CLOSE_ON] = closes.isoformat()  # days after the demo's today
+            self.driver.submit(who, C.DEAL_REGISTER, values)
+            account = str(deal[B.DEAL_ACCOUNT])
+            d = self.driver
+            d.wait(lambda: account in str(d.data(who, SHARED)["messages"]), account)
+            d.close(who)
+            return []
+
+        register.__name__ = f"register {deal[B.DEAL_ACCOUNT]}"
+        return register
+
+    def _approve(self, account: str) -> Step:
+        """Terry approves it on its card, under the rule both sides agreed."""
+
+        def approve() -> list[tuple[datetime, Step]]:
+            self.driver.click("U_TM", SHARED, A.DEAL_APPROVE, text=account)
+            self.driver.submit("U_TM", C.DEAL_APPROVE, {})
+            return []
+
+        approve.__name__ = f"approve {account}"
+        return approve
+
+    def fabrikam_negotiation(self) -> list[tuple[datetime, Step]]:
+        """Dana keeps the funnel current: Fabrikam moves on to negotiation."""
+        self.driver.click("U_DANA", SHARED, A.DEAL_UPDATE, text="Fabrikam, Inc.")
+        self.driver.submit("U_DANA", C.DEAL_UPDATE, {B.DEAL_STAGE: "negotiation"})
+        return []
 
     def promise(self) -> list[tuple[datetime, Step]]:
         due = (self.now - timedelta(days=4)).astimezone(NEW_YORK).date()

@@ -85,14 +85,11 @@ def rep_of(registration: Registration) -> str | None:
 
 
 def terms_text(terms: Terms) -> Mrkdwn:
-    """ "90 days of protection, ... — the default terms: no deal-registration rule agreed by
-    both companies sets them" or "... — from R-2 v1"."""
+    """ "90 days of protection, ... — the default terms: no rule both companies agreed sets
+    them" or "... — from R-2 v1"."""
     if terms.from_rule:
         return md("{} — from {}", terms.describe(), terms.source)
-    return md(
-        "{} — the default terms: no deal-registration rule agreed by both companies sets them",
-        terms.describe(),
-    )
+    return md("{} — the default terms: no rule both companies agreed sets them", terms.describe())
 
 
 def headline(registration: Registration) -> Mrkdwn:
@@ -324,7 +321,7 @@ def decision_note(card: Card, change: DealChange) -> dict[str, Any]:
         cited = (
             md("under {}", card.terms.source)
             if card.terms.from_rule
-            else md("under the default terms (no deal-registration rule agreed by both companies)")
+            else md("under the default terms (no rule both companies agreed sets them)")
         )
         text = _to(
             rep,
@@ -392,15 +389,22 @@ def conflicts_note(card: Card, permalink: str | None) -> dict[str, Any]:
     account, by partnership name and status, and nothing else of another partner's deal."""
     r, p, names = card.registration, card.partnership, card.names
     where = md("its card") if permalink else md("its card in {}", channel(p.channel_id))
+    who_sees = (
+        md(
+            "Only the deal approvers at {} see which registrations of other partners claim it; "
+            "the card tells {} only that it needs review.",
+            vendor(names),
+            partner(names),
+        )
+        if card.elsewhere
+        else md("The card shows both companies which registrations it overlaps.")
+    )
     text = md(
-        ":mag: *{} from {} may clash* with what is already registered ({}). Only the deal "
-        "approvers at {} see which registrations; the card tells {} only that it needs review. "
-        "Decide on {}.",
+        ":mag: *{} from {} may clash*: its account, {}, is already claimed. {} Decide on {}.",
         r.label,
         partner(names),
         escape(r.account_name, NAME_LIMIT),
-        vendor(names),
-        partner(names),
+        who_sees,
         where,
     )
     blocks: list[Block] = [section(text), section(_conflict_lines(card))]
@@ -415,8 +419,9 @@ def conflicts_in_modal(card: Card) -> Mrkdwn | None:
     if not card.conflicts:
         return None
     return md(
-        ":mag: *The same account is already claimed* ({}; only you see which):\n{}",
+        ":mag: *The same account is already claimed* ({}{}):\n{}",
         count(len(card.conflicts), "registration"),
+        md("; only you see those of other partners") if card.elsewhere else Mrkdwn(""),
         _conflict_lines(card),
     )
 

@@ -91,7 +91,7 @@ def decision_nudge(
     else:
         urging = md(
             "{} registered it on {} and has waited {} past the {} of {}. Decide today, or ask "
-            "{} for what you need: a registration left waiting costs the partner's trust.",
+            "{} for what you need: a registration left waiting costs more trust than a quick no.",
             person(registration.registered_by, registration.registered_by_side, names),
             registered,
             count(late, "day"),

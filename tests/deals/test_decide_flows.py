@@ -101,7 +101,7 @@ def test_without_a_rule_the_decision_says_the_defaults_applied(bench, fake_slack
     registration = register(bench, partnership.id, "U_DANA")
     decide(bench, Action.DEAL_APPROVE, registration, "U_TM")
     [note] = thread_texts(bench, registration)
-    assert "under the default terms (no deal-registration rule agreed by both companies)" in note
+    assert "under the default terms (no rule both companies agreed sets them)" in note
     assert "protected for Acme Resellers for 90 days" in note
     approved = get(bench, registration.id)
     assert approved.rule_number is None and approved.protected_until is not None

@@ -61,7 +61,7 @@ def test_the_partner_registers_from_the_summary_and_the_card_is_posted(bench, fa
     )
     # no deal-registration rule: the defaults apply, and the card says so
     assert "90 days of protection, a decision within 3 business days, extendable once" in text
-    assert "the default terms: no deal-registration rule agreed by both companies" in text
+    assert "the default terms: no rule both companies agreed sets them" in text
     assert "Needs review" not in text and "vendor side" not in text
     actions = [
         e["action_id"]
@@ -177,6 +177,10 @@ def test_a_conflict_in_another_partnership_is_told_to_the_vendor_not_the_partner
         assert "300 seats" not in text.split("Initech")[1]  # nothing of the other deal's
         assert "*D-1 from Acme Resellers may clash*" in text
         assert "the card tells Acme Resellers only that it needs review" in text
+        assert (
+            "Only the deal approvers at Vendor Inc see which registrations of other partners"
+            in text
+        )
         [opener] = [e for b in note.blocks if b["type"] == "actions" for e in b["elements"]]
         assert opener["text"]["text"] == "Open the card" and opener["url"].startswith("https://")
     assert dms(bench, "U_DANA") == [] and dms(bench, "U_KIM") == []
@@ -192,6 +196,10 @@ def test_a_won_account_and_one_registered_here_are_named_on_the_card(bench, fake
     again = register(bench, partnership.id, "U_PAT", **{B.DEAL_ACCOUNT: rq.text("GLOBEX, inc")})
     text = card_text(bench, again)
     assert "Needs review" in text and "In this partnership: D-1 (won, already won)" in text
+    # the approvers' note says the card already shows both companies what it overlaps
+    [note] = [m for m in dms(bench, "U_TM") if "may clash" in (m.text or "")]
+    assert "The card shows both companies which registrations it overlaps." in (note.text or "")
+    assert "Only the deal approvers" not in (note.text or "")
 
 
 def test_the_review_prompt_carries_register_a_deal_and_it_opens_the_modal(bench, fake_slack):
@@ -246,6 +254,7 @@ def test_the_approvers_decision_modal_names_the_other_partnership(bench, fake_sl
     )
     modal = block_texts(bench.last_view()["blocks"])
     assert "D-1 with *Initech Partners*: waiting for a decision, the same domain" in modal
+    assert "(1 registration; only you see those of other partners)" in modal
     # the partner pressing the same button gets a refusal, not the modal
     views = len(fake_slack.views)
     bench.click(Action.DEAL_REJECT, str(mine.id), user="U_DANA", user_team="T_PARTNER")

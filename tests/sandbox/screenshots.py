@@ -26,6 +26,41 @@ def card_shot(slack: SlackPage, card: object, path: Path) -> None:
     slack.page.set_viewport_size(size)
 
 
+def deal_shots(slack: SlackPage, folder: Path) -> None:
+    """Deal registration for each side: the vendor's approver deciding on a registration the
+    conflict check flagged (the detail only they see), the partner's rep reading her approved
+    deal's thread, and the whole funnel."""
+    slack.be("U_TM")
+    slack.go("acme-partners")
+    card = slack.message("Deal registration D-3")
+    card.evaluate("card => card.scrollIntoView({block: 'end'})")
+    slack.click("Approve", within=card)
+    slack.modal("Approve D-3")
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "deal-vendor.png")
+    slack.close()
+    slack.closed()
+
+    slack.be("U_DANA")
+    slack.go("acme-partners")
+    slack.click_thread("Deal registration D-1")
+    slack.sees("approved D-1", where="#thread-body")
+    card = slack.message("Deal registration D-1")
+    card.evaluate("card => card.scrollIntoView({block: 'end'})")
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "deal-partner.png")
+
+    slack.page.locator("[data-close-thread]").first.click()
+    prompt = slack.message("See the whole funnel")
+    slack.click("See the whole funnel", within=prompt)
+    slack.modal("Deal funnel")
+    slack.page.wait_for_timeout(300)
+    slack.shot(folder / "funnel.png")
+    slack.close()
+    slack.closed()
+    slack.be("U_TM")
+
+
 def take(slack: SlackPage, folder: Path) -> None:
     slack.open("U_TM", "C0ACME")
     slack.message("Proposed rule: Leads shared within 48 hours")
@@ -79,6 +114,8 @@ def take(slack: SlackPage, folder: Path) -> None:
     slack.message("KPIs: Acme Resellers", only_me=True)
     slack.page.wait_for_timeout(300)
     slack.shot(folder / "kpis.png")
+
+    deal_shots(slack, folder)
 
     slack.go("Home")
     # Published afresh on opening: the promise that fell due since the demo is overdue now.

@@ -63,6 +63,10 @@ def test_run_without_credentials_starts_the_sandbox_with_the_demo(tmp_path: Path
         shown = json.dumps(json.loads(raw)["messages"])
         assert "A win for" in shown  # the demo's history
         assert "Proposed rule" in shown
+        # deal registrations: two approved, one the conflict check flagged, told to the owners
+        for label in ("D-1", "D-2", "D-3"):
+            assert f"Deal registration {label}" in shown
+        assert eventually_in_dm(sandbox, "D-3 from Acme Resellers may clash")
         _, raw = get(sandbox.url + "/sandbox/data?as=U_TM&place=home")
         assert "Your partnerships" in json.dumps(json.loads(raw)["home"])  # App Home too
 

@@ -18,7 +18,9 @@ from sqlalchemy import func, select
 from bot import cli
 from bot.domain.deals import reminders, service
 from bot.domain.deals.form import DealForm
+from bot.domain.partners.names import Sides
 from bot.domain.people import Actor
+from handlers.deals.history import change_line
 from sandbox import requests as rq
 from storage.models import (
     ConflictReason,
@@ -207,8 +209,14 @@ def test_an_update_changes_what_the_row_gives_and_keeps_the_history(
     assert last.before is not None
     assert (last.before["stage"], last.after["stage"]) == ("discovery", "negotiation")
     assert (last.before["amount"], last.after["amount"]) == ("120000.00", "130000.00")
-    # Both sides see the change in the card's thread; the protection's end will be reminded.
+    # Both sides see the change in the card's thread, field by field; the protection's end
+    # will be reminded.
     assert planned(bench, reminders.CHANGE) == [(last.id, OccurrenceStatus.PENDING)]
+    line = change_line(last, registration, Sides("Vendor Inc", "Acme Resellers"))["text"]
+    assert line == (
+        ":pencil2: The import from the CRM at Vendor Inc updated stage Discovery → *Negotiation*; "
+        "amount EUR 120,000 → *EUR 130,000*; status waiting for a decision → *approved* (D-1)."
+    )
     assert planned(bench, reminders.PROTECTION) == [(made.id, OccurrenceStatus.PENDING)]
 
     # Now matched by its CRM id; the CRM can't take a decision back.

@@ -209,7 +209,10 @@ def test_the_scorecard_the_shared_summary_and_the_app_home_show_them(bench) -> N
     assert f"• *{JOINT}* · 1 waiting for a decision · 3 approved: EUR 30,000; USD 100,000" in home
     # the partner's people read whom the decision waits for, by name
     bench.event({"type": "app_home_opened", "user": "U_DANA", "tab": "home"})
-    home = block_texts(bench.fake.calls_to("views.publish")[-1].args["view"]["blocks"])
+    published = bench.fake.calls_to("views.publish")[-1].args["view"]["blocks"]
+    home = block_texts(published)
+    buttons = [e for b in published if b["type"] == "actions" for e in b["elements"]]
+    assert Action.DEAL_REGISTER in [e["action_id"] for e in buttons]  # a way in from Home
     assert f"• *{JOINT}* · 1 waiting for a decision from Vendor Inc · 3 approved" in home
 
 

@@ -32,6 +32,7 @@ from bot.domain.deals.accounts import account_key
 from bot.domain.deals.conflicts import find_conflicts
 from bot.domain.deals.funnel import funnel_page
 from bot.domain.deals.kpis import deal_figures
+from bot.domain.partners.names import Sides
 from bot.domain.reviews.agenda import deals_section
 from handlers.deals.funnel import funnel_modal
 from storage import migrate
@@ -189,16 +190,18 @@ def measure(engine: Engine, partnerships: int, total: int) -> dict[str, Any]:
             .order_by(Registration.number.desc())
         )
 
+    names = Sides("Vendor", partnership.partner_name)  # the view's words, not a query
+
     def conflict_check(s: Session) -> int:
         return len(find_conflicts(s, VENDOR, key, domain))
 
     def first_page(s: Session) -> int:
         page = funnel_page(s, largest, now)
-        return len(funnel_modal(partnership, page)["blocks"]) + page.total
+        return len(funnel_modal(partnership, names, page, "UTC")["blocks"]) + page.total
 
     def last_page(s: Session) -> int:
         page = funnel_page(s, largest, now, page=10**9)
-        return len(funnel_modal(partnership, page)["blocks"])
+        return len(funnel_modal(partnership, names, page, "UTC")["blocks"])
 
     def agenda(s: Session) -> int:
         found = deals_section(s, partnership, now - timedelta(days=14))

@@ -5,8 +5,10 @@ reviews), ``dispatch`` (delivery rate to Slack within its per-channel limit), ``
 wins at once while Slack rate-limits: all celebrated once, acks in time), ``pacing`` (the
 real gaps between posts to one channel), ``failures`` (how long ``/partner`` takes when Slack
 refuses its modal), ``kpis`` (App Home and a KPI report over 50,000 wins), ``service``
-(ack latency under load against a bare Bolt app, start-up, memory) and ``sandbox`` (from
-``make run`` without Slack to the page answering; the page's time to show a post).
+(ack latency and CPU per request under load against a bare Bolt app, start-up, memory),
+``sandbox`` (from ``make run`` without Slack to the page answering; the page's time to show a
+post) and ``profile`` (where a request's CPU goes: the summary, clicks, a submission, App
+Home).
 ``python -m benchmarks NAME --help`` lists a benchmark's options; arguments after a single
 name go to it. Wall-clock figures live here, not in the tests: no test asserts how long
 something took.
@@ -26,6 +28,7 @@ BENCHMARKS = (
     "kpis",
     "service",
     "sandbox",
+    "profile",
 )
 
 

@@ -1,7 +1,8 @@
 """Open-loop load: signed Slack requests at a fixed rate, from its own process.
 
-Run as ``python -m benchmarks.loadgen URL RATE SECONDS SECRET PARTNERSHIP_ID RESPONSE_URL``;
-prints one JSON object with the latencies (seconds) and the errors.
+Run as ``python -m benchmarks.loadgen URL RATE SECONDS SECRET PARTNERSHIP_ID RESPONSE_URL
+[MIX]``, MIX being ``mix`` (the default: half summary commands, half clicks), ``summary`` or
+``click``; prints one JSON object with the latencies (seconds) and the errors.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from sandbox import requests as rq
 WORKERS = 64
 
 
-def traffic(i: int, partnership_id: int, response_url: str) -> tuple[str, str]:
-    """Half slash commands, half button clicks, like a busy channel."""
-    if i % 2 == 0:
+MIXES = ("mix", "summary", "click")
+
+
+def traffic(i: int, partnership_id: int, response_url: str, mix: str = "mix") -> tuple[str, str]:
+    """Half slash commands, half button clicks, like a busy channel (or only one of them)."""
+    if mix == "summary" or (mix == "mix" and i % 2 == 0):
         return rq.command_body(
             "/partner",
             "",
@@ -43,7 +47,13 @@ def traffic(i: int, partnership_id: int, response_url: str) -> tuple[str, str]:
 
 
 def run(
-    url: str, rate: int, seconds: int, secret: str, partnership_id: int, response_url: str
+    url: str,
+    rate: int,
+    seconds: float,
+    secret: str,
+    partnership_id: int,
+    response_url: str,
+    mix: str = "mix",
 ) -> dict[str, object]:
     target = urlsplit(url)
     jobs: queue.Queue[tuple[int, float] | None] = queue.Queue()
@@ -54,7 +64,7 @@ def run(
     def worker() -> None:
         while (job := jobs.get()) is not None:
             i, _scheduled = job
-            body, content_type = traffic(i, partnership_id, response_url)
+            body, content_type = traffic(i, partnership_id, response_url, mix)
             headers = rq.signed_headers(secret, body, content_type=content_type)
             started = time.perf_counter()
             try:
@@ -75,7 +85,7 @@ def run(
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(WORKERS)]
     for thread in threads:
         thread.start()
-    total = rate * seconds
+    total = round(rate * seconds)
     start = time.perf_counter() + 0.2
     for i in range(total):
         scheduled = start + i / rate
@@ -92,4 +102,7 @@ def run(
 
 if __name__ == "__main__":
     url, rate, seconds, secret, pid, response_url = sys.argv[1:7]
-    print(json.dumps(run(url, int(rate), int(seconds), secret, int(pid), response_url)))
+    mix = sys.argv[7] if len(sys.argv) > 7 else "mix"
+    if mix not in MIXES:
+        raise SystemExit(f"unknown traffic {mix!r}: choose one of {', '.join(MIXES)}")
+    print(json.dumps(run(url, int(rate), float(seconds), secret, int(pid), response_url, mix)))

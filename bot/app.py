@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.limits import PostLimits
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore
+from bot.listening import answer_on_ack, match_on_body
 from bot.pacing import ChannelPacer, PacedWebClient
 from bot.settings import Settings
 from handlers import register_handlers
@@ -252,4 +253,7 @@ def create_app(
     )
 
     register_handlers(app)
+    # Cheaper to find a request's listener, and answered the moment it acks (bot.listening).
+    match_on_body(app)
+    answer_on_ack(app)
     return app

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.partners.service import contacts, named_approvers, owners
-from handlers.blocks import FIELD_LIMIT, button, header, message, note, section
+from handlers.blocks import FIELD_LIMIT, as_json, button, header, message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, cut, escape, join, md, user, users
@@ -85,7 +85,7 @@ def summary_blocks(p: Partnership, extras: SummaryExtras | None = None) -> list[
             ],
         ),
     ]
-    return [b.to_dict() for b in blocks]
+    return [as_json(b) for b in blocks]
 
 
 def linked_message(p: Partnership, linked_by: str) -> dict[str, Any]:

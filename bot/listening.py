@@ -10,7 +10,9 @@ answers.
 With ``process_before_response`` off (partnerbot answers first and carries on), Bolt runs the
 listener on its pool and the request's thread checks for the ack every 10 ms, so every answer
 took at least 10 ms and held a serving thread that long. ``PromptListenerRunner`` wakes the
-request's thread the moment the listener acks.
+request's thread the moment the listener acks. It also tells ``bot.saturation`` how long each
+listener waited for a thread, and answers 503 when Slack's 3 s passed before its listener
+could even start: that listener is then dropped when its turn comes, unrun.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from slack_bolt.listener_matcher import ListenerMatcher
 from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_bolt.logger.messages import warning_did_not_call_ack
 from slack_bolt.middleware import Middleware
+
+from bot.saturation import Saturation
 
 
 class BodyMatcher(ListenerMatcher):
@@ -84,7 +88,11 @@ class PromptListenerRunner(ThreadListenerRunner):
     What it does is Bolt's own: ack at once for events, run the listener on the pool, give
     up after the listener's ``ack_timeout``, answer 500 for a listener that raised before
     acking. Lazy listeners and ``process_before_response`` (unused here) take Bolt's path.
+    Besides, a listener still waiting for a thread when the ack's time is up is answered 503
+    and not run later (an event, acknowledged at once, always runs).
     """
+
+    saturation: Saturation | None = None
 
     def run(
         self,
@@ -106,9 +114,19 @@ class PromptListenerRunner(ThreadListenerRunner):
         if listener.auto_acknowledgement:
             ack()  # events are acknowledged before their listener runs
         answer: BoltResponse | None = response
+        turn = _Turn()
+        if self.saturation is not None:
+            self.saturation.waiting(turn)
 
         def run_listener() -> None:
             nonlocal answer
+            waited = self.saturation.started(turn) if self.saturation is not None else 0.0
+            with turn.lock:
+                if turn.given_up:  # answered 503 meanwhile: Slack stopped waiting for it
+                    if self.saturation is not None:
+                        self.saturation.dropped(listener_name, waited)
+                    return
+                turn.running = True
             try:
                 self.listener_start_handler.handle(request=request, response=answer)
                 listener.run_ack_function(request=request, response=answer)  # type: ignore[arg-type]
@@ -132,7 +150,11 @@ class PromptListenerRunner(ThreadListenerRunner):
                 self.listener_completion_handler.handle(request=request, response=answer)
 
         self.listener_executor.submit(run_listener)
-        ack.answered.wait(max(0.0, listener.ack_timeout - (time.time() - started)))
+        if not ack.answered.wait(max(0.0, listener.ack_timeout - (time.time() - started))):
+            with turn.lock:
+                turn.given_up = not turn.running
+            if turn.given_up:
+                return BoltResponse(status=503, body='{"error": "saturated"}')
         if answer is None and ack.response is None:
             self.logger.warning(warning_did_not_call_ack(listener_name))
             return None
@@ -141,8 +163,18 @@ class PromptListenerRunner(ThreadListenerRunner):
         return answer
 
 
-def answer_on_ack(app: App) -> None:
-    """Make ``app`` answer each request the moment its listener acks."""
+class _Turn:
+    """A listener's place in the pool's queue: started yet, or given up on."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = False
+        self.given_up = False
+
+
+def answer_on_ack(app: App, saturation: Saturation | None = None) -> None:
+    """Make ``app`` answer each request the moment its listener acks (and tell
+    ``saturation`` how long listeners wait for a thread)."""
     runner = app.listener_runner
     prompt = PromptListenerRunner(
         logger=runner.logger,
@@ -153,5 +185,6 @@ def answer_on_ack(app: App) -> None:
         listener_executor=runner.listener_executor,
         lazy_listener_runner=runner.lazy_listener_runner,
     )
+    prompt.saturation = saturation
     app._listener_runner = prompt  # Bolt has no setter for it
     app.use(AnswerOnAck())

@@ -22,6 +22,7 @@ from bot.domain.limits import PostLimits
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore
 from bot.listening import answer_on_ack, match_on_body
 from bot.pacing import ChannelPacer, PacedWebClient
+from bot.responding import RespondOnKeptConnections, proxied
 from bot.saturation import Saturation
 from bot.settings import Settings
 from handlers import register_handlers
@@ -260,4 +261,6 @@ def create_app(
     # Cheaper to find a request's listener, and answered the moment it acks (bot.listening).
     match_on_body(app)
     answer_on_ack(app, saturation)
+    if not proxied():  # answers through response_url on kept connections (bot.responding)
+        app.use(RespondOnKeptConnections())
     return app

@@ -228,11 +228,13 @@ class Stack:
         database: str | None = None,
         env: dict[str, str] | None = None,
         bare: bool = True,
+        partnerbot: bool = True,
     ) -> None:
         self.partnerships = partnerships
         self.database = database
         self.env = env or {}
         self.with_bare = bare
+        self.with_partnerbot = partnerbot
         self.processes: dict[str, subprocess.Popen] = {}
         self.ports: dict[str, int] = {}
         self.startup = 0.0
@@ -266,12 +268,13 @@ class Stack:
         )
         base.update(self.env)
         try:
-            self.ports["partnerbot"] = free_port()
-            self.processes["partnerbot"], self.startup = start(
-                [sys.executable, "-m", "bot", "run"],
-                base | {"PORT": str(self.ports["partnerbot"])},
-                f"http://127.0.0.1:{self.ports['partnerbot']}/healthz",
-            )
+            if self.with_partnerbot:
+                self.ports["partnerbot"] = free_port()
+                self.processes["partnerbot"], self.startup = start(
+                    [sys.executable, "-m", "bot", "run"],
+                    base | {"PORT": str(self.ports["partnerbot"])},
+                    f"http://127.0.0.1:{self.ports['partnerbot']}/healthz",
+                )
             if self.with_bare:
                 self.ports["bare ack()"] = free_port()
                 self.processes["bare ack()"], _ = start(

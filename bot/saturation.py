@@ -1,15 +1,18 @@
 """Knowing when a process is past its capacity: requests wait longer than Slack will.
 
 Slack waits 3 seconds for an answer, then shows the person an error (and retries an event
-later). A request that has to wait for a thread that long is answered too late whatever
-happens next, so the process tracks how long requests wait: for one of the server's threads
-(from the moment the connection was accepted) and for a listener thread. When a request has
-waited longer than ``SATURATED_AFTER_SECONDS`` (2.5 s by default), the process is saturated:
-it logs it, and ``/healthz`` answers 503 so a load balancer sends work elsewhere, until no
-request has waited that long for twice that time. A request that waited past Slack's 3 s is
-dropped unanswered by its listener (503): Slack has already told the person it failed, and
-doing it now would change things behind their back; the work it would have cost goes to the
-requests behind it.
+later). So the process watches, counting from the moment a request's bytes reached the
+machine (the kernel records it): how long requests wait for one of the server's threads and
+for a listener thread, and how long they take to be answered. Past its capacity a process
+shows it one way or the other: requests queue for threads, or every thread has one and all
+of them crawl, sharing too little CPU.
+
+It is saturated while a request has waited for a thread longer than
+``SATURATED_AFTER_SECONDS`` (2.5 s by default), or several were answered that late: it logs
+it, and ``/healthz`` answers 503 so a load balancer sends work elsewhere, until that hasn't
+happened for twice that time. A request that waited past Slack's 3 s is answered 503 without
+being run: Slack has already told the person it failed, and doing it now would change
+things behind their back; the work it would have cost goes to the requests behind it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -25,13 +29,16 @@ log = logging.getLogger("partnerbot.capacity")
 SLACK_WAITS_S = 3.0  # Slack gives up on an answer after this
 DEFAULT_LIMIT_S = 2.5
 REPORT_EVERY_S = 10.0  # while saturated, one log line this often
+LATE_ANSWERS = 3  # this many answers past the limit (within the hold) make it saturated;
+# one alone may be a slow listener rather than a process short of capacity
 
 
 class Saturation:
     """How long requests wait for a thread, and whether that makes the process saturated.
 
     A request is ``waiting`` (with a token of its own) from the moment it queues for a thread
-    until it ``started``; tokens are anything hashable. Thread-safe.
+    until it ``started``; tokens are anything hashable. ``answered`` says how long a request
+    took from its arrival to its answer. Thread-safe.
     """
 
     def __init__(
@@ -43,8 +50,9 @@ class Saturation:
         self._lock = threading.Lock()
         self._waiting: dict[Any, float] = {}
         self._late_until = float("-inf")
+        self._late_answers: deque[float] = deque(maxlen=LATE_ANSWERS)  # when, lately
         self._longest = 0.0  # the longest wait seen since the last report
-        self._late = 0  # requests that waited past the limit, since the last report
+        self._late = 0  # requests that waited or were answered past the limit, since then
         self._dropped = 0  # requests dropped since the last report
         self._reported: float | None = None  # when the last "saturated" line was logged
 
@@ -64,11 +72,27 @@ class Saturation:
                 return 0.0
             waited = now - since
             if waited > self.limit:
-                self._late += 1
-                self._longest = max(self._longest, waited)
+                self._note_late(now, waited)
                 self._late_until = now + self.hold
         self._report(now)
         return waited
+
+    def answered(self, seconds: float) -> None:
+        """A request was answered ``seconds`` after it arrived."""
+        if seconds <= self.limit:
+            return
+        now = self._clock()
+        with self._lock:
+            self._note_late(now, seconds)
+            self._late_answers.append(now)
+            if len(self._late_answers) == LATE_ANSWERS and now - self._late_answers[0] <= self.hold:
+                self._late_until = now + self.hold
+        self._report(now)
+
+    def _note_late(self, now: float, seconds: float) -> None:
+        """Called under the lock."""
+        self._late += 1
+        self._longest = max(self._longest, seconds)
 
     def dropped(self, what: str, waited: float) -> None:
         """A request that waited ``waited`` s was dropped unanswered (Slack had given up)."""
@@ -118,14 +142,14 @@ class Saturation:
                 self._reported = now
             elif not saturated and self._reported is not None:
                 self._reported = None
-                log.warning("no longer saturated: requests get a thread within %g s", self.limit)
+                log.warning("no longer saturated: requests are answered within %g s", self.limit)
                 return
             else:
                 return
         log.warning(
-            "%s: requests wait more than %g s for a thread; %d waiting now (the oldest for "
-            "%.1f s), %d started late (the longest after %.1f s) and %d dropped after Slack's "
-            "%g s since the last report; /healthz answers 503",
+            "%s: requests wait or are answered after more than %g s; %d waiting for a thread "
+            "now (the oldest for %.1f s), %d late (the longest %.1f s) and %d dropped after "
+            "Slack's %g s since the last report; /healthz answers 503",
             "saturated" if first else "still saturated",
             self.limit,
             waiting,

@@ -10,7 +10,8 @@ front is still the recommended set-up, see README "Security"):
 - ``make_wsgi`` checks the signature headers before Bolt parses anything, answers 401 for any
   bad, stale or malformed signature, and logs method, path, size and reason, never the body.
 - Past capacity it fails fast (``bot.saturation``): how long each request waited for a thread
-  is measured from the moment its connection was accepted; ``/healthz`` answers 503 from the
+  is measured from the moment its bytes reached the machine (the kernel keeps the time, and
+  a process short of CPU leaves connections waiting there); ``/healthz`` answers 503 from the
   event loop while the process is saturated, and a request that waited past Slack's 3 s is
   answered 503 at once instead of being run for no one.
 """
@@ -28,6 +29,7 @@ import re
 import selectors
 import signal
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -316,6 +318,23 @@ _NO_MORE_INPUT = _NoMoreInput()
 _ThreadWorker: Any = ThreadWorker
 
 
+_TCP_INFO = getattr(socket, "TCP_INFO", None)
+_LAST_DATA_RECV = struct.Struct("=I")  # tcp_info's tcpi_last_data_recv, in ms, at byte 52
+
+
+def held_by_kernel(sock: socket.socket) -> float:
+    """How long ago the connection's latest bytes arrived (or it was set up, before any):
+    the time it waited for this process to accept or read it. When the process is short of
+    CPU, requests queue there, before the event loop sees them. 0 where Linux doesn't say."""
+    if _TCP_INFO is None:
+        return 0.0
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 104)
+        return float(_LAST_DATA_RECV.unpack_from(info, 52)[0]) / 1000
+    except (OSError, struct.error):  # not TCP (a unix socket), or an older kernel
+        return 0.0
+
+
 def _peer(conn: TConn) -> str:
     return str(conn.client[0] if isinstance(conn.client, tuple) else conn.client)
 
@@ -350,7 +369,8 @@ class BufferingThreadWorker(_ThreadWorker):
         conn = TConn(self.cfg, sock, client, server)
         self.nr_conns += 1
         # A connection that never sends its request is closed at the same deadline.
-        self._arriving[conn] = Arrival(time.monotonic() + self.arrival_timeout)
+        now = time.monotonic()
+        self._arriving[conn] = Arrival(now + self.arrival_timeout, now - held_by_kernel(sock))
         with self._lock:
             self.poller.register(
                 conn.sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn)
@@ -364,7 +384,10 @@ class BufferingThreadWorker(_ThreadWorker):
                     self._keep.remove(conn)
                 except ValueError:
                     return  # closed for idling meanwhile
-            arrival = self._arriving[conn] = Arrival(time.monotonic() + self.arrival_timeout)
+            now = time.monotonic()
+            arrival = self._arriving[conn] = Arrival(
+                now + self.arrival_timeout, now - held_by_kernel(conn.sock)
+            )
         try:
             chunk = conn.sock.recv(65536)
         except (BlockingIOError, InterruptedError):
@@ -417,6 +440,7 @@ class BufferingThreadWorker(_ThreadWorker):
 
     def handle(self, conn: TConn) -> tuple[bool, TConn]:
         waited = self.saturation.started(conn)
+        arrived = time.monotonic() - waited
         if waited > SLACK_WAITS_S:
             # Slack stopped waiting for this one: answer at once and get to the next.
             self.saturation.dropped(f"a request from {_peer(conn)}", waited)
@@ -424,6 +448,7 @@ class BufferingThreadWorker(_ThreadWorker):
                 conn.sock.sendall(_raw_answer("503 Service Unavailable", b"saturated"))
             return False, conn
         keepalive, conn = super().handle(conn)
+        self.saturation.answered(time.monotonic() - arrived)
         if keepalive:
             assert conn.parser is not None and conn.parser.mesg is not None
             body = conn.parser.mesg.body

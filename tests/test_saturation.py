@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 
 from bot.listening import answer_on_ack
 from bot.saturation import Saturation
-from bot.server import BufferingThreadWorker, make_wsgi
+from bot.server import BufferingThreadWorker, held_by_kernel, make_wsgi
 from sandbox import requests as rq
 from sandbox.slack import FakeSlack, Fault
 from tests.bench.harness import CHANNEL, SECRET, TOKEN, VENDOR
@@ -63,8 +63,24 @@ def test_a_request_waiting_past_the_limit_makes_the_process_saturated_until_it_r
         clock.now += 0.2
         assert not saturation.saturated()
     said = [r.getMessage() for r in caplog.records]
-    assert said[0].startswith("saturated: requests wait more than 2.5 s for a thread; 1 waiting")
+    assert said[0].startswith("saturated: requests wait or are answered after more than 2.5 s; 1")
     assert said[-1].startswith("no longer saturated")
+
+
+def test_answers_that_keep_coming_late_make_the_process_saturated_one_alone_does_not() -> None:
+    clock = Clock()
+    saturation = Saturation(limit_s=2.5, clock=clock)
+    saturation.answered(2.0)
+    saturation.answered(2.8)  # one slow listener
+    assert not saturation.saturated()
+    clock.now += 1
+    saturation.answered(2.6)
+    assert not saturation.saturated()
+    clock.now += 1
+    saturation.answered(3.1)  # the third within 5 s: every thread crawls
+    assert saturation.saturated()
+    clock.now += 5.1
+    assert not saturation.saturated()
 
 
 def test_healthz_answers_503_with_the_figures_while_saturated(bench: Any) -> None:
@@ -107,6 +123,20 @@ def test_the_server_answers_503_at_once_to_a_request_slack_gave_up_on() -> None:
         theirs.close()
     assert answer.startswith(b"HTTP/1.1 503 ")
     assert worker.saturation.saturated()
+
+
+def test_the_wait_counts_from_when_the_bytes_reached_the_machine() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    try:
+        client.sendall(b"POST /slack/events HTTP/1.1\r\n")
+        time.sleep(0.2)  # the process is busy: the request waits to be accepted
+        accepted, _ = listener.accept()
+        with accepted:
+            assert held_by_kernel(accepted) >= 0.15  # at least that long (the clock ticks in ms)
+    finally:
+        client.close()
+        listener.close()
 
 
 @pytest.fixture

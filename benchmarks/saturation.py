@@ -139,11 +139,18 @@ def main() -> None:
                         f"| {rate} | {server.name} | {f['answered']} | {f['errors']} | "
                         f"{f['p50']:.1f} | {f['p99']:.1f} | {f['cpu']:.2f} | {f['saturated']} |"
                     )
-    print("\n| server | highest rate held (p99 under 3 s, no errors) |")
-    print("| --- | --- |")
+    print(
+        "\n| server | highest rate answered with p99 under 100 ms, no errors "
+        "| highest rate before p99 passes 3 s or errors appear |"
+    )
+    print("| --- | --- | --- |")
     for server in servers:
+        fast = [r for r, f in server.rows if not f["errors"] and f["p99"] < 100]
         held = [r for r, f in server.rows if not f["errors"] and f["p99"] <= SLACK_WAITS_MS]
-        print(f"| {server.name} | {max(held) if held else 'none'} req/s |")
+        print(
+            f"| {server.name} | {max(fast) if fast else 'none'} req/s "
+            f"| {max(held) if held else 'none'} req/s |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """``python -m benchmarks [name ...]``: run benchmarks and print their figures as tables.
 
-With no name, runs them all (about ten minutes): ``scheduler`` (one tick over 10,000 due
+With no name, runs them all (about fifteen minutes): ``scheduler`` (one tick over 10,000 due
 reviews), ``dispatch`` (delivery rate to Slack within its per-channel limit), ``burst`` (ten
 wins at once while Slack rate-limits: all celebrated once, acks in time), ``pacing`` (the
 real gaps between posts to one channel), ``failures`` (how long ``/partner`` takes when Slack
 refuses its modal), ``kpis`` (App Home and a KPI report over 50,000 wins), ``deals`` (the
 conflict check, the funnel and the deal KPIs over 1,000 to 100,000 registrations), ``service``
-(ack latency under load against a bare Bolt app, start-up, memory) and ``sandbox`` (from
-``make run`` without Slack to the page answering; the page's time to show a post).
+(ack latency and CPU per request under load against a bare Bolt app, start-up, memory),
+``sandbox`` (from ``make run`` without Slack to the page answering; the page's time to show a
+post), ``profile`` (where a request's CPU goes: the summary, clicks, a submission, App
+Home) and ``saturation`` (request rates stepped up until p99 passes 3 s, partnerbot beside
+the bare app, on SQLite and on PostgreSQL with one and two workers).
 ``python -m benchmarks NAME --help`` lists a benchmark's options; arguments after a single
 name go to it. Wall-clock figures live here, not in the tests: no test asserts how long
 something took.
@@ -28,6 +31,8 @@ BENCHMARKS = (
     "deals",
     "service",
     "sandbox",
+    "profile",
+    "saturation",
 )
 
 

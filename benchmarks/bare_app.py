@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Executor
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -10,13 +11,14 @@ from slack_sdk import WebClient
 from bot.server import HttpServer
 
 
-def build() -> App:
+def build(listener_executor: Executor | None = None) -> App:
     # Bolt authorizes each request with auth.test (cached): point it at the same fake Slack.
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
     app = App(
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         token_verification_enabled=False,
         client=client,
+        listener_executor=listener_executor,
     )
 
     @app.command("/partner")

@@ -1,6 +1,7 @@
 """Ack latency under load, memory and start-up of ``partnerbot run`` against a bare Bolt app.
 
-``python -m benchmarks.service [--seconds 30] [--rates 20,50,100] [--partnerships 10000]``
+``python -m benchmarks.service [--seconds 30] [--rates 20,50,100] [--partnerships 10000]
+[--traffic mix|summary|click]``
 Both servers are gunicorn (gthread) on loopback; the load comes from a separate process; the
 Web API is the test bench's fake Slack. Prints a table.
 """
@@ -18,11 +19,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
+from benchmarks.loadgen import MIXES
 from sandbox.slack import FakeSlack
 from storage import migrate
 from storage.engine import make_engine
@@ -30,6 +34,11 @@ from storage.models import Member, Partnership, PartnershipStatus, Side, Workspa
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "benchmark-signing-secret"
+TRAFFIC = {
+    "mix": "half summary commands, half summary clicks",
+    "summary": "summary commands only",
+    "click": "summary clicks only",
+}
 
 
 def seed(url: str, partnerships: int) -> int:
@@ -95,17 +104,39 @@ def memory_mib(pid: int) -> tuple[float, float]:
     between the processes, so its sum is the memory the server really takes.
     """
     rss = pss = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for p in pids:
+    for p in process_tree(pid):
         for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
             if line.startswith("Rss:"):
                 rss += int(line.split()[1])
             elif line.startswith("Pss:"):
                 pss += int(line.split()[1])
     return rss / 1024, pss / 1024
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants (gunicorn's master and its workers)."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        children = Path(f"/proc/{pids[i]}/task/{pids[i]}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        i += 1
+    return pids
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its descendants, all their threads."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a child that just exited
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
 
 
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> float:
@@ -134,7 +165,17 @@ def start(command: list[str], env: dict[str, str], health: str) -> tuple[subproc
     return process, wait_healthy(health, process)
 
 
-def load(port: int, rate: int, seconds: int, pid: int, response_url: str) -> dict:
+def load(
+    port: int,
+    rate: int,
+    seconds: float,
+    pid: int,
+    response_url: str,
+    server: int | None = None,
+    mix: str = "mix",
+) -> dict:
+    """Run the load generator; with ``server`` (its pid) also the server's CPU per request."""
+    before = cpu_seconds(server) if server is not None else 0.0
     output = subprocess.run(
         [
             sys.executable,
@@ -142,17 +183,22 @@ def load(port: int, rate: int, seconds: int, pid: int, response_url: str) -> dic
             "benchmarks.loadgen",
             f"http://127.0.0.1:{port}/slack/events",
             str(rate),
-            str(seconds),
+            f"{seconds:g}",
             SECRET,
             str(pid),
             response_url,
+            mix,
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return json.loads(output)
+    result = json.loads(output)
+    if server is not None:
+        time.sleep(0.3)  # what a listener does after its answer counts too
+        result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(1, result["sent"])
+    return result
 
 
 def percentiles(latencies: list[float]) -> dict[str, float]:
@@ -168,71 +214,157 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
     }
 
 
+class Stack:
+    """``partnerbot run`` and the bare Bolt app side by side, on one fake Slack and a seeded
+    database; ``measure`` runs the load generator against one of them.
+
+    ``database`` is SQLite in a new folder unless given (a PostgreSQL URL: the seed goes in a
+    throw-away schema); ``env`` adds to both servers' environment (``WEB_CONCURRENCY``, ...).
+    """
+
+    def __init__(
+        self,
+        partnerships: int = 10_000,
+        database: str | None = None,
+        env: dict[str, str] | None = None,
+        bare: bool = True,
+        partnerbot: bool = True,
+    ) -> None:
+        self.partnerships = partnerships
+        self.database = database
+        self.env = env or {}
+        self.with_bare = bare
+        self.with_partnerbot = partnerbot
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.ports: dict[str, int] = {}
+        self.startup = 0.0
+        self.schema: str | None = None
+
+    def __enter__(self) -> Stack:
+        self.fake = FakeSlack().start()
+        self.fake.add_user("U_TM", "T_VENDOR", "Terry TM")
+        self.fake.add_user("U_DANA", "T_PARTNER", "Dana", "Europe/Berlin")
+        if self.database is None:
+            workdir = Path(tempfile.mkdtemp(prefix="partnerbot-bench-"))
+            url = f"sqlite:///{workdir / 'bench.db'}"
+        else:
+            self.schema = f"bench_{uuid.uuid4().hex[:10]}"
+            admin = make_engine(self.database)
+            with admin.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+            admin.dispose()
+            url = with_search_path(self.database, self.schema)
+        self.url = url
+        self.partnership_id = seed(url, self.partnerships)
+        base = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+        base.update(
+            {
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_BOT_TOKEN": "xoxb-benchmark",
+                "SLACK_API_URL": self.fake.url,
+                "DATABASE_URL": url,
+                "PYTHONPATH": str(ROOT),
+            }
+        )
+        base.update(self.env)
+        try:
+            if self.with_partnerbot:
+                self.ports["partnerbot"] = free_port()
+                self.processes["partnerbot"], self.startup = start(
+                    [sys.executable, "-m", "bot", "run"],
+                    base | {"PORT": str(self.ports["partnerbot"])},
+                    f"http://127.0.0.1:{self.ports['partnerbot']}/healthz",
+                )
+            if self.with_bare:
+                self.ports["bare ack()"] = free_port()
+                self.processes["bare ack()"], _ = start(
+                    [sys.executable, "-m", "benchmarks.bare_app"],
+                    base | {"PORT": str(self.ports["bare ack()"])},
+                    f"http://127.0.0.1:{self.ports['bare ack()']}/healthz",
+                )
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for process in self.processes.values():
+            process.terminate()
+            process.wait(timeout=30)
+        self.fake.stop()
+        if self.schema is not None and self.database is not None:
+            admin = make_engine(self.database)
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            admin.dispose()
+
+    def measure(self, name: str, rate: int, seconds: float, mix: str = "mix") -> dict:
+        """Load ``name`` at ``rate`` for ``seconds``: latencies, errors, CPU ms per request."""
+        return load(
+            self.ports[name],
+            rate,
+            seconds,
+            self.partnership_id,
+            self.fake.response_url(),
+            self.processes[name].pid,
+            mix,
+        )
+
+    def healthz(self, name: str = "partnerbot") -> tuple[int, str]:
+        url = f"http://127.0.0.1:{self.ports[name]}/healthz"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as answered:
+            return answered.code, answered.read().decode()
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections work in ``schema`` (for ``partnerbot run`` too)."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--rates", default="20,50,100")
     parser.add_argument("--partnerships", type=int, default=10_000)
+    parser.add_argument(
+        "--traffic",
+        choices=MIXES,
+        default="mix",
+        help="mix (half summary commands, half clicks), summary or click",
+    )
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
 
-    fake = FakeSlack().start()
-    fake.add_user("U_TM", "T_VENDOR", "Terry TM")
-    fake.add_user("U_DANA", "T_PARTNER", "Dana", "Europe/Berlin")
-    workdir = Path(tempfile.mkdtemp(prefix="partnerbot-bench-"))
-    database = f"sqlite:///{workdir / 'bench.db'}"
-    partnership_id = seed(database, args.partnerships)
-
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    base.update(
-        {
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_BOT_TOKEN": "xoxb-benchmark",
-            "SLACK_API_URL": fake.url,
-            "DATABASE_URL": database,
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    bot_port, bare_port = free_port(), free_port()
-    bot, startup = start(
-        [sys.executable, "-m", "bot", "run"],
-        base | {"PORT": str(bot_port)},
-        f"http://127.0.0.1:{bot_port}/healthz",
-    )
     rows = []
-    bare = None
-    try:
-        bare, _ = start(
-            [sys.executable, "-m", "benchmarks.bare_app"],
-            base | {"PORT": str(bare_port)},
-            f"http://127.0.0.1:{bare_port}/healthz",
-        )
+    with Stack(args.partnerships) as stack:
         time.sleep(1)
-        idle = memory_mib(bot.pid)
+        idle = memory_mib(stack.processes["partnerbot"].pid)
         for rate in rates:
-            for name, port in (("bare ack()", bare_port), ("partnerbot", bot_port)):
-                result = load(port, rate, args.seconds, partnership_id, fake.response_url())
-                figures = percentiles(result["latencies"])
+            for name in ("bare ack()", "partnerbot"):
+                result = stack.measure(name, rate, args.seconds, args.traffic)
+                figures = percentiles(result["latencies"]) | {"cpu": result["cpu_ms"]}
                 rows.append((rate, name, len(result["latencies"]), len(result["errors"]), figures))
-        after = memory_mib(bot.pid)
-    finally:
-        for process in (bot, bare):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=30)
-        fake.stop()
+        after = memory_mib(stack.processes["partnerbot"].pid)
+        startup = stack.startup
 
     print(
         f"\npartnerbot run with {args.partnerships:,} partnerships in SQLite; "
-        f"{args.seconds} s per rate; load from a separate process\n"
+        f"{args.seconds:g} s per rate; {TRAFFIC[args.traffic]}; load from a separate process\n"
     )
-    print("| rate (req/s) | server | answered | errors | p50 ms | p95 ms | p99 ms | max ms |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| rate (req/s) | server | answered | errors | p50 ms | p95 ms | p99 ms | max ms "
+        "| CPU ms per request |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for rate, name, answered, errors, f in rows:
         print(
             f"| {rate} | {name} | {answered} | {errors} | {f['p50']:.1f} | {f['p95']:.1f} | "
-            f"{f['p99']:.1f} | {f['max']:.1f} |"
+            f"{f['p99']:.1f} | {f['max']:.1f} | {f['cpu']:.2f} |"
         )
     ratio = {rate: None for rate in rates}
     for rate in rates:

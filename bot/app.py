@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.limits import PostLimits
 from bot.installations import DatabaseStateStore, EncryptedInstallationStore
+from bot.listening import answer_on_ack, match_on_body
 from bot.pacing import ChannelPacer, PacedWebClient
+from bot.responding import RespondOnKeptConnections, proxied
+from bot.saturation import Saturation
 from bot.settings import Settings
 from handlers import register_handlers
 from handlers.config import HandlerConfig
@@ -188,8 +191,11 @@ def create_app(
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
     token_verification: bool = True,
+    saturation: Saturation | None = None,
 ) -> App:
-    """Build the Bolt app. Nothing here runs at import time; tests build their own."""
+    """Build the Bolt app. Nothing here runs at import time; tests build their own.
+
+    ``saturation`` hears how long listeners wait for a thread (bot.saturation)."""
     settings.require_slack()
     store = installation_store(settings, session_factory)
     # With OAuth, each request is authorized with its workspace's token from the store.
@@ -252,4 +258,9 @@ def create_app(
     )
 
     register_handlers(app)
+    # Cheaper to find a request's listener, and answered the moment it acks (bot.listening).
+    match_on_body(app)
+    answer_on_ack(app, saturation)
+    if not proxied():  # answers through response_url on kept connections (bot.responding)
+        app.use(RespondOnKeptConnections())
     return app

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.saturation import Saturation
 from bot.server import HttpServer, WSGIApp, make_wsgi, run_socket_mode
 from bot.settings import HOW_TO_FIX, ConfigError, Settings
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 def check_deployment(settings: Settings) -> None:
     """Refuse set-ups that would misbehave: several processes on one SQLite file."""
     settings.require_slack()
-    if settings.web_concurrency > 1 and settings.uses_sqlite:
+    if settings.workers > 1 and settings.uses_sqlite:
         raise ConfigError(
             "WEB_CONCURRENCY is above 1 with a SQLite database: SQLite serves one process; "
             "set DATABASE_URL to PostgreSQL or WEB_CONCURRENCY=1"
@@ -84,19 +85,27 @@ def serve(settings: Settings) -> None:
         return
 
     worker: list[Runtime] = []
+    # Each worker gets its own copy at the fork: its server threads, listeners and /healthz
+    # all report to it.
+    saturation = Saturation(settings.saturated_after_seconds)
 
     def build_worker() -> WSGIApp:
         from bot.runtime import build_runtime  # in the worker, after the fork
 
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, saturation=saturation)
         runtime.start_scheduler()
         worker.append(runtime)
-        log.info("serving POST /slack/events and GET /healthz on port %s", settings.port)
+        log.info(
+            "serving POST /slack/events and GET /healthz on port %s (%d worker(s))",
+            settings.port,
+            settings.workers,
+        )
         secret = settings.slack_signing_secret
         return make_wsgi(
             runtime.app,
             runtime.engine,
             signing_secret=secret.get_secret_value() if secret is not None else None,
+            saturation=saturation,
         )
 
     def stop_worker(_server: Any, _worker: Any) -> None:
@@ -107,8 +116,9 @@ def serve(settings: Settings) -> None:
     HttpServer(
         build_worker,
         port=settings.port,
-        workers=settings.web_concurrency,
+        workers=settings.workers,
         log_level=settings.log_level,
         on_worker_exit=stop_worker,
         arrival_timeout=settings.request_arrival_timeout_seconds,
+        saturation=saturation,
     ).run()

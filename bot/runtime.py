@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app, installation_store, make_client
 from bot.installations import WorkspaceClients
 from bot.pacing import ChannelPacer
+from bot.saturation import Saturation
 from bot.scheduler import SqliteTickerLock, Ticker, create_scheduler
 from bot.settings import Settings
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
@@ -78,9 +79,9 @@ def make_ticker(settings: Settings, sessions: sessionmaker[Session]) -> Ticker:
     return Ticker(sessions, client, clients=WorkspaceClients(client, store, rotator))
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, saturation: Saturation | None = None) -> Runtime:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     # The token was checked once at start-up (verify_slack), not again in every worker.
-    app = create_app(settings, sessions, token_verification=False)
+    app = create_app(settings, sessions, token_verification=False, saturation=saturation)
     return Runtime(settings=settings, engine=engine, sessions=sessions, app=app)

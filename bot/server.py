@@ -9,6 +9,11 @@ front is still the recommended set-up, see README "Security"):
   1 MiB are answered 413 from the announced length, before any of the body is read.
 - ``make_wsgi`` checks the signature headers before Bolt parses anything, answers 401 for any
   bad, stale or malformed signature, and logs method, path, size and reason, never the body.
+- Past capacity it fails fast (``bot.saturation``): how long each request waited for a thread
+  is measured from the moment its bytes reached the machine (the kernel keeps the time, and
+  a process short of CPU leaves connections waiting there); ``/healthz`` answers 503 from the
+  event loop while the process is saturated, and a request that waited past Slack's 3 s is
+  answered 503 at once instead of being run for no one.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import re
 import selectors
 import signal
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -34,6 +40,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from bot.logs import quiet_bolt_request_logs
+from bot.saturation import SLACK_WAITS_S, Saturation
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -106,10 +113,17 @@ def signature_problem(
     return None
 
 
-def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None) -> WSGIApp:
+def make_wsgi(
+    app: App,
+    engine: Engine,
+    *,
+    signing_secret: str | None = None,
+    saturation: Saturation | None = None,
+) -> WSGIApp:
     """``POST /slack/events`` for Slack and ``GET /healthz`` for load balancers.
 
-    ``signing_secret`` defaults to the one the Bolt app verifies with.
+    ``signing_secret`` defaults to the one the Bolt app verifies with. ``/healthz`` answers
+    503 while ``saturation`` says the process is past its capacity.
     """
     # Imported here: gunicorn's master imports this module but never serves requests.
     from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -121,6 +135,13 @@ def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None) ->
 
     def health(start_response: Callable[..., Any]) -> list[bytes]:
         body: dict[str, object]
+        if saturation is not None and (busy := saturation.status())["saturated"]:
+            return _answer(
+                start_response,
+                "503 Service Unavailable",
+                saturated_json(busy),
+                "application/json",
+            )
         try:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
@@ -167,6 +188,11 @@ def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None) ->
     return wsgi
 
 
+def saturated_json(status: dict[str, object]) -> bytes:
+    """What ``/healthz`` says while the process is saturated."""
+    return json.dumps({"ok": False, **status}).encode()
+
+
 # -- the worker: requests arrive in the event loop, threads only run complete ones ------------
 
 COMPLETE, INCOMPLETE = "complete", "incomplete"
@@ -184,8 +210,9 @@ class Arrival:
     It returns COMPLETE, INCOMPLETE, or the HTTP status to refuse the request with.
     """
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, started: float | None = None) -> None:
         self.deadline = deadline
+        self.started = time.monotonic() if started is None else started  # accepted, or first byte
         self.data = bytearray()
         self.head_end = -1  # index just past the blank line ending the headers
         self.method_path = ""
@@ -267,6 +294,17 @@ class Arrival:
             self.chunk_pos = eol + 2 + size + 2
 
 
+def _raw_answer(status: str, body: bytes | None = None) -> bytes:
+    """A whole HTTP answer that closes the connection: ``body`` is JSON, or else the status
+    is the text."""
+    content_type = "application/json" if body is not None else "text/plain"
+    payload = body if body is not None else status[4:].encode()
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    ).encode() + payload
+
+
 class _NoMoreInput:
     """Stands in for the client socket in gunicorn's request parser: reads find the end."""
 
@@ -278,6 +316,23 @@ _NO_MORE_INPUT = _NoMoreInput()
 
 # The stubs leave out the worker's internals (_lock, _keep, _wrap_future) used below.
 _ThreadWorker: Any = ThreadWorker
+
+
+_TCP_INFO = getattr(socket, "TCP_INFO", None)
+_LAST_DATA_RECV = struct.Struct("=I")  # tcp_info's tcpi_last_data_recv, in ms, at byte 52
+
+
+def held_by_kernel(sock: socket.socket) -> float:
+    """How long ago the connection's latest bytes arrived (or it was set up, before any):
+    the time it waited for this process to accept or read it. When the process is short of
+    CPU, requests queue there, before the event loop sees them. 0 where Linux doesn't say."""
+    if _TCP_INFO is None:
+        return 0.0
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 104)
+        return float(_LAST_DATA_RECV.unpack_from(info, 52)[0]) / 1000
+    except (OSError, struct.error):  # not TCP (a unix socket), or an older kernel
+        return 0.0
 
 
 def _peer(conn: TConn) -> str:
@@ -295,6 +350,7 @@ class BufferingThreadWorker(_ThreadWorker):
     """
 
     arrival_timeout: float = DEFAULT_ARRIVAL_TIMEOUT_S
+    saturation: Saturation = Saturation()  # HttpServer gives each server its own
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,7 +369,8 @@ class BufferingThreadWorker(_ThreadWorker):
         conn = TConn(self.cfg, sock, client, server)
         self.nr_conns += 1
         # A connection that never sends its request is closed at the same deadline.
-        self._arriving[conn] = Arrival(time.monotonic() + self.arrival_timeout)
+        now = time.monotonic()
+        self._arriving[conn] = Arrival(now + self.arrival_timeout, now - held_by_kernel(sock))
         with self._lock:
             self.poller.register(
                 conn.sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn)
@@ -327,7 +384,10 @@ class BufferingThreadWorker(_ThreadWorker):
                     self._keep.remove(conn)
                 except ValueError:
                     return  # closed for idling meanwhile
-            arrival = self._arriving[conn] = Arrival(time.monotonic() + self.arrival_timeout)
+            now = time.monotonic()
+            arrival = self._arriving[conn] = Arrival(
+                now + self.arrival_timeout, now - held_by_kernel(conn.sock)
+            )
         try:
             chunk = conn.sock.recv(65536)
         except (BlockingIOError, InterruptedError):
@@ -354,10 +414,18 @@ class BufferingThreadWorker(_ThreadWorker):
         if verdict != COMPLETE:
             self._refuse(conn, verdict, verdict[4:].lower())
             return
+        if (
+            arrival.method_path.split("?")[0] == "GET /healthz"
+            and (busy := self.saturation.status())["saturated"]
+        ):
+            # Answered here, at once: behind the queue it would only say so too late.
+            self._refuse(conn, "503 Service Unavailable", None, saturated_json(busy))
+            return
         data = bytes(arrival.data)
         self._forget(conn)
         with self._lock:
             self.poller.unregister(client)
+        self.saturation.waiting(conn, arrival.started)
         conn.init()
         assert conn.parser is not None
         unreader: Any = conn.parser.unreader
@@ -371,7 +439,16 @@ class BufferingThreadWorker(_ThreadWorker):
         self._wrap_future(future, conn)
 
     def handle(self, conn: TConn) -> tuple[bool, TConn]:
+        waited = self.saturation.started(conn)
+        arrived = time.monotonic() - waited
+        if waited > SLACK_WAITS_S:
+            # Slack stopped waiting for this one: answer at once and get to the next.
+            self.saturation.dropped(f"a request from {_peer(conn)}", waited)
+            with contextlib.suppress(OSError):
+                conn.sock.sendall(_raw_answer("503 Service Unavailable", b"saturated"))
+            return False, conn
         keepalive, conn = super().handle(conn)
+        self.saturation.answered(time.monotonic() - arrived)
         if keepalive:
             assert conn.parser is not None and conn.parser.mesg is not None
             body = conn.parser.mesg.body
@@ -409,7 +486,9 @@ class BufferingThreadWorker(_ThreadWorker):
 
     # -- refusing from the event loop --------------------------------------------------------
 
-    def _refuse(self, conn: TConn, status: str, reason: str | None) -> None:
+    def _refuse(
+        self, conn: TConn, status: str, reason: str | None, body: bytes | None = None
+    ) -> None:
         arrival = self._arriving.get(conn)
         if reason is not None:
             log.warning(
@@ -420,11 +499,7 @@ class BufferingThreadWorker(_ThreadWorker):
                 reason,
             )
         self._forget(conn)
-        text = status[4:].encode()
-        answer = (
-            f"HTTP/1.1 {status}\r\nContent-Type: text/plain\r\n"
-            f"Content-Length: {len(text)}\r\nConnection: close\r\n\r\n"
-        ).encode() + text
+        answer = _raw_answer(status, body)
         try:
             conn.sock.send(answer)  # small: fits the socket buffer, never blocks the loop
             conn.sock.shutdown(socket.SHUT_WR)
@@ -479,10 +554,13 @@ class HttpServer(BaseApplication):
         log_level: str,
         on_worker_exit: Callable[..., None] | None = None,
         arrival_timeout: float = DEFAULT_ARRIVAL_TIMEOUT_S,
+        saturation: Saturation | None = None,
     ):
         self.build = build
         worker = type(
-            "BufferingThreadWorker", (BufferingThreadWorker,), {"arrival_timeout": arrival_timeout}
+            "BufferingThreadWorker",
+            (BufferingThreadWorker,),
+            {"arrival_timeout": arrival_timeout, "saturation": saturation or Saturation()},
         )
         self.options: dict[str, Any] = {
             "bind": f"0.0.0.0:{port}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -29,7 +30,8 @@ HOW_TO_FIX = {
     "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "LOG_FORMAT": "use text or json",
     "WEB_CONCURRENCY": (
-        "use a number of worker processes from 1 to 32 (more than 1 needs PostgreSQL)"
+        "use a number of worker processes from 1 to 32 (more than 1 needs PostgreSQL), or "
+        "leave it unset: one per CPU on PostgreSQL, one on SQLite"
     ),
     "LISTENER_THREADS": "use a number of listener threads from 1 to 256",
     "SCHEDULER_INTERVAL_SECONDS": "use a number of seconds from 1 to 3600 (default 15)",
@@ -43,11 +45,20 @@ HOW_TO_FIX = {
     ),
     "CHANNEL_POST_INTERVAL_SECONDS": "use a number of seconds from 0 to 10 (default 1)",
     "REQUEST_ARRIVAL_TIMEOUT_SECONDS": "use a number of seconds from 1 to 60 (default 10)",
+    "SATURATED_AFTER_SECONDS": "use a number of seconds from 0.1 to 30 (default 2.5)",
     "POSTS_PER_PERSON_PER_HOUR": "use a number of posts from 1 to 1000 (default 20)",
     "POSTS_PER_PARTNERSHIP_PER_HOUR": "use a number of posts from 1 to 5000 (default 60)",
     "REPEAT_SHARE_MINUTES": "use a number of minutes from 0 to 1440 (default 10)",
     "WINS_CHANNEL_ID": "use a channel id such as C0123ABCD (right-click the channel → Copy link)",
 }
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity), or all of the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class ConfigError(Exception):
@@ -72,7 +83,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.TEXT
-    web_concurrency: int = Field(default=1, ge=1, le=32)
+    # Worker processes; unset: one per CPU on PostgreSQL, one on SQLite (see ``workers``).
+    web_concurrency: int | None = Field(default=None, ge=1, le=32)
     listener_threads: int = Field(default=32, ge=1, le=256)
     scheduler_interval_seconds: float = Field(default=15, ge=1, le=3600)
     wins_channel_id: str | None = None
@@ -81,6 +93,8 @@ class Settings(BaseSettings):
     # HTTP: a request (headers and body) must have fully arrived this long after it started,
     # or it is answered 408; slow clients never hold a serving thread meanwhile.
     request_arrival_timeout_seconds: float = Field(default=10.0, ge=1, le=60)
+    # A request that waits this long for a thread makes the process saturated: /healthz 503.
+    saturated_after_seconds: float = Field(default=2.5, ge=0.1, le=30)
     # Posts partnerbot makes in partnership channels on people's behalf, per hour.
     posts_per_person_per_hour: int = Field(default=20, ge=1, le=1000)
     posts_per_partnership_per_hour: int = Field(default=60, ge=1, le=5000)
@@ -154,6 +168,14 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def workers(self) -> int:
+        """HTTP worker processes: WEB_CONCURRENCY, else one per CPU this process may use on
+        PostgreSQL (each is stateless), and one on SQLite (which serves one process)."""
+        if self.web_concurrency is not None:
+            return self.web_concurrency
+        return 1 if self.uses_sqlite else min(32, available_cpus())
 
     @property
     def socket_mode(self) -> bool:

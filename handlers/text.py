@@ -43,16 +43,22 @@ class Mrkdwn(str):
 
 def _units(text: str) -> int:
     """Length as Slack counts it (UTF-16 code units: an emoji outside the BMP is two)."""
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def escape(text: object, limit: int | None = None) -> Mrkdwn:
     """A person's text made safe for mrkdwn, cut (never inside an entity) to ``limit``."""
     if isinstance(text, Mrkdwn):
         return cut(text, limit) if limit else text
+    clean = strip_format_characters(str(text))
+    whole = clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if limit is None or _units(whole) <= limit - 1:
+        return Mrkdwn(whole)  # nothing to cut: the usual case
     out: list[str] = []
     size = 0
-    for char in strip_format_characters(str(text)):
+    for char in clean:
         piece = _ENTITIES.get(char, char)
         if limit is not None and size + _units(piece) > limit - 1:
             return Mrkdwn("".join(out) + "…")

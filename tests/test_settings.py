@@ -64,3 +64,23 @@ def test_environment_is_read(monkeypatch):
     assert s.slack_bot_token.get_secret_value() == "xoxb-from-env"
     assert s.port == 8080
     assert "xoxb-from-env" not in repr(s)
+
+
+def test_worker_processes_default_to_one_on_sqlite_and_one_per_cpu_on_postgresql():
+    from bot.settings import available_cpus
+
+    assert settings().workers == 1
+    postgres = settings(database_url="postgresql://u:p@db/partnerbot")
+    assert postgres.workers == min(32, available_cpus()) >= 1
+    assert settings(database_url="postgresql://u:p@db/x", web_concurrency="3").workers == 3
+    assert settings(web_concurrency="1").workers == 1
+
+
+def test_several_workers_on_sqlite_are_refused_with_how_to_fix():
+    from bot.launch import check_deployment
+
+    values = {"slack_bot_token": "xoxb-1", "slack_signing_secret": "s" * 16}
+    check_deployment(settings(**values))  # the default: one
+    with pytest.raises(ConfigError) as raised:
+        check_deployment(settings(web_concurrency="2", **values))
+    assert "PostgreSQL" in str(raised.value)

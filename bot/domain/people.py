@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
@@ -55,28 +55,37 @@ def remember(session: Session, profile: Profile) -> Person:
     return person
 
 
+# Read on most requests (whose side someone is on, their time zone): built once.
+_KNOWN = select(Person).where(Person.user_id.in_(bindparam("user_ids", expanding=True)))
+
+
 def known(session: Session, user_ids: list[str]) -> dict[str, Person]:
     """The people among ``user_ids`` we have a record of."""
     if not user_ids:
         return {}
-    rows = session.scalars(select(Person).where(Person.user_id.in_(user_ids)))
+    rows = session.scalars(_KNOWN, {"user_ids": list(dict.fromkeys(user_ids))})
     return {p.user_id: p for p in rows}
+
+
+def is_stale(person: Person | None) -> bool:
+    """Whether what we know of a person is missing or old enough to look up again."""
+    return (
+        person is None or person.team_id is None or person.updated_at < utcnow() - PROFILE_FRESH_FOR
+    )
 
 
 def stale(session: Session, user_ids: list[str]) -> list[str]:
     """Those of ``user_ids`` whose profile is unknown or old enough to look up again."""
     have = known(session, user_ids)
-    cutoff = utcnow() - PROFILE_FRESH_FOR
-    return [
-        u
-        for u in dict.fromkeys(user_ids)
-        if u not in have or have[u].team_id is None or have[u].updated_at < cutoff
-    ]
+    return [u for u in dict.fromkeys(user_ids) if is_stale(have.get(u))]
+
+
+def zone(person: Person | None, default: str = "UTC") -> str:
+    return person.tz if person is not None and person.tz else default
 
 
 def time_zone_of(session: Session, user_id: str, default: str = "UTC") -> str:
-    person = session.get(Person, user_id)
-    return person.tz if person is not None and person.tz else default
+    return zone(session.get(Person, user_id), default)
 
 
 def display_name(session: Session, user_id: str) -> str:

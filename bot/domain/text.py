@@ -23,6 +23,8 @@ def _is_symbol(char: str) -> bool:
 
 def strip_format_characters(text: str) -> str:
     """``text`` without Unicode format characters (a ZWJ between two emoji stays)."""
+    if text.isascii():
+        return text  # ASCII has no format characters
     out: list[str] = []
     for i, char in enumerate(text):
         if unicodedata.category(char) != "Cf" or (

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.domain.partners.names import Sides
 from bot.domain.partners.service import contacts, is_owner, named_approvers, owners
 from bot.domain.text import zone_name
-from handlers.blocks import FIELD_LIMIT, button, header, message, note, section
+from handlers.blocks import FIELD_LIMIT, as_json, button, header, message, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, cut, either, escape, join, md, user, users
@@ -211,7 +211,7 @@ def summary_blocks(
                 )
             ),
         ]
-    return [b.to_dict() for b in blocks]
+    return [as_json(b) for b in blocks]
 
 
 def register_deal_button(p: Partnership) -> ButtonElement:

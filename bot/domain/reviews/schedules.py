@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import outbox, text
@@ -48,10 +48,14 @@ def cadence_of(schedule: ReviewSchedule, partnership: Partnership) -> cad.Cadenc
     )
 
 
+# Read by every partnership summary: built once.
+_SCHEDULE_OF = select(ReviewSchedule).where(
+    ReviewSchedule.partnership_id == bindparam("partnership_id")
+)
+
+
 def schedule_of(session: Session, partnership_id: int) -> ReviewSchedule | None:
-    return session.scalar(
-        select(ReviewSchedule).where(ReviewSchedule.partnership_id == partnership_id)
-    )
+    return session.scalar(_SCHEDULE_OF, {"partnership_id": partnership_id})
 
 
 # -- materializing -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """``python -m benchmarks [name ...]``: run benchmarks and print their figures as tables.
 
-With no name, runs them all (about fifteen minutes): ``scheduler`` (one tick over 10,000 due
+With no name, runs them all (about twenty minutes): ``scheduler`` (one tick over 10,000 due
 reviews), ``dispatch`` (delivery rate to Slack within its per-channel limit), ``burst`` (ten
 wins at once while Slack rate-limits: all celebrated once, acks in time), ``pacing`` (the
 real gaps between posts to one channel), ``failures`` (how long ``/partner`` takes when Slack

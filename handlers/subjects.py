@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError
 from bot.domain.partners import service as partnerships
+from bot.domain.people import Actor
 from handlers import forms
 from storage.models import Partnership
 
@@ -66,6 +67,18 @@ def channel_partnership(session: Session, body: dict[str, Any], then: str = "") 
             "This channel isn't linked to a partner yet. Run `/partner` here to link it"
             + (f", then {then}." if then else ".")
         )
+    return partnership
+
+
+def picked_partnership(
+    session: Session, partnership_id: int | None, actor: Actor
+) -> Partnership | None:
+    """The partnership a modal's picker names, if any: the picked id is the payload's word,
+    so only that partnership's two sides may load it."""
+    if not partnership_id:
+        return None
+    partnership = partnerships.get_partnership(session, partnership_id)
+    partnerships.require_side(partnership, actor)
     return partnership
 
 

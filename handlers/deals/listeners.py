@@ -27,7 +27,13 @@ from handlers.deals import modals, senders
 from handlers.effects import declare
 from handlers.ids import VALUE, Action, Callback
 from handlers.ids import Block as B
-from handlers.subjects import button_id, button_partnership, form_id, optional_id
+from handlers.subjects import (
+    button_id,
+    button_partnership,
+    form_id,
+    optional_id,
+    picked_partnership,
+)
 from storage.models import DealChangeKind, DealStage, Partnership, Registration, Side
 
 NO_PARTNERSHIP = (
@@ -129,13 +135,7 @@ def partnership_picked(
     ack()
     actor = directory.actor_of(body)
     draft = read_form(body)
-    partnership = (
-        partnerships.get_partnership(session, draft.partnership_id)
-        if draft.partnership_id
-        else None
-    )
-    if partnership is not None:  # the picked id is the payload's word: only its two sides
-        partnerships.require_side(partnership, actor)
+    partnership = picked_partnership(session, draft.partnership_id, actor)
     view = body["view"]
     defaults = modals.DealModalDefaults(
         draft=draft,

@@ -35,6 +35,7 @@ from handlers.subjects import (
     form_id,
     id_in,
     optional_id,
+    picked_partnership,
 )
 from handlers.text import md
 from handlers.wins import messages, modals
@@ -163,13 +164,7 @@ def partnership_picked(
     ack()
     actor = directory.actor_of(body)
     draft = read_form(body)
-    partnership = (
-        partnerships.get_partnership(session, draft.partnership_id)
-        if draft.partnership_id
-        else None
-    )
-    if partnership is not None:  # the picked id is the payload's word: only its two sides
-        partnerships.require_side(partnership, actor)
+    partnership = picked_partnership(session, draft.partnership_id, actor)
     view = body["view"]
     defaults = modals.WinModalDefaults(
         draft=draft,

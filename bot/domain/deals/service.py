@@ -35,14 +35,12 @@ from bot.domain.partners.service import (
     require_side,
 )
 from bot.domain.people import Actor, display_name, known
-from bot.domain.text import clean_line
-from bot.domain.wins.records import line_key, product_line_named
+from bot.domain.wins import lines
 from storage.models import (
     DealChange,
     DealChangeKind,
     Partnership,
     PartnershipStatus,
-    ProductLine,
     Registration,
     RegistrationStatus,
     Side,
@@ -161,37 +159,6 @@ def rep_error(session: Session, partnership: Partnership, user_id: str | None) -
     return None
 
 
-def _product_line(
-    session: Session, partnership: Partnership, form: DealForm, actor: Actor
-) -> ProductLine | None:
-    """The chosen line, or the new one typed (one with the same name is reused)."""
-    name = clean_line(form.new_product_line)
-    if line_key(name):
-        existing = product_line_named(session, partnership.id, name)
-        if existing is not None:
-            return existing
-        line = ProductLine(
-            partnership_id=partnership.id,
-            name=name,
-            name_key=line_key(name),
-            created_by=actor.user_id,
-            created_at=utcnow(),
-        )
-        try:
-            with session.begin_nested():
-                session.add(line)
-                session.flush()
-        except IntegrityError:
-            return product_line_named(session, partnership.id, name)
-        return line
-    if form.product_line_id is None:
-        return None
-    chosen = session.get(ProductLine, form.product_line_id)
-    if chosen is None or chosen.partnership_id != partnership.id:
-        raise NotFound("That product line is gone; pick another.", field=DealField.PRODUCT_LINE)
-    return chosen
-
-
 def next_number(session: Session, partnership: Partnership) -> int:
     if session.get_bind().dialect.name == "postgresql":
         # Two registrations at once in one partnership take numbers in turn.
@@ -260,7 +227,18 @@ def _stored(
         updated_at=now,
     )
     registration.product_line_id = (
-        line.id if (line := _product_line(session, partnership, form, actor)) else None
+        line.id
+        if (
+            line := lines.product_line(
+                session,
+                partnership,
+                form.product_line_id,
+                form.new_product_line,
+                actor,
+                DealField.PRODUCT_LINE,
+            )
+        )
+        else None
     )
     session.add(registration)
     session.flush()

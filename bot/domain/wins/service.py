@@ -20,19 +20,17 @@ from bot.domain.errors import Conflict, NotAllowed, NotFound, collect
 from bot.domain.fields import WinField
 from bot.domain.partners.service import get_partnership, require_side
 from bot.domain.people import Actor
-from bot.domain.text import clean_line
+from bot.domain.wins import lines
 from bot.domain.wins.form import (
     WinForm,
     count_errors,
     credit_errors,
     validate,
 )
-from bot.domain.wins.records import line_key, product_line_named
 from storage.models import (
     DealChange,
     Partnership,
     PartnershipStatus,
-    ProductLine,
     Registration,
     Side,
     Win,
@@ -66,39 +64,6 @@ def close_menu_later(session: Session, win: Win) -> None:
         partnership_id=win.partnership_id,
         subject_id=win.id,
     )
-
-
-def _product_line(
-    session: Session, partnership: Partnership, form: WinForm, actor: Actor
-) -> ProductLine | None:
-    """The chosen line, or the new one typed (matched to an existing one regardless of case,
-    spacing, invisible characters and look-alike forms: see ``line_key``)."""
-    name = clean_line(form.new_product_line)
-    key = line_key(name)
-    if key:
-        existing = product_line_named(session, partnership.id, name)
-        if existing is not None:
-            return existing
-        line = ProductLine(
-            partnership_id=partnership.id,
-            name=name,
-            name_key=key,
-            created_by=actor.user_id,
-            created_at=utcnow(),
-        )
-        try:
-            with session.begin_nested():  # someone may add the same line at the same moment
-                session.add(line)
-                session.flush()
-        except IntegrityError:
-            return product_line_named(session, partnership.id, name)
-        return line
-    if form.product_line_id is None:
-        return None
-    chosen = session.get(ProductLine, form.product_line_id)
-    if chosen is None or chosen.partnership_id != partnership.id:
-        raise NotFound("That product line is gone; pick another.", field=WinField.PRODUCT_LINE)
-    return chosen
 
 
 def _credits(form: WinForm, current: list[WinCredit] | None = None) -> list[WinCredit]:
@@ -164,7 +129,9 @@ def log_win(
         created_at=utcnow(),
         credits=_credits(form),
     )
-    win.product_line = _product_line(session, partnership, form, actor)
+    win.product_line = lines.product_line(
+        session, partnership, form.product_line_id, form.new_product_line, actor
+    )
     try:
         with session.begin_nested():  # the same view submitted twice at once
             session.add(win)
@@ -251,7 +218,9 @@ def edit_win(
         return win, False
     win.kind, win.headline, win.story = valid.kind, valid.headline, valid.story
     win.amount, win.currency, win.closed_on = valid.amount, valid.currency, valid.closed_on
-    win.product_line = _product_line(session, partnership, form, actor)
+    win.product_line = lines.product_line(
+        session, partnership, form.product_line_id, form.new_product_line, actor
+    )
     win.credits = _credits(form, win.credits)
     win.edited_at = utcnow()
     session.flush()

@@ -191,15 +191,21 @@ def field_errors(body: dict[str, Any], error: DomainError) -> dict[str, str] | N
     return None
 
 
-# Per database (its session factory): the workspaces whose name is stored.
+# Per database (its session factory): the workspaces whose name is stored, and when each
+# workspace whose name Slack didn't give was last asked (monotonic seconds).
 _NAMED: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
+_ASKED: WeakKeyDictionary[Any, dict[str, float]] = WeakKeyDictionary()
+# A request waits for auth.test only on its own first ask or after this long: a Slack that
+# won't answer it doesn't cost every request its round trip before the ack.
+ASK_AGAIN_SECONDS = 600.0
 
 
 def learn_workspace_name(session: Session, client: WebClient, context: BoltContext) -> None:
     """Record the installing workspace's name (auth.test's ``team``) while we don't know it:
     it names the vendor side to both companies. An OAuth install records it when it is
     saved; with a single bot token the first request learns it, once. Slack or the database
-    failing here changes nothing: the listener goes on, and the next request asks again."""
+    failing here changes nothing: the listener goes on, and a request ten minutes later asks
+    again."""
     result = context.authorize_result
     team_id = result.team_id if result is not None else None
     factory = context.get("session_factory")
@@ -208,10 +214,14 @@ def learn_workspace_name(session: Session, client: WebClient, context: BoltConte
     named = _NAMED.setdefault(factory, set())
     if team_id in named:
         return
+    asked = _ASKED.setdefault(factory, {})
+    if time.monotonic() - asked.get(team_id, -ASK_AGAIN_SECONDS) < ASK_AGAIN_SECONDS:
+        return
     try:
         if vendor_name(session, team_id) is not None:
             named.add(team_id)  # stored: no request of this process asks again
             return
+        asked[team_id] = time.monotonic()
         answer = client.auth_test()
         if answer.get("team_id") == team_id:
             name_workspace(session, team_id, answer.get("team"))

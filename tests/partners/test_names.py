@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.partners.names import UNKNOWN_VENDOR, Sides, sides
+from sandbox.faults import Fault
 from storage.models import Side, Workspace
 from tests.bench.harness import VENDOR
 from tests.bench.scenarios import link_partnership
@@ -30,3 +31,18 @@ def test_the_name_is_asked_of_slack_once_and_an_unknown_one_is_said_plainly(benc
     unknown = Sides(vendor=UNKNOWN_VENDOR, partner="Acme", vendor_known=False)
     assert unknown.tag(Side.VENDOR) == "vendor side"
     assert unknown.tag(Side.PARTNER) == "Acme, partner side"
+
+
+def test_a_slack_that_wont_name_the_workspace_is_asked_once_not_on_every_request(bench, fake_slack):
+    # Bolt's own auth.test (authorizing the token) is answered; partnerbot's ask is refused.
+    fake_slack.fail("auth.test", Fault(), *[Fault(status=500)] * 5)
+    # Slack fails the ask: the setup still opens for the person who asked
+    assert bench.command("/partner").status == 200
+    assert len(fake_slack.calls_to("views.open")) == 1
+    asked = len(fake_slack.calls_to("auth.test"))
+    bench.command("/partner")
+    bench.command("/partner")
+    assert len(fake_slack.calls_to("auth.test")) == asked  # not again before every ack
+    with bench.session() as session:
+        workspace = session.get(Workspace, VENDOR)
+        assert workspace is None or workspace.name is None  # said as "Vendor" until learned

@@ -188,7 +188,7 @@ def summary_line(
 ) -> str:
     """The /partner summary's line about reviews, in the reader's time zone, worded for the
     reader's side (the partner's names the owners instead of commands it can't run)."""
-    schedule = review_schedules.schedule_of(session, partnership.id)
+    schedule = review_schedules.schedule_with(session, partnership)
     cadence = review_schedules.cadence_of(schedule, partnership) if schedule else None
     return messages.schedule_line(
         schedule,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy import Enum as SAEnum
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
 from storage.types import UtcDateTime
+
+if TYPE_CHECKING:
+    from storage.models.reviews import ReviewSchedule
 
 
 def str_enum(enum: type[StrEnum]) -> SAEnum:
@@ -108,6 +112,11 @@ class Partnership(Base):
         order_by="Member.id",
         lazy="selectin",
     )
+    # Read with the partnership by the hot reads (bot.domain.partners.service), for the name
+    # of the vendor side and the summary's review line. View-only: changed through their own
+    # records, so a read earlier in a request doesn't see a later change.
+    vendor_workspace: Mapped[Workspace | None] = relationship(viewonly=True)
+    review_schedule: Mapped[ReviewSchedule | None] = relationship(viewonly=True)
 
 
 class Member(Base):

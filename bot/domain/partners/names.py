@@ -59,8 +59,12 @@ def vendor_name(session: Session, team_id: str) -> str | None:
 
 
 def sides(session: Session, partnership: Partnership) -> Sides:
-    """Both company names of a partnership."""
-    vendor = vendor_name(session, partnership.vendor_team_id)
+    """Both company names of a partnership (the vendor's as read with it, or looked up)."""
+    if "vendor_workspace" in partnership.__dict__:  # loaded with it: the hot reads join it in
+        workspace = partnership.vendor_workspace
+        vendor = workspace.name if workspace is not None and workspace.name else None
+    else:
+        vendor = vendor_name(session, partnership.vendor_team_id)
     return Sides(
         vendor=vendor or UNKNOWN_VENDOR,
         partner=partnership.partner_name,

@@ -86,21 +86,27 @@ def valid_time_zone(name: str) -> bool:
 
 # Nearly every request starts with one of these two reads, so they are built once (building a
 # statement and its cache key cost more than running it) and load the members in the same
-# query: who is who decides what a person may do. "Not ended" is written out as the live-channel
+# query (who is who decides what a person may do), the vendor workspace (its name) and the
+# review schedule (the summary's line) as well. "Not ended" is written out as the live-channel
 # index's own condition: with the status as a parameter SQLite prepared the statement anew on
 # every run to see whether that partial index applied (four times the cost of the query).
+_WITH_PARTNERSHIP = (
+    joinedload(Partnership.members),
+    joinedload(Partnership.vendor_workspace),
+    joinedload(Partnership.review_schedule),
+)
 _LIVE_IN_CHANNEL = (
     select(Partnership)
     .where(
         Partnership.channel_id == bindparam("channel_id"),
         Partnership.status != literal_column(f"'{PartnershipStatus.ENDED.value}'"),
     )
-    .options(joinedload(Partnership.members))
+    .options(*_WITH_PARTNERSHIP)
 )
 _BY_ID = (
     select(Partnership)
     .where(Partnership.id == bindparam("partnership_id"))
-    .options(joinedload(Partnership.members))
+    .options(*_WITH_PARTNERSHIP)
 )
 
 

@@ -58,6 +58,13 @@ def schedule_of(session: Session, partnership_id: int) -> ReviewSchedule | None:
     return session.scalar(_SCHEDULE_OF, {"partnership_id": partnership_id})
 
 
+def schedule_with(session: Session, partnership: Partnership) -> ReviewSchedule | None:
+    """The partnership's schedule: as read with it (the hot reads join it in), else read."""
+    if "review_schedule" in partnership.__dict__:
+        return partnership.review_schedule
+    return schedule_of(session, partnership.id)
+
+
 # -- materializing -----------------------------------------------------------------------------
 
 

@@ -121,8 +121,8 @@ def refresh(client: WebClient, session: Session, user_ids: list[str]) -> None:
 
 def time_zone(client: WebClient, session: Session, user_id: str) -> str:
     """A person's IANA time zone (UTC when Slack doesn't tell)."""
-    person = people.known(session, [user_id]).get(user_id)
-    if not people.is_stale(person):
-        return people.zone(person)  # one read, no lookup: how most requests go
+    zone = people.known_zone(session, user_id)
+    if zone is not None:
+        return zone  # one read, no lookup: how most requests go
     refresh(client, session, [user_id])
     return people.time_zone_of(session, user_id)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from slack_sdk.models.basic_objects import EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST, JsonObject
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     BlockElement,
     ButtonElement,
     ContextBlock,
+    DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -77,10 +80,16 @@ def as_json(obj: JsonObject) -> dict[str, Any]:
         return {k: _compatible(v) for k, v in obj.to_dict().items()}
     for name in names:
         getattr(obj, name)()
+    if isinstance(obj, _Light):
+        return _present(getattr(obj, "type", None), obj.json_fields())
     kind = getattr(obj, "type", None)
+    return _present(kind, ((key, getattr(obj, key, None)) for key in sorted(obj.attributes)))
+
+
+def _present(kind: str | None, fields: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """The fields that have a value, as JSON: slack_sdk leaves out None and empty ones."""
     out: dict[str, Any] = {}
-    for key in sorted(obj.attributes):
-        value = getattr(obj, key, None)
+    for key, value in fields:
         if value is None:
             continue
         if (kind, key) not in _EMPTY_ALLOWED and hasattr(value, "__len__") and not len(value):
@@ -90,6 +99,8 @@ def as_json(obj: JsonObject) -> dict[str, Any]:
 
 
 def _compatible(value: Any) -> Any:
+    if isinstance(value, str | bool | int):
+        return value
     if isinstance(value, list | tuple):
         return [_compatible(v) for v in value]
     if isinstance(value, JsonObject):
@@ -107,28 +118,100 @@ class Fast(JsonObject):
         return as_json(self)
 
 
-class _Button(Fast, ButtonElement):
-    pass
+class _Light(Fast):
+    """A slack_sdk class built from what the builders below give it, without slack_sdk's
+    constructor (which parses and re-checks every argument: most of the cost of a card). Its
+    JSON and its checks are still slack_sdk's: ``as_json`` runs the class's validators and
+    sends every attribute slack_sdk knows for it that has a value, set here or later. Those
+    not given are None, on the class."""
+
+    def json_fields(self) -> Iterable[tuple[str, Any]]:
+        return ((key, getattr(self, key, None)) for key in _attribute_names(self))
 
 
-class _Mrkdwn(Fast, MarkdownTextObject):
-    pass
+_ATTRIBUTE_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-class _Plain(Fast, PlainTextObject):
-    pass
+def _attribute_names(obj: JsonObject) -> tuple[str, ...]:
+    """The JSON fields slack_sdk knows for ``obj``'s class, in its order (asked once)."""
+    names = _ATTRIBUTE_NAMES.get(type(obj))
+    if names is None:
+        names = _ATTRIBUTE_NAMES[type(obj)] = tuple(sorted(obj.attributes))
+    return names
 
 
-class _Section(Fast, SectionBlock):
-    pass
+class _Plain(_Light, PlainTextObject):
+    emoji = None
+
+    def __init__(self, *, text: str) -> None:
+        self.text = text
 
 
-class _Context(Fast, ContextBlock):
-    pass
+class _Mrkdwn(_Light, MarkdownTextObject):
+    emoji = verbatim = None
+
+    def __init__(self, *, text: str) -> None:
+        self.text = text
 
 
-class _Header(Fast, HeaderBlock):
-    pass
+class _Button(_Light, ButtonElement):
+    confirm = accessibility_label = agent_prompt = agent_prompt_display = None
+    alt_text = visible_to_user_ids = None
+
+    def __init__(
+        self,
+        *,
+        text: _Plain,
+        action_id: str,
+        value: str | None = None,
+        style: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.text = text
+        self.action_id = action_id
+        self.value = value
+        self.style = style
+        self.url = url
+
+
+class _Section(_Light, SectionBlock):
+    expand = None
+
+    def __init__(
+        self,
+        *,
+        text: MarkdownTextObject | None = None,
+        fields: list[MarkdownTextObject] | None = None,
+        accessory: BlockElement | None = None,
+        block_id: str | None = None,
+    ) -> None:
+        self.text = text
+        self.fields = fields or []
+        self.accessory = accessory
+        self.block_id = block_id
+
+
+class _Context(_Light, ContextBlock):
+    def __init__(self, *, elements: list[MarkdownTextObject], block_id: str | None) -> None:
+        self.elements = elements  # type: ignore[assignment]
+        self.block_id = block_id
+
+
+class _Header(_Light, HeaderBlock):
+    def __init__(self, *, text: _Plain, block_id: str | None = None) -> None:
+        self.text = text
+        self.block_id = block_id
+
+
+class _Actions(_Light, ActionsBlock):
+    def __init__(self, *, elements: list[Any], block_id: str | None = None) -> None:
+        self.elements = elements
+        self.block_id = block_id
+
+
+class _Divider(_Light, DividerBlock):
+    def __init__(self, *, block_id: str | None = None) -> None:
+        self.block_id = block_id
 
 
 class _Input(Fast, InputBlock):
@@ -141,12 +224,24 @@ def button(text: str, action_id: str, value: str = "", style: str | None = None)
     )
 
 
+def actions(
+    elements: Sequence[BlockElement | None], *, block_id: str | None = None
+) -> ActionsBlock:
+    """A row of buttons (or other elements): at most 25."""
+    given = [e for e in elements if e is not None]
+    return _Actions(elements=BlockElement.parse_all(given), block_id=block_id)
+
+
+def divider() -> DividerBlock:
+    return _Divider()
+
+
 def link_button(text: str, url: str | None) -> ButtonElement | None:
     """A button that opens a link (a message's permalink): None for a URL we can't vouch for.
     Slack still sends the click, which ``Action.OPEN_LINK``'s listener only acks."""
     if not url or not _LINK.match(url):
         return None
-    return ButtonElement(text=plain(text, 75), action_id=Action.OPEN_LINK, url=url[:3000])
+    return _Button(text=_Plain(text=plain(text, 75)), action_id=Action.OPEN_LINK, url=url[:3000])
 
 
 # The only builders of mrkdwn in Block Kit: each takes Mrkdwn (see handlers.text) and refuses

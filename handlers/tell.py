@@ -12,13 +12,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import ActionsBlock, Block
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.domain.partners.names import sides
 from bot.domain.partners.service import owners
-from handlers.blocks import button, message, section
+from handlers.blocks import actions, button, message, section
 from handlers.text import Mrkdwn, either, md, plain, require
 from storage.models import Partnership
 
@@ -92,7 +92,7 @@ def show_in_modal(
         return False
     blocks: list[Block] = [section(text)]
     if retry is not None:
-        blocks.append(ActionsBlock(elements=[retry]))
+        blocks.append(actions(elements=[retry]))
     view = View(type="modal", title=plain(title, 24), close="Close", blocks=blocks)
     try:
         client.views_update(view_id=view_id, view=view.to_dict())
@@ -110,4 +110,4 @@ def with_button(text: Mrkdwn, action: Any) -> list[Block] | None:
     """A note's blocks: its text and one button (None without a button)."""
     if action is None:
         return None
-    return [section(text), ActionsBlock(elements=[action])]
+    return [section(text), actions(elements=[action])]

@@ -14,10 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     DatePickerElement,
-    DividerBlock,
     Option,
     PlainTextInputElement,
     StaticSelectElement,
@@ -31,7 +29,7 @@ from bot.domain.partners.names import Sides
 from bot.domain.reviews.agenda import DealItem
 from bot.domain.text import day, zone_name
 from bot.domain.wins.money import format_money
-from handlers.blocks import button, field_input, note, section
+from handlers.blocks import actions, button, divider, field_input, note, section
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, escape, fit, join, md, plain, user
@@ -101,7 +99,7 @@ def card_actions(registration: Registration) -> list[Block]:
         buttons.append(button("Mark won", Action.DEAL_WON, value, style="primary"))
         buttons.append(button("Mark lost", Action.DEAL_LOST, value))
     buttons.append(button("History", Action.DEAL_HISTORY, value))
-    return [ActionsBlock(block_id=B.DEAL_FUNNEL_ACTIONS, elements=buttons)]
+    return [actions(block_id=B.DEAL_FUNNEL_ACTIONS, elements=buttons)]
 
 
 # --- the modals ----------------------------------------------------------------------------
@@ -253,7 +251,7 @@ def funnel_modal(
                 channel(partnership.channel_id),
             )
         ),
-        DividerBlock(),
+        divider(),
     ]
     if not page.registrations:
         blocks.append(
@@ -270,7 +268,7 @@ def funnel_modal(
             nav.append(button("Next", Action.DEAL_FUNNEL_PAGE, f"{partnership.id}:{page.page + 1}"))
         last = min(page.total, page.first + len(page.registrations) - 1)
         blocks.append(note(md("{} to {} of {}", page.first, last, page.total)))
-        blocks.append(ActionsBlock(block_id=B.DEAL_FUNNEL_PAGES, elements=nav))
+        blocks.append(actions(block_id=B.DEAL_FUNNEL_PAGES, elements=nav))
     return View(
         type="modal",
         title=plain("Deal funnel", 24),

@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block, DividerBlock
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.deals.funnel import History
 from bot.domain.deals.reminders import BY_PARTNERBOT
 from bot.domain.partners.names import Sides
 from bot.domain.text import day, zone_name
-from handlers.blocks import MAX_MODAL_BLOCKS, note, section
+from handlers.blocks import MAX_MODAL_BLOCKS, divider, note, section
 from handlers.deals.funnel import STATUS_WORDS, day_text, deal_title, money_text, stage_name
 from handlers.text import Mrkdwn, cut, escape, join, md, of_company, plain, user
 from handlers.text import date as date_token
@@ -218,7 +218,7 @@ def history_modal(
                 zone_name(tz),
             )
         ),
-        DividerBlock(),
+        divider(),
     ]
     sections: list[Mrkdwn] = []
     current: list[Mrkdwn] = []

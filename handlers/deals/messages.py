@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.domain.deals.conflicts import Found
 from bot.domain.deals.form import STAGE_NAMES
@@ -26,7 +26,7 @@ from bot.domain.deals.terms import Terms
 from bot.domain.partners.names import Sides
 from bot.domain.text import count, day
 from bot.domain.wins.money import format_money
-from handlers.blocks import button, link_button, message, note, section
+from handlers.blocks import actions, button, link_button, message, note, section
 from handlers.deals.funnel import STATUS_WORDS
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -285,7 +285,7 @@ def registration_card(card: Card, extra: list[Block] | None = None) -> dict[str,
         blocks.append(note(following))
     buttons = decision_buttons(r)
     if buttons:
-        blocks.append(ActionsBlock(block_id=B.DEAL_CARD_ACTIONS, elements=buttons))
+        blocks.append(actions(block_id=B.DEAL_CARD_ACTIONS, elements=buttons))
     blocks += extra or []
     text = md(
         "Deal registration {} · {}: {} ({})",
@@ -363,7 +363,7 @@ def decision_note(card: Card, change: DealChange) -> dict[str, Any]:
         )
         blocks = [
             section(text),
-            ActionsBlock(
+            actions(
                 block_id=B.DEAL_THREAD_ACTIONS,
                 elements=[button("Answer", Action.DEAL_ANSWER, str(r.id), style="primary")],
             ),
@@ -410,7 +410,7 @@ def conflicts_note(card: Card, permalink: str | None) -> dict[str, Any]:
     blocks: list[Block] = [section(text), section(_conflict_lines(card))]
     opener = link_button("Open the card", permalink)
     if opener is not None:
-        blocks.append(ActionsBlock(elements=[opener]))
+        blocks.append(actions(elements=[opener]))
     return message(text, blocks)
 
 

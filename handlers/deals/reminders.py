@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ConfirmO
 from bot.domain.deals.terms import Terms
 from bot.domain.partners.names import Sides
 from bot.domain.text import count, day, moment
-from handlers.blocks import button, link_button, mrkdwn, note, section
+from handlers.blocks import actions, button, link_button, mrkdwn, note, section
 from handlers.deals.funnel import deal_title
 from handlers.deals.messages import NAME_LIMIT, person
 from handlers.ids import Action
@@ -57,7 +57,7 @@ def decision_buttons(registration: Registration, link: str | None) -> ActionsBlo
     opener = link_button("Open the card", link)
     if opener is not None:
         elements.append(opener)
-    return ActionsBlock(block_id=B.DEAL_REMINDER_ACTIONS, elements=elements)
+    return actions(block_id=B.DEAL_REMINDER_ACTIONS, elements=elements)
 
 
 def decision_nudge(
@@ -233,7 +233,7 @@ def protection_reminder(
                 partner,
             )
         ),
-        ActionsBlock(block_id=B.DEAL_REMINDER_ACTIONS, elements=buttons),
+        actions(block_id=B.DEAL_REMINDER_ACTIONS, elements=buttons),
     ]
     return {"text": cut(text, 3000), "blocks": [b.to_dict() for b in blocks]}
 

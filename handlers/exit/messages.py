@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
 )
 
 from bot.domain.partners.service import owners
-from handlers.blocks import button, message, section
+from handlers.blocks import actions, button, message, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action
 from handlers.text import Mrkdwn, channel, escape, md, user, users
@@ -68,7 +67,7 @@ def resume_offer(partnership: Partnership) -> dict[str, Any]:
     )
     blocks: list[Block] = [
         section(text),
-        ActionsBlock(
+        actions(
             elements=[
                 button(
                     "Resume the partnership",

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.clock import utcnow
 from bot.domain.home.dashboard import Dashboard, PartnershipLine
 from bot.domain.text import day, zone_name
-from handlers.blocks import button, header, local_time, note, section
+from handlers.blocks import actions, button, divider, header, local_time, note, section
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.kpis.messages import money
@@ -48,7 +48,7 @@ def _partnership(line: PartnershipLine, board: Dashboard) -> list[Block]:
     buttons.append(button("Propose a rule", Action.ROE_PROPOSE, str(p.id)))
     if line.side is Side.VENDOR:
         buttons.append(button("KPIs", Action.SHOW_KPIS, str(p.id)))
-    return [section(text), ActionsBlock(elements=buttons)]
+    return [section(text), actions(elements=buttons)]
 
 
 def _deals(board: Dashboard) -> list[Block]:
@@ -77,7 +77,7 @@ def _deals(board: Dashboard) -> list[Block]:
     if not lines:
         return []
     return [
-        DividerBlock(),
+        divider(),
         header("Deal registrations"),
         section(join("\n", lines)),
         note(md("Each registration's card in its partnership's channel has its buttons.")),
@@ -116,7 +116,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
     else:
         blocks.append(section(_no_partnership(board)))
     if "rules" in board.sections and board.approvals:
-        blocks += [DividerBlock(), header("Rules waiting for your approval")]
+        blocks += [divider(), header("Rules waiting for your approval")]
         lines = [
             md(
                 "• *{}* ({}, version {}) proposed by {}: approve it in the thread in {}",
@@ -137,9 +137,9 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         owed_to_you_blocks(board.owed_to_you, board.as_of or utcnow()) if board.owed_to_you else []
     )
     if owed:  # what the partner's people are waited on for: before their own promises
-        blocks += [DividerBlock(), *owed]
+        blocks += [divider(), *owed]
     if "promises" in board.sections and (board.promises or makes_promises(board)):
-        blocks += [DividerBlock(), header("Your open promises")]
+        blocks += [divider(), header("Your open promises")]
         if not board.promises:
             blocks.append(note(md("No open promises. :white_check_mark:")))
         for promise in board.promises:
@@ -174,7 +174,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         if board.overdue_promises:
             blocks.append(note(md("{} of them overdue in all.", board.overdue_promises)))
     if "wins" in board.sections and board.recent_wins:
-        blocks += [DividerBlock(), header("Recent wins")]
+        blocks += [divider(), header("Recent wins")]
         lines = [
             md(
                 "• :trophy: *{}* · {} · {}{}",
@@ -187,7 +187,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         ]
         blocks.append(section(join("\n", lines)))
     blocks += [
-        DividerBlock(),
-        ActionsBlock(block_id=B.HOME_ACTIONS, elements=[button("Refresh", Action.HOME_REFRESH)]),
+        divider(),
+        actions(block_id=B.HOME_ACTIONS, elements=[button("Refresh", Action.HOME_REFRESH)]),
     ]
     return View(type="home", blocks=blocks).to_dict()

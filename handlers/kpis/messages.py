@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.deals.kpis import DealFigures
@@ -18,7 +18,7 @@ from bot.domain.kpis.focus import PERCENT, FocusList, to_decimal
 from bot.domain.kpis.service import KpiReport, QuarterFigures
 from bot.domain.partners.names import Sides
 from bot.domain.text import count
-from handlers.blocks import button, header, message, note, section
+from handlers.blocks import actions, button, divider, header, message, note, section
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, escape, join, md, user
@@ -218,7 +218,7 @@ def report_blocks(
         ]
         blocks.append(section(md("*Revenue by product line*\n{}", join("\n", lines))))
     if "wins" in report.sections:
-        blocks.append(DividerBlock())
+        blocks.append(divider())
         if not report.focus:
             blocks.append(note(md("No revenue credited to partner reps yet: no focus list.")))
         for focus in report.focus[:MAX_CURRENCIES]:
@@ -230,7 +230,7 @@ def report_blocks(
     if chart_note:
         blocks.append(note(escape(chart_note)))
     blocks.append(
-        ActionsBlock(
+        actions(
             block_id=B.KPI_ACTIONS,
             elements=[button("Share in channel", Action.SHARE_KPIS, str(p.id))],
         )
@@ -300,7 +300,7 @@ def share_preview(
                 names.partner,
             )
         ).to_dict(),
-        DividerBlock().to_dict(),
+        divider().to_dict(),
         *shown["blocks"],
     ]
     return View(

@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     ButtonElement,
-    DividerBlock,
 )
 
 from bot.domain.partners.names import Sides
 from bot.domain.partners.service import contacts, is_owner, named_approvers, owners
 from bot.domain.text import zone_name
-from handlers.blocks import FIELD_LIMIT, as_json, button, header, message, note, section
+from handlers.blocks import (
+    FIELD_LIMIT,
+    actions,
+    as_json,
+    button,
+    divider,
+    header,
+    message,
+    note,
+    section,
+)
 from handlers.ids import Action
 from handlers.ids import Block as B
 from handlers.text import Mrkdwn, channel, cut, either, escape, join, md, user, users
@@ -185,9 +193,9 @@ def summary_blocks(
                 )
             ),
             *[section(line) for line in lines],
-            DividerBlock(),
+            divider(),
             section(md("*What you can do here*\n{}", join("\n", can))),
-            ActionsBlock(block_id=B.SUMMARY_ACTIONS, elements=partner_actions(p)),
+            actions(block_id=B.SUMMARY_ACTIONS, elements=partner_actions(p)),
         ]
     else:
         blocks += [
@@ -200,8 +208,8 @@ def summary_blocks(
                 )
             ),
             *[section(line) for line in lines],
-            DividerBlock(),
-            ActionsBlock(block_id=B.SUMMARY_ACTIONS, elements=vendor_actions(p, reader)),
+            divider(),
+            actions(block_id=B.SUMMARY_ACTIONS, elements=vendor_actions(p, reader)),
             note(
                 md(
                     "`/partner cadence` sets the review rhythm, `/promise` makes a make-good "
@@ -250,7 +258,7 @@ def linked_message(p: Partnership, names: Sides, linked_by: str) -> dict[str, An
                 names.partner,
             )
         ),
-        ActionsBlock(elements=[button("Partnership summary", Action.SHOW_SUMMARY, str(p.id))]),
+        actions(elements=[button("Partnership summary", Action.SHOW_SUMMARY, str(p.id))]),
     ]
     return message(text, blocks)
 

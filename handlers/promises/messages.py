@@ -24,7 +24,7 @@ from bot.domain.promises.keeping import answered_by_partner
 from bot.domain.promises.records import OwedToYou, PromiseList
 from bot.domain.promises.service import calendar_of
 from bot.domain.text import day
-from handlers.blocks import MAX_MESSAGE_BLOCKS, button, header, message, mrkdwn, section
+from handlers.blocks import MAX_MESSAGE_BLOCKS, actions, button, header, message, mrkdwn, section
 from handlers.blocks import note as context_note
 from handlers.delivery import cause
 from handlers.ids import Action
@@ -144,7 +144,7 @@ def _what(promise: Promise) -> Block:
 def maker_actions(promise: Promise) -> ActionsBlock:
     """What the maker can do: made good, snooze, ask for a new date."""
     pid = str(promise.id)
-    return ActionsBlock(
+    return actions(
         block_id=B.PROMISE_ACTIONS,
         elements=[
             button("I made good", Action.PROMISE_MADE_GOOD, pid, style="primary"),
@@ -270,7 +270,7 @@ def release_button(promise: Promise) -> ButtonElement:
 def first_answers(promise: Promise) -> ActionsBlock:
     """The partner's first, neutral answers to a promise made to them; releasing comes last."""
     pid = str(promise.id)
-    return ActionsBlock(
+    return actions(
         block_id=B.PROMISE_ACTIONS,
         elements=[
             button("Acknowledge", Action.PROMISE_ACKNOWLEDGE, pid, style="primary"),
@@ -341,7 +341,7 @@ def partner_note(promise: Promise, names: Sides, in_thread: bool) -> dict[str, A
             user(promise.maker_id),
             _said(answer.note, 1000),
         )
-    blocks += [context_note(said), ActionsBlock(elements=[release_button(promise)])]
+    blocks += [context_note(said), actions(elements=[release_button(promise)])]
     return _message(text, blocks)
 
 
@@ -361,7 +361,7 @@ def made_good_request(promise: Promise, in_thread: bool) -> dict[str, Any]:
         section(md(":white_check_mark: {}", text)),
         section(md("*What they did*\n{}", _said(promise.made_good_note))),
         context_note(md("Only your confirmation closes the promise as kept.")),
-        ActionsBlock(
+        actions(
             elements=[
                 button("Confirm, it's made good", Action.PROMISE_CONFIRM, pid, style="primary"),
                 button("Not yet", Action.PROMISE_NOT_YET, pid),
@@ -396,7 +396,7 @@ def renegotiation_request(promise: Promise, seq: int, in_thread: bool) -> dict[s
             )
         ),
         context_note(md("The agreed date stands unless you accept the new one.")),
-        ActionsBlock(
+        actions(
             elements=[
                 button("Accept the new date", Action.PROMISE_ACCEPT_DATE, value, style="primary"),
                 button("Decline", Action.PROMISE_DECLINE_DATE, value),
@@ -503,7 +503,7 @@ def owed_to_you_blocks(owed: OwedToYou, now: datetime) -> list[Block]:
             )
         )
         if elements:
-            blocks.append(ActionsBlock(elements=elements))
+            blocks.append(actions(elements=elements))
     if owed.more:
         blocks.append(context_note(md("…and {} more.", owed.more)))
     return blocks

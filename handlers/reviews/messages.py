@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     ButtonElement,
 )
@@ -25,6 +24,7 @@ from bot.domain.reviews.cadence import WEEKDAYS, Cadence
 from bot.domain.text import day
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
+    actions,
     button,
     header,
     link_button,
@@ -100,7 +100,7 @@ def prompt_message(
     if not sections:
         blocks.append(note(md("Nothing logged in partnerbot since the last review.")))
     blocks += [
-        ActionsBlock(
+        actions(
             block_id=B.REVIEW_ACTIONS,
             elements=[
                 button("Review held", Action.REVIEW_HELD, str(review.id), style="primary"),
@@ -275,7 +275,7 @@ def overdue_dm(
     go = link_button("Open the review prompt", link)
     if go is None:
         return message(text)
-    return message(text, [section(text), ActionsBlock(elements=[go])])
+    return message(text, [section(text), actions(elements=[go])])
 
 
 def paused_dm(partnership: Partnership, reason: str) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
+from slack_sdk.models.blocks import Block, ConfirmObject
 
 from bot.domain.deals import terms as deal_terms
 from bot.domain.rules.records import ProposalState
-from handlers.blocks import button, message, mrkdwn, section
+from handlers.blocks import actions, button, message, mrkdwn, section
 from handlers.blocks import note as note_block
 from handlers.ids import Action
 from handlers.ids import Block as B
@@ -190,7 +190,7 @@ def decision_buttons(state: ProposalState) -> dict[str, Any]:
         return superseded(state, md("Decided: {}", _status(state)))
     blocks: list[Block] = [
         section(intro),
-        ActionsBlock(block_id=B.ROE_DECISION_ACTIONS, elements=elements),
+        actions(block_id=B.ROE_DECISION_ACTIONS, elements=elements),
         note_block(
             md(
                 "The rule is agreed once both sides approve the same version. Approvers: the "

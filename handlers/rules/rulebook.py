@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, Option, OverflowMenuElement
+from slack_sdk.models.blocks import Block, Option, OverflowMenuElement
 
 from bot.domain.partners.names import Sides
 from bot.domain.rules.records import RuleHistory
 from bot.domain.text import count
 from handlers.blocks import (
     MAX_MESSAGE_BLOCKS,
+    actions,
     button,
+    divider,
     header,
     local_time,
     message,
@@ -116,7 +118,7 @@ def rulebook_page(
             button(f"More ({page + 2} of {total})", Action.ROE_RULEBOOK_PAGE, f"{p.id}:{page + 1}")
         )
     elements.append(button("Share in channel", Action.ROE_SHARE, str(p.id)))
-    blocks += [DividerBlock(), ActionsBlock(block_id=B.ROE_RULEBOOK_ACTIONS, elements=elements)]
+    blocks += [divider(), actions(block_id=B.ROE_RULEBOOK_ACTIONS, elements=elements)]
     return message(md("{}: {}", title(names), count(len(rules), "rule")), blocks)
 
 
@@ -207,7 +209,7 @@ def history_blocks(h: RuleHistory, tz: str) -> dict[str, Any]:
         header(f"{rule.label} · {rule.title}"),
         section(rule_text(rule)),
         note(md("{} · times in {}", state, tz)),
-        DividerBlock(),
+        divider(),
     ]
     sections = _sections(lines)
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1

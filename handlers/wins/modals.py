@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     DatePickerElement,
     Option,
@@ -20,7 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.wins import form as win_form
 from bot.domain.wins.form import WinForm
-from handlers.blocks import button, field_input, link_button, note, section
+from handlers.blocks import actions, button, field_input, link_button, note, section
 from handlers.delivery import how_to_fix
 from handlers.ids import Action, Callback
 from handlers.ids import Block as B
@@ -297,12 +296,12 @@ def outcome_view(win: Win, outcome: PostResult, *, edited: bool = False) -> dict
         )
         go = link_button("Take me there", outcome.permalink) if outcome.permalink else None
         if go is not None:
-            blocks.append(ActionsBlock(block_id=B.WIN_OUTCOME_ACTIONS, elements=[go]))
+            blocks.append(actions(block_id=B.WIN_OUTCOME_ACTIONS, elements=[go]))
     else:
         what = "update its message" if edited else "celebrate it"
         blocks += [
             section(not_posted_text(outcome, what=what)),
-            ActionsBlock(
+            actions(
                 block_id=B.WIN_OUTCOME_ACTIONS,
                 elements=[button("Post it now", Action.WIN_REPOST, str(win.id), style="primary")],
             ),

@@ -139,6 +139,19 @@ def cpu_seconds(pid: int) -> float:
     return total / CLOCK_TICKS
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(all CPU time, time stolen by the hypervisor) of the machine so far, in ticks."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(fields), fields[7]
+
+
+def stolen_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's CPU time a hypervisor gave to others meanwhile (0 to 1): on
+    a shared VM, the same work costs more CPU time while it is high."""
+    total = after[0] - before[0]
+    return (after[1] - before[1]) / total if total > 0 else 0.0
+
+
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -176,6 +189,7 @@ def load(
 ) -> dict:
     """Run the load generator; with ``server`` (its pid) also the server's CPU per request."""
     before = cpu_seconds(server) if server is not None else 0.0
+    machine = machine_ticks()
     output = subprocess.run(
         [
             sys.executable,
@@ -195,6 +209,7 @@ def load(
         check=True,
     ).stdout
     result = json.loads(output)
+    result["stolen"] = stolen_share(machine, machine_ticks())
     if server is not None:
         time.sleep(0.3)  # what a listener does after its answer counts too
         result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(1, result["sent"])
@@ -347,7 +362,10 @@ def main() -> None:
         for rate in rates:
             for name in ("bare ack()", "partnerbot"):
                 result = stack.measure(name, rate, args.seconds, args.traffic)
-                figures = percentiles(result["latencies"]) | {"cpu": result["cpu_ms"]}
+                figures = percentiles(result["latencies"]) | {
+                    "cpu": result["cpu_ms"],
+                    "stolen": result["stolen"],
+                }
                 rows.append((rate, name, len(result["latencies"]), len(result["errors"]), figures))
         after = memory_mib(stack.processes["partnerbot"].pid)
         startup = stack.startup
@@ -358,13 +376,13 @@ def main() -> None:
     )
     print(
         "| rate (req/s) | server | answered | errors | p50 ms | p95 ms | p99 ms | max ms "
-        "| CPU ms per request |"
+        "| CPU ms per request | CPU stolen |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for rate, name, answered, errors, f in rows:
         print(
             f"| {rate} | {name} | {answered} | {errors} | {f['p50']:.1f} | {f['p95']:.1f} | "
-            f"{f['p99']:.1f} | {f['max']:.1f} | {f['cpu']:.2f} |"
+            f"{f['p99']:.1f} | {f['max']:.1f} | {f['cpu']:.2f} | {f['stolen']:.0%} |"
         )
     ratio = {rate: None for rate in rates}
     for rate in rates:

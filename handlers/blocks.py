@@ -122,21 +122,23 @@ class _Light(Fast):
     """A slack_sdk class built from what the builders below give it, without slack_sdk's
     constructor (which parses and re-checks every argument: most of the cost of a card). Its
     JSON and its checks are still slack_sdk's: ``as_json`` runs the class's validators and
-    sends every attribute slack_sdk knows for it that has a value, set here or later. Those
-    not given are None, on the class."""
+    sends its type and every attribute slack_sdk knows for it that was given a value, here
+    or later (a button's ``confirm``, say). Those never given are None, on the class."""
 
     def json_fields(self) -> Iterable[tuple[str, Any]]:
-        return ((key, getattr(self, key, None)) for key in _attribute_names(self))
+        known = _attribute_names(self)
+        given = [(key, value) for key, value in vars(self).items() if key in known]
+        return [("type", getattr(self, "type", None)), *given]
 
 
-_ATTRIBUTE_NAMES: dict[type, tuple[str, ...]] = {}
+_ATTRIBUTE_NAMES: dict[type, frozenset[str]] = {}
 
 
-def _attribute_names(obj: JsonObject) -> tuple[str, ...]:
-    """The JSON fields slack_sdk knows for ``obj``'s class, in its order (asked once)."""
+def _attribute_names(obj: JsonObject) -> frozenset[str]:
+    """The JSON fields slack_sdk knows for ``obj``'s class (asked once per class)."""
     names = _ATTRIBUTE_NAMES.get(type(obj))
     if names is None:
-        names = _ATTRIBUTE_NAMES[type(obj)] = tuple(sorted(obj.attributes))
+        names = _ATTRIBUTE_NAMES[type(obj)] = frozenset(obj.attributes)
     return names
 
 

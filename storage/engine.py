@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A pooled PostgreSQL connection unused this long is pinged before a request gets it (a
+# restarted server or a proxy's idle timeout may have closed it meanwhile); one given back
+# within the last second was working then, and isn't. Pinging every checkout, as SQLAlchemy's
+# pool_pre_ping does, cost each request a round trip of its own.
+PING_AFTER_IDLE_S = 1.0
+_RETURNED_AT = "partnerbot_returned_at"
 
 
 def normalize_url(url: str) -> str:
@@ -54,10 +61,36 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 dbapi.execute("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_idle_connections(engine)
+    return engine
+
+
+def ping_idle_connections(engine: Engine, idle_s: float = PING_AFTER_IDLE_S) -> None:
+    """Ping a pooled connection before use when it has been idle over ``idle_s`` seconds: a
+    dead one is replaced (SQLAlchemy's pool reconnects on DisconnectionError) before the
+    request's first query could fail on it."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and time.monotonic() - returned <= idle_s:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error
+            raise
+        if not alive:
+            raise exc.DisconnectionError()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

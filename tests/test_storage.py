@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage import migrate
-from storage.engine import make_engine, make_session_factory, normalize_url
+from storage.engine import (
+    _RETURNED_AT,
+    PING_AFTER_IDLE_S,
+    make_engine,
+    make_session_factory,
+    normalize_url,
+)
 from storage.models import Base, Partnership, PartnershipStatus, Person, Workspace
 
 
@@ -140,3 +146,40 @@ def test_a_savepoint_before_any_write_is_still_undone_by_a_rollback(sessions):
         session.rollback()
     with sessions() as session:
         assert session.scalar(select(Workspace).where(Workspace.team_id == "T_SAVEPOINT")) is None
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _age_pooled_connections(engine, seconds: float) -> None:
+    """Make the pool's idle connections look given back ``seconds`` ago."""
+    for record in list(engine.pool._pool.queue):
+        record.info[_RETURNED_AT] -= seconds
+
+
+@pytest.mark.postgres
+def test_a_connection_used_a_moment_ago_is_not_pinged_again(pg_engine, monkeypatch):
+    pings: list[object] = []
+    ping = pg_engine.dialect.do_ping
+    monkeypatch.setattr(pg_engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    first = _backend_pid(pg_engine)  # a new connection: pinged, like any unknown one
+    for _ in range(5):
+        assert _backend_pid(pg_engine) == first
+    assert len(pings) == 1
+    _age_pooled_connections(pg_engine, PING_AFTER_IDLE_S + 1)
+    assert _backend_pid(pg_engine) == first
+    assert len(pings) == 2  # idle over a second: pinged before use
+
+
+@pytest.mark.postgres
+def test_an_idle_connection_the_server_closed_is_replaced_before_a_query_fails(pg_engine, pg_url):
+    gone = _backend_pid(pg_engine)
+    admin = make_engine(pg_url)
+    with admin.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": gone})
+    admin.dispose()
+    _age_pooled_connections(pg_engine, PING_AFTER_IDLE_S + 1)
+    replacement = _backend_pid(pg_engine)  # no error: the ping found it dead
+    assert replacement != gone

@@ -1,6 +1,7 @@
 """Where a request's CPU goes: the summary command, clicks, a modal submission, App Home.
 
-``python -m benchmarks profile [--requests 300] [--top 12] [--kinds summary,click,...]``
+``python -m benchmarks profile [--requests 300] [--top 12] [--kinds summary,click,...]
+[--instructions]``
 The app as ``partnerbot run`` builds it (SQLite in a file; the Web API the test bench's fake
 Slack, in a process of its own), fed signed requests through the WSGI app the server runs.
 Served, Bolt runs each listener on its listener pool while the request's thread waits for
@@ -13,6 +14,11 @@ app that only acks ``/partner``, for comparison). For each: the CPU time of that
 request, then the profile (cProfile, which adds its own cost to every call): time by
 package, the functions with the most own time and partnerbot's with the most cumulative
 time. Waiting on the fake Slack shows as socket calls.
+
+CPU time on a shared machine moves by a third from run to run. ``--instructions`` counts
+instead (valgrind's callgrind, which must be installed): the instructions the process runs
+per request of each kind (40 by default), the same however busy the machine is; run under
+valgrind, it takes a minute or two.
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ import logging
 import multiprocessing
 import os
 import pstats
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -274,7 +283,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per kind of request")
     parser.add_argument("--top", type=int, default=12, help="profile lines shown per part")
     parser.add_argument("--kinds", default=",".join(KINDS), help=f"some of {','.join(KINDS)}")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under callgrind"
+    )
+    parser.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.instructions:
+        count_instructions(args.kinds, args.requests if args.requests != 300 else 40)
+        return
     kinds = [k for k in args.kinds.split(",") if k]
     unknown = set(kinds) - set(KINDS)
     if unknown:
@@ -328,6 +344,20 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- |")
     profiles: dict[str, cProfile.Profile] = {}
     try:
+        if args.counted:  # under callgrind (count_instructions): count each kind's requests
+            for kind in kinds:
+                make = makers["summary" if kind == "bare" else kind]
+                serve = bare_wsgi if kind == "bare" else wsgi
+                for _ in range(20):
+                    post(serve, *make())
+                bodies = [make() for _ in range(args.requests)]
+                callgrind("--zero")
+                callgrind("--instr=on")
+                for body in bodies:
+                    post(serve, *body)
+                callgrind("--instr=off")
+                callgrind(f"--dump={kind}")
+            return
         for kind in kinds:
             make = makers["summary" if kind == "bare" else kind]
             serve = bare_wsgi if kind == "bare" else wsgi
@@ -360,6 +390,62 @@ def main() -> None:
     for kind, profile in profiles.items():
         print(f"\n{kind}: the profile, ms per request (the profiler's own cost included)")
         print("\n".join(report(profile, args.top, args.requests)))
+
+
+def callgrind(command: str) -> None:
+    """Tell the callgrind running this process to do ``command`` (zero, instr=on, dump=...)."""
+    subprocess.run(
+        ["callgrind_control", command, str(os.getpid())], check=True, capture_output=True
+    )
+
+
+def count_instructions(kinds: str, requests: int) -> None:
+    """Run this benchmark under callgrind, counting only the requests; print the counts."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    out = Path(tempfile.mkdtemp(prefix="partnerbot-callgrind-"))
+    subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}/callgrind.%p",
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "profile",
+            "--counted",
+            "--kinds",
+            kinds,
+            "--requests",
+            str(requests),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    counts: dict[str, int] = {}
+    for dump in sorted(out.glob("callgrind.*.*")):
+        text = dump.read_text(errors="replace")
+        kind = next(
+            (line.rsplit(" ", 1)[1] for line in text.splitlines() if "Trigger: dump " in line),
+            None,
+        )
+        total = next(
+            (line.split()[1] for line in text.splitlines() if line.startswith("totals:")), "0"
+        )
+        if kind is not None:
+            counts[kind] = int(total)
+    shutil.rmtree(out, ignore_errors=True)
+    print(
+        f"\nInstructions per request, {requests} requests per kind (callgrind; listeners inline; "
+        "SQLite; the fake Slack in its own process)\n"
+    )
+    print("| request | million instructions per request |")
+    print("| --- | --- |")
+    for kind in kinds.split(","):
+        if kind in counts:
+            print(f"| {kind} | {counts[kind] / requests / 1e6:.2f} |")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ $(BIN)/partnerbot: pyproject.toml
 run: $(BIN)/partnerbot
 	$(BIN)/partnerbot run
 
+# One pytest worker per CPU (pytest-xdist); each test module runs whole on one worker, so a
+# module's shared fixtures are built once and its checks of what the module covered hold.
 test: $(BIN)/partnerbot browser
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n auto --dist loadscope $(PYTEST_ARGS)
 
 # The browser tests (tests/sandbox) drive Debian's Chromium through Playwright (which can't
 # download its own here). Installed when missing and apt-get can (as root, as CI runs);

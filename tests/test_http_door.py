@@ -22,8 +22,8 @@ import pytest
 
 from bot.server import COMPLETE, INCOMPLETE, MAX_BODY_BYTES, Arrival, make_wsgi
 from sandbox import requests as rq
-from tests.bench.harness import CHANNEL, SECRET, TOKEN, VENDOR
-from tests.test_server import base_env, free_port, partnerbot, wait_healthy
+from tests.bench.harness import CHANNEL, SECRET, VENDOR
+from tests.test_server import free_port, partnerbot, served_env, wait_healthy
 
 MiB = 1024 * 1024
 
@@ -262,13 +262,7 @@ ARRIVAL_S = 4
 @pytest.fixture
 def server(tmp_path, fake_slack) -> Iterator[tuple[int, list[str]]]:
     port = free_port()
-    env = base_env(tmp_path) | {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "PORT": str(port),
-        "REQUEST_ARRIVAL_TIMEOUT_SECONDS": str(ARRIVAL_S),
-    }
+    env = served_env(tmp_path, fake_slack, port, REQUEST_ARRIVAL_TIMEOUT_SECONDS=str(ARRIVAL_S))
     process = partnerbot("run", env=env, cwd=tmp_path)
     output: list[str] = []
     try:
@@ -440,12 +434,7 @@ def test_oversized_and_unsigned_requests_over_http(server, fake_slack):
 def test_server_output_never_holds_a_refused_body(tmp_path, fake_slack):
     """What a rotated signing secret leaves in the real server's output: sizes, no bodies."""
     port = free_port()
-    env = base_env(tmp_path) | {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "PORT": str(port),
-    }
+    env = served_env(tmp_path, fake_slack, port)
     process = partnerbot("run", env=env, cwd=tmp_path)
     try:
         wait_healthy(port, process)

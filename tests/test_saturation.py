@@ -23,7 +23,7 @@ from bot.server import BufferingThreadWorker, held_by_kernel, make_wsgi
 from sandbox import requests as rq
 from sandbox.slack import FakeSlack, Fault
 from tests.bench.harness import CHANNEL, SECRET, TOKEN, VENDOR
-from tests.test_server import base_env, free_port, partnerbot, wait_healthy
+from tests.test_server import free_port, partnerbot, served_env, wait_healthy
 
 
 class Conn(SimpleNamespace):
@@ -222,14 +222,9 @@ def test_a_saturated_partnerbot_says_so_on_healthz_and_recovers(
 ) -> None:
     """One listener thread, held by a modal Slack is slow to open: the next command waits."""
     port = free_port()
-    env = base_env(tmp_path) | {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "PORT": str(port),
-        "LISTENER_THREADS": "1",
-        "SATURATED_AFTER_SECONDS": "0.3",
-    }
+    env = served_env(
+        tmp_path, fake_slack, port, LISTENER_THREADS="1", SATURATED_AFTER_SECONDS="0.3"
+    )
     fake_slack.fail("views.open", Fault(delay=4))
     process = partnerbot("run", env=env, cwd=tmp_path)
     try:

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,20 @@ def base_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def served_env(tmp_path: Path, fake_slack: Any, port: int, **extra: str) -> dict[str, str]:
+    """What ``partnerbot run`` needs to serve on ``port`` against the fake Slack, and ``extra``."""
+    return (
+        base_env(tmp_path)
+        | {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake_slack.url,
+            "PORT": str(port),
+        }
+        | extra
+    )
+
+
 def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 20) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -74,12 +89,7 @@ def test_run_with_half_the_credentials_exits_with_one_line(tmp_path):
 @pytest.mark.slow
 def test_http_server_serves_slack_and_health_and_stops_on_sigterm(tmp_path, fake_slack):
     port = free_port()
-    env = base_env(tmp_path) | {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "PORT": str(port),
-    }
+    env = served_env(tmp_path, fake_slack, port)
     process = partnerbot("run", env=env, cwd=tmp_path)
     try:
         wait_healthy(port, process)
@@ -128,12 +138,7 @@ def test_run_with_a_refused_token_or_unreachable_slack_says_so(tmp_path, fake_sl
     from sandbox.slack import Fault
 
     fake_slack.fail("auth.test", Fault(error="invalid_auth"))
-    env = base_env(tmp_path) | {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "PORT": str(free_port()),
-    }
+    env = served_env(tmp_path, fake_slack, free_port())
     process = partnerbot("run", env=env, cwd=tmp_path)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 2

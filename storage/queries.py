@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Table
+from sqlalchemy import Float, Table, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models.base import Base
+
+
+def loaded(obj: Base, attribute: str) -> bool:
+    """Whether ``obj``'s ``attribute`` was loaded with it (reading it won't query)."""
+    return attribute not in inspect(obj).unloaded
 
 
 def _table(model: type[Base]) -> Table:

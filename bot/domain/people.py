@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -82,16 +82,18 @@ def known_zone(session: Session, user_id: str) -> str | None:
     if (cached := session.identity_map.get(Session.identity_key(Person, user_id))) is not None:
         return None if is_stale(cached) else zone(cached)
     row = session.connection().execute(_ZONE, {"user_id": user_id}).first()
-    if row is None or row.team_id is None or row.updated_at < utcnow() - PROFILE_FRESH_FOR:
+    if row is None or _stale(row.team_id, row.updated_at):
         return None
     return row.tz or "UTC"
 
 
 def is_stale(person: Person | None) -> bool:
     """Whether what we know of a person is missing or old enough to look up again."""
-    return (
-        person is None or person.team_id is None or person.updated_at < utcnow() - PROFILE_FRESH_FOR
-    )
+    return person is None or _stale(person.team_id, person.updated_at)
+
+
+def _stale(team_id: str | None, updated_at: datetime) -> bool:
+    return team_id is None or updated_at < utcnow() - PROFILE_FRESH_FOR
 
 
 def stale(session: Session, user_ids: list[str]) -> list[str]:

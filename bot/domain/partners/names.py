@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from storage.models import Partnership, Side, Workspace
+from storage.queries import loaded
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 # Shown until partnerbot has learned its own workspace's name (every request tells it).
@@ -60,7 +61,7 @@ def vendor_name(session: Session, team_id: str) -> str | None:
 
 def sides(session: Session, partnership: Partnership) -> Sides:
     """Both company names of a partnership (the vendor's as read with it, or looked up)."""
-    if "vendor_workspace" in partnership.__dict__:  # loaded with it: the hot reads join it in
+    if loaded(partnership, "vendor_workspace"):  # loaded with it: the hot reads join it in
         workspace = partnership.vendor_workspace
         vendor = workspace.name if workspace is not None and workspace.name else None
     else:

@@ -25,6 +25,7 @@ from storage.models import (
     ReviewSchedule,
     Workspace,
 )
+from storage.queries import loaded
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def schedule_of(session: Session, partnership_id: int) -> ReviewSchedule | None:
 
 def schedule_with(session: Session, partnership: Partnership) -> ReviewSchedule | None:
     """The partnership's schedule: as read with it (the hot reads join it in), else read."""
-    if "review_schedule" in partnership.__dict__:
+    if loaded(partnership, "review_schedule"):
         return partnership.review_schedule
     return schedule_of(session, partnership.id)
 
